@@ -1,0 +1,128 @@
+/**
+ * The one typed contract between main and renderer. Both the Electron IPC wrapper (electron/main/ipc.ts,
+ * electron/preload/index.ts) and the serve-mode WebSocket server (electron/serve/) are generated from
+ * {@link commandValidators} and {@link eventNames}; nothing else touches IPC. See docs/api.md for the wire format.
+ */
+import type { LineState } from './lines';
+import type { Result } from './result';
+import { fail, ok } from './result';
+import type { PublicSettings, SettingsInput } from './settings';
+import type { TraceEntry, TraceFilter } from './trace';
+
+/** Everything the UI needs to draw itself from nothing. Tiles, calls and history join it in later issues. */
+export interface Snapshot {
+  app: { version: string; mode: 'electron' | 'serve' };
+  settings: PublicSettings;
+  lines: LineState[];
+  /** Whether the last settings file load failed, and why (the app then runs on the last good settings). */
+  settingsProblem?: string;
+}
+
+/** Commands: name → { args, result }. `args` is what the caller passes; `result` is the success value. */
+export interface Commands {
+  snapshot: { args: void; result: Snapshot };
+  'settings.save': { args: SettingsInput; result: PublicSettings };
+  'lines.reregister': { args: { line: number }; result: LineState };
+  'trace.list': { args: TraceFilter; result: TraceEntry[] };
+  'trace.clear': { args: void; result: void };
+}
+
+/** Events main → renderer: name → payload. */
+export interface Events {
+  /** The whole list of line states after any change (at most a few per second). */
+  'lines.changed': LineState[];
+  'settings.changed': PublicSettings;
+  /** New trace entries, batched. */
+  'trace.appended': TraceEntry[];
+}
+
+export type CommandName = keyof Commands;
+export type EventName = keyof Events;
+export type CommandArgs<K extends CommandName> = Commands[K]['args'];
+export type CommandResult<K extends CommandName> = Result<Commands[K]['result']>;
+
+/** The API the renderer gets, over IPC (preload) or WebSocket (serve). */
+export interface ConsoleApi {
+  invoke<K extends CommandName>(command: K, args: CommandArgs<K>): Promise<CommandResult<K>>;
+  /** Subscribes to an event; returns the unsubscribe function. */
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
+}
+
+/** The main-side implementation of every command. */
+export type CommandHandlers = {
+  [K in CommandName]: (args: CommandArgs<K>) => Promise<CommandResult<K>> | CommandResult<K>;
+};
+
+/** Validates raw arguments at the trust boundary. */
+export type ArgsValidator<T> = (raw: unknown) => Result<T>;
+
+const noArgs: ArgsValidator<void> = (raw) =>
+  raw === undefined || raw === null ? ok(undefined) : fail('invalid-argument', 'This command takes no arguments');
+
+function isRecord(raw: unknown): raw is Record<string, unknown> {
+  return typeof raw === 'object' && raw !== null && !Array.isArray(raw);
+}
+
+const lineRef: ArgsValidator<{ line: number }> = (raw) => {
+  if (!isRecord(raw) || !Number.isInteger(raw.line) || (raw.line as number) < 1)
+    return fail('invalid-argument', 'line must be a line number from 1', { field: 'line' });
+  return ok({ line: raw.line as number });
+};
+
+const traceFilter: ArgsValidator<TraceFilter> = (raw) => {
+  if (raw === undefined || raw === null) return ok({});
+  if (!isRecord(raw)) return fail('invalid-argument', 'filter must be an object');
+  const filter: TraceFilter = {};
+  if (raw.text !== undefined) {
+    if (typeof raw.text !== 'string' || raw.text.length > 200)
+      return fail('invalid-argument', 'text must be a string of at most 200 characters', { field: 'text' });
+    filter.text = raw.text;
+  }
+  if (raw.method !== undefined) {
+    if (typeof raw.method !== 'string' || !/^[A-Za-z]{0,20}$/.test(raw.method))
+      return fail('invalid-argument', 'method must be a SIP method name', { field: 'method' });
+    filter.method = raw.method;
+  }
+  if (raw.direction !== undefined) {
+    if (raw.direction !== 'in' && raw.direction !== 'out')
+      return fail('invalid-argument', 'direction must be "in" or "out"', { field: 'direction' });
+    filter.direction = raw.direction;
+  }
+  if (raw.limit !== undefined) {
+    if (!Number.isInteger(raw.limit) || (raw.limit as number) < 1 || (raw.limit as number) > 100_000)
+      return fail('invalid-argument', 'limit must be an integer from 1 to 100000', { field: 'limit' });
+    filter.limit = raw.limit as number;
+  }
+  return ok(filter);
+};
+
+/**
+ * Shape check for `settings.save`; the full field-by-field validation (with field paths) runs in main through
+ * `validateSettingsInput` so the same messages reach the UI.
+ */
+const settingsInput: ArgsValidator<SettingsInput> = (raw) =>
+  isRecord(raw) ? ok(raw as unknown as SettingsInput) : fail('invalid-settings', 'settings must be an object');
+
+/** One validator per command: the runtime list of commands the transports expose. */
+export const commandValidators: { [K in CommandName]: ArgsValidator<CommandArgs<K>> } = {
+  snapshot: noArgs,
+  'settings.save': settingsInput,
+  'lines.reregister': lineRef,
+  'trace.list': traceFilter,
+  'trace.clear': noArgs,
+};
+
+export const commandNames = Object.keys(commandValidators) as CommandName[];
+
+/** The runtime list of events (kept in step with {@link Events} by the `satisfies` check). */
+export const eventNames = ['lines.changed', 'settings.changed', 'trace.appended'] as const satisfies readonly EventName[];
+
+export function isCommandName(name: unknown): name is CommandName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(commandValidators, name);
+}
+
+/** IPC channel names, so preload and main agree without sharing code beyond this file. */
+export const ipcChannel = {
+  command: (name: CommandName) => `cmd:${name}`,
+  event: (name: EventName) => `evt:${name}`,
+};

@@ -1,0 +1,89 @@
+/**
+ * Settings model (stored as JSON in the data dir, see docs/config.md). Validation lives in `settings-validate.ts`.
+ */
+export type LineTransport = 'udp' | 'tcp' | 'tls';
+
+/** How a TLS line trusts its server when the system store does not. Never "accept anything". */
+export interface LineTlsTrust {
+  /** SHA-256 fingerprint of the server's (self-signed) certificate, hex with or without colons. */
+  fingerprint256?: string;
+  /** Absolute path of a PEM CA bundle to trust for this line. */
+  caFile?: string;
+}
+
+/** One SIP identity (a "line"). Lines are numbered from 1 in the order configured. */
+export interface LineConfig {
+  /** Stable id that survives reordering (used to keep the stored password when the UI does not resend it). */
+  id: string;
+  enabled: boolean;
+  displayName: string;
+  /** User part of the address of record. */
+  user: string;
+  /** Digest username; defaults to `user`. */
+  authUser?: string;
+  /** Digest password. Stored encrypted where possible; never sent to the renderer. */
+  password?: string;
+  /** Domain of the address of record (`sip:user@domain`). */
+  domain: string;
+  /** Registrar `host[:port]`; defaults to the domain (resolved per RFC 3263). */
+  registrar?: string;
+  /** Outbound proxy `host[:port]`; every request of the line goes there first. */
+  outboundProxy?: string;
+  transport: LineTransport;
+  /** Requested registration lifetime in seconds (the registrar may shorten it or ask for more with 423). */
+  expires: number;
+  tls?: LineTlsTrust;
+}
+
+/** Line as the renderer sees it: the password is replaced by a flag. */
+export type PublicLineConfig = Omit<LineConfig, 'password'> & { hasPassword: boolean };
+
+/** Line as the renderer sends it back: `password` absent = keep the stored one; `''` = clear it. */
+export type LineConfigInput = Omit<LineConfig, 'password'> & { password?: string };
+
+/** RFC 3261 §17 timer bases and registration retry policy. */
+export interface SipTimingSettings {
+  t1Ms: number;
+  t2Ms: number;
+  t4Ms: number;
+  /** First retry delay after a failed registration; doubles up to `retryMaxSeconds` with ±20 % jitter. */
+  retryBaseSeconds: number;
+  retryMaxSeconds: number;
+}
+
+export interface DiagnosticsSettings {
+  /** Write the SIP trace to rotating files under `<data dir>/logs/`. */
+  traceToFile: boolean;
+  /** Number of messages kept in memory for the diagnostics view. */
+  traceBufferSize: number;
+}
+
+export interface Settings {
+  version: 1;
+  lines: LineConfig[];
+  /** 1-based number of the default outgoing line. */
+  defaultLine: number;
+  sip: SipTimingSettings;
+  diagnostics: DiagnosticsSettings;
+}
+
+export type PublicSettings = Omit<Settings, 'lines'> & { lines: PublicLineConfig[] };
+export type SettingsInput = Omit<Settings, 'lines'> & { lines: LineConfigInput[] };
+
+export const MAX_LINES = 32;
+
+export const DEFAULT_SETTINGS: Settings = {
+  version: 1,
+  lines: [],
+  defaultLine: 1,
+  sip: { t1Ms: 500, t2Ms: 4000, t4Ms: 5000, retryBaseSeconds: 30, retryMaxSeconds: 1800 },
+  diagnostics: { traceToFile: false, traceBufferSize: 2000 },
+};
+
+/** Strips passwords for the renderer. */
+export function toPublicSettings(settings: Settings): PublicSettings {
+  return {
+    ...settings,
+    lines: settings.lines.map(({ password, ...line }) => ({ ...line, hasPassword: !!password })),
+  };
+}
