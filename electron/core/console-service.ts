@@ -1,0 +1,133 @@
+/**
+ * The application service behind the contract (shared/contract.ts): implements every command and emits every event.
+ * Transport-free: electron/main/ipc.ts and electron/serve/server.ts expose it.
+ */
+import type { CommandHandlers, EventName, Events, Snapshot } from '../../shared/contract';
+import type { LineState } from '../../shared/lines';
+import type { Result } from '../../shared/result';
+import { ok } from '../../shared/result';
+import type { PublicSettings, Settings } from '../../shared/settings';
+import { toPublicSettings } from '../../shared/settings';
+import { validateSettingsInput } from '../../shared/settings-validate';
+import type { Clock } from '../sip/clock';
+import { SystemClock } from '../sip/clock';
+import type { ContractHost } from './contract-dispatch';
+import type { SettingsStore } from './settings-store';
+import type { TraceLog } from './trace-log';
+
+/** The SIP lines as the service drives them (implemented over the SIP engine in line-manager.ts). */
+export interface LinesController {
+  /** Brings the lines in line with `settings`: registers new ones, re-registers changed ones, un-registers removed ones. */
+  apply(settings: Settings): void;
+  states(): LineState[];
+  /** Starts a registration attempt now; `not-found` for an unknown line number. */
+  reregister(line: number): Result<LineState>;
+  onChanged(listener: (states: LineState[]) => void): () => void;
+  /** Un-REGISTERs every line and closes the transports. */
+  shutdown(): Promise<void>;
+}
+
+export interface ConsoleServiceDeps {
+  store: SettingsStore;
+  lines: LinesController;
+  trace: TraceLog;
+  mode: 'electron' | 'serve';
+  version: string;
+  /** Times the shutdown bound; defaults to the system clock. */
+  clock?: Clock;
+}
+
+type Listener<E extends EventName> = (payload: Events[E]) => void;
+
+/** Default bound on un-REGISTER at quit: a dead registrar must not keep the app from closing. */
+export const SHUTDOWN_TIMEOUT_MS = 3000;
+
+export class ConsoleService implements ContractHost {
+  readonly handlers: CommandHandlers;
+  private readonly listeners = new Map<EventName, Set<Listener<EventName>>>();
+  private readonly unsubscribers: (() => void)[] = [];
+  private stopping: Promise<void> | undefined;
+
+  constructor(private readonly deps: ConsoleServiceDeps) {
+    this.handlers = {
+      snapshot: () => ok(this.snapshot()),
+      'settings.save': (input) => this.saveSettings(input),
+      'lines.reregister': ({ line }) => deps.lines.reregister(line),
+      'trace.list': (filter) => ok(deps.trace.list(filter)),
+      'trace.clear': () => {
+        deps.trace.clear();
+        return ok(undefined);
+      },
+    };
+  }
+
+  /** Subscribes to an event; returns the unsubscribe function. */
+  on<E extends EventName>(event: E, listener: Listener<E>): () => void {
+    let set = this.listeners.get(event);
+    if (!set) this.listeners.set(event, (set = new Set()));
+    set.add(listener as Listener<EventName>);
+    return () => set.delete(listener as Listener<EventName>);
+  }
+
+  /** Loads the settings file and starts the lines on it. */
+  async start(): Promise<void> {
+    const { store, lines, trace } = this.deps;
+    const settings = await store.load();
+    trace.configure(settings.diagnostics);
+    this.unsubscribers.push(
+      lines.onChanged((states) => this.emit('lines.changed', states)),
+      trace.subscribe((batch) => this.emit('trace.appended', batch)),
+    );
+    lines.apply(settings);
+  }
+
+  /** Un-REGISTERs every line, waiting at most `timeoutMs`; safe to call more than once. */
+  shutdown(timeoutMs = SHUTDOWN_TIMEOUT_MS): Promise<void> {
+    this.stopping ??= this.doShutdown(timeoutMs);
+    return this.stopping;
+  }
+
+  snapshot(): Snapshot {
+    const { store, lines, mode, version } = this.deps;
+    const snap: Snapshot = { app: { version, mode }, settings: toPublicSettings(store.current), lines: lines.states() };
+    if (store.problem !== undefined) snap.settingsProblem = store.problem;
+    return snap;
+  }
+
+  private async saveSettings(input: unknown): Promise<Result<PublicSettings>> {
+    const { store, lines, trace } = this.deps;
+    const validated = validateSettingsInput(input, store.current);
+    if (!validated.ok) return validated;
+    const saved = await store.save(validated.value);
+    if (!saved.ok) return saved;
+    trace.configure(saved.value.diagnostics);
+    lines.apply(saved.value);
+    const pub = toPublicSettings(saved.value);
+    this.emit('settings.changed', pub);
+    return ok(pub);
+  }
+
+  private emit<E extends EventName>(event: E, payload: Events[E]): void {
+    for (const listener of [...(this.listeners.get(event) ?? [])]) {
+      try {
+        listener(payload);
+      } catch {
+        // A broken subscriber (a closed window or socket) must not stop the others.
+      }
+    }
+  }
+
+  private async doShutdown(timeoutMs: number): Promise<void> {
+    const clock = this.deps.clock ?? new SystemClock();
+    let timer: ReturnType<Clock['setTimeout']> | undefined;
+    const bound = new Promise<'timeout'>((resolve) => (timer = clock.setTimeout(() => resolve('timeout'), timeoutMs)));
+    try {
+      await Promise.race([this.deps.lines.shutdown().catch(() => undefined), bound]);
+    } finally {
+      clock.clearTimeout(timer);
+      this.unsubscribers.splice(0).forEach((off) => off());
+      this.deps.trace.flush();
+    }
+  }
+}
+

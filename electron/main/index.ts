@@ -1,0 +1,101 @@
+/**
+ * Electron composition root: one hardened window, the console service over the SIP engine, the IPC bridge.
+ * Settings live in `userData` (docs/config.md); passwords are encrypted with safeStorage when the OS offers it.
+ */
+import { app, BrowserWindow, safeStorage, session } from 'electron';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConsoleService } from '../core/console-service';
+import { createLineManager } from '../core/line-manager';
+import { SettingsStore } from '../core/settings-store';
+import { TraceLog } from '../core/trace-log';
+import { SystemClock } from '../sip/clock';
+import { registerIpc, rendererUrlCheck } from './ipc';
+import { createSecretCipher } from './safe-storage-cipher';
+import { electronCsp, hardenSession, hardenWebContents } from './security';
+
+const SHUTDOWN_BOUND_MS = 3000;
+const here = fileURLToPath(new URL('.', import.meta.url));
+const preloadPath = join(here, '../preload/index.cjs');
+const rendererFile = join(here, '../renderer/index.html');
+const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
+
+let window: BrowserWindow | undefined;
+let service: ConsoleService | undefined;
+let quitting = false;
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1280,
+    height: 800,
+    minWidth: 800,
+    minHeight: 560,
+    show: false,
+    title: 'Attendant Console',
+    webPreferences: {
+      preload: preloadPath,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      webviewTag: false,
+      spellcheck: false,
+    },
+  });
+  win.once('ready-to-show', () => win.show());
+  win.on('closed', () => {
+    if (window === win) window = undefined;
+  });
+  if (devServerUrl) void win.loadURL(devServerUrl);
+  else void win.loadFile(rendererFile);
+  return win;
+}
+
+async function start(): Promise<void> {
+  hardenSession(session.defaultSession, electronCsp(devServerUrl));
+  const dataDir = app.getPath('userData');
+  const clock = new SystemClock();
+  const store = new SettingsStore({ dataDir, cipher: createSecretCipher(safeStorage) });
+  const trace = new TraceLog({ clock, dataDir, onFileError: (err) => console.error('SIP trace file:', err) });
+  const lines = createLineManager({ clock, dataDir, trace });
+  service = new ConsoleService({ store, lines, trace, mode: 'electron', version: app.getVersion(), clock });
+  registerIpc({
+    host: service,
+    webContents: () => window?.webContents,
+    isTrustedUrl: rendererUrlCheck(rendererFile, devServerUrl),
+    onInternalError: (command, err) => console.error(`Internal error in ${command}:`, err),
+    onRejected: (reason) => console.warn(`IPC call refused: ${reason}`),
+  });
+  await service.start();
+  if (store.problem) console.warn(store.problem);
+  window = createWindow();
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (!window) return;
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  });
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
+  app.on('window-all-closed', () => app.quit());
+  app.on('activate', () => {
+    if (!window && service) window = createWindow();
+  });
+  // Un-REGISTER every line before exiting, bounded so a dead registrar cannot keep the app open.
+  app.on('before-quit', (event) => {
+    if (quitting || !service) return;
+    event.preventDefault();
+    quitting = true;
+    void service.shutdown(SHUTDOWN_BOUND_MS).finally(() => app.quit());
+  });
+  app
+    .whenReady()
+    .then(start)
+    .catch((err: unknown) => {
+      console.error('Cannot start the console:', err);
+      app.exit(1);
+    });
+}

@@ -1,0 +1,190 @@
+import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WebSocket } from 'ws';
+import { ConsoleService } from '../core/console-service';
+import { FakeLines } from '../core/fake-lines.test-helper';
+import { plainCipher, SettingsStore } from '../core/settings-store';
+import { TRACE_BATCH_MS, TraceLog } from '../core/trace-log';
+import { FakeClock } from '../sip/clock';
+import { DEFAULT_SETTINGS } from '../../shared/settings';
+import type { RunningServer } from './server';
+import { startServer } from './server';
+import { parseCli } from './cli';
+
+let dir: string;
+let clock: FakeClock;
+let lines: FakeLines;
+let trace: TraceLog;
+let server: RunningServer;
+const open: WebSocket[] = [];
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'serve-'));
+  const staticDir = join(dir, 'renderer');
+  mkdirSync(join(staticDir, 'assets'), { recursive: true });
+  writeFileSync(join(staticDir, 'index.html'), '<!doctype html><script type="module" src="./assets/app.js"></script>');
+  writeFileSync(join(staticDir, 'assets', 'app.js'), 'console.log(1);');
+  writeFileSync(join(dir, 'secret.txt'), 'outside');
+  clock = new FakeClock();
+  lines = new FakeLines();
+  trace = new TraceLog({ clock });
+  const store = new SettingsStore({ dataDir: join(dir, 'data'), cipher: plainCipher });
+  const service = new ConsoleService({ store, lines, trace, mode: 'serve', version: '1.2.3', clock });
+  await service.start();
+  server = await startServer({ port: 0, staticDir, service });
+});
+
+afterEach(async () => {
+  open.splice(0).forEach((ws) => ws.terminate());
+  await server.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+interface Reply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+function get(path: string, headers: Record<string, string> = {}): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: server.port, path, headers }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Opens a WebSocket; resolves with the socket and a queue of parsed frames, or with the HTTP status it was refused with. */
+function connect(query: string, headers: Record<string, string> = {}): Promise<{ ws: WebSocket; frames: Frames } | number> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/api${query}`, { headers });
+    open.push(ws);
+    const frames = new Frames(ws);
+    ws.on('open', () => resolve({ ws, frames }));
+    ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+    ws.on('error', () => resolve(-1));
+  });
+}
+
+class Frames {
+  private readonly queue: Record<string, unknown>[] = [];
+  private waiter: (() => void) | undefined;
+  constructor(ws: WebSocket) {
+    ws.on('message', (data) => {
+      this.queue.push(JSON.parse(String(data)) as Record<string, unknown>);
+      this.waiter?.();
+    });
+  }
+  async next(match: (f: Record<string, unknown>) => boolean = () => true): Promise<Record<string, unknown>> {
+    for (;;) {
+      const i = this.queue.findIndex(match);
+      if (i >= 0) return this.queue.splice(i, 1)[0]!;
+      await new Promise<void>((r) => (this.waiter = r));
+    }
+  }
+}
+
+async function authed(): Promise<{ ws: WebSocket; frames: Frames }> {
+  const c = await connect(`?token=${server.token}`);
+  if (typeof c === 'number') throw new Error(`refused with ${c}`);
+  return c;
+}
+
+describe('serve server', () => {
+  it('prints a loopback URL with a 32-character base64url token', () => {
+    expect(server.url).toBe(`http://127.0.0.1:${server.port}/?token=${server.token}`);
+    expect(server.token).toMatch(/^[A-Za-z0-9_-]{32}$/);
+  });
+
+  it('serves the page only with the token, with a strict CSP', async () => {
+    expect((await get('/')).status).toBe(401);
+    expect((await get('/?token=wrong')).status).toBe(401);
+    expect((await get(`/?token=${server.token}x`)).status).toBe(401);
+    const page = await get(`/?token=${server.token}`);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('<!doctype html>');
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+    const csp = String(page.headers['content-security-policy']);
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain(`connect-src 'self' ws://127.0.0.1:${server.port}`);
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).not.toContain('unsafe-eval');
+  });
+
+  it('serves static assets with CSP and refuses traversal and foreign Host headers', async () => {
+    const js = await get('/assets/app.js');
+    expect(js.status).toBe(200);
+    expect(js.body).toBe('console.log(1);');
+    expect(js.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(js.headers['content-security-policy']).toContain("default-src 'self'");
+    expect((await get('/assets/missing.js')).status).toBe(404);
+    expect((await get('/..%2fsecret.txt')).status).toBe(404);
+    expect((await get('/assets/../../secret.txt')).status).toBe(404);
+    expect((await get(`/?token=${server.token}`, { Host: 'evil.example:80' })).status).toBe(403);
+  });
+
+  it('refuses a WebSocket without the right token (401) or from a foreign Origin (403)', async () => {
+    expect(await connect('')).toBe(401);
+    expect(await connect('?token=nope')).toBe(401);
+    expect(await connect(`?token=${server.token}`, { Origin: 'http://evil.example' })).toBe(403);
+    const ok = await connect(`?token=${server.token}`, { Origin: `http://127.0.0.1:${server.port}` });
+    expect(typeof ok).toBe('object');
+  });
+
+  it('answers snapshot over the WebSocket', async () => {
+    const { ws, frames } = await authed();
+    ws.send(JSON.stringify({ type: 'invoke', id: 1, command: 'snapshot', args: null }));
+    expect(await frames.next((f) => f.type === 'result')).toEqual({
+      type: 'result',
+      id: 1,
+      result: { ok: true, value: { app: { version: '1.2.3', mode: 'serve' }, settings: { ...DEFAULT_SETTINGS, lines: [] }, lines: [] } },
+    });
+  });
+
+  it('returns invalid-argument for bad args and unknown commands, keeping the socket open', async () => {
+    const { ws, frames } = await authed();
+    ws.send(JSON.stringify({ type: 'invoke', id: 'a', command: 'lines.reregister', args: { line: 0 } }));
+    expect(await frames.next((f) => f.id === 'a')).toMatchObject({ type: 'result', result: { ok: false, error: { code: 'invalid-argument', field: 'line' } } });
+    ws.send(JSON.stringify({ type: 'invoke', id: 2, command: 'rm -rf', args: null }));
+    expect(await frames.next((f) => f.id === 2)).toMatchObject({ result: { ok: false, error: { code: 'invalid-argument' } } });
+    ws.send('{not json');
+    expect(await frames.next((f) => f.type === 'error')).toEqual({ type: 'error', message: 'Frame is not valid JSON' });
+    ws.send(JSON.stringify({ type: 'call', id: 3 }));
+    expect(await frames.next((f) => f.type === 'error')).toMatchObject({ id: 3 });
+    ws.send(JSON.stringify({ type: 'invoke', id: 4, command: 'trace.clear' }));
+    expect(await frames.next((f) => f.id === 4)).toEqual({ type: 'result', id: 4, result: { ok: true } });
+    expect(ws.readyState).toBe(WebSocket.OPEN);
+  });
+
+  it('pushes events: settings.changed and lines.changed after a save, trace.appended in batches', async () => {
+    const { ws, frames } = await authed();
+    const line = { id: 'a', enabled: true, displayName: 'Desk', user: '101', domain: 'pbx.test', transport: 'udp', expires: 600 };
+    ws.send(JSON.stringify({ type: 'invoke', id: 1, command: 'settings.save', args: { ...DEFAULT_SETTINGS, lines: [line] } }));
+    expect(await frames.next((f) => f.id === 1)).toMatchObject({ result: { ok: true } });
+    expect(await frames.next((f) => f.event === 'settings.changed')).toMatchObject({ type: 'event', payload: { lines: [{ id: 'a', hasPassword: false }] } });
+    expect(await frames.next((f) => f.event === 'lines.changed')).toMatchObject({ payload: [{ id: 'a', status: 'registering' }] });
+    lines.setStatus(1, 'registered');
+    expect(await frames.next((f) => f.event === 'lines.changed')).toMatchObject({ payload: [{ status: 'registered' }] });
+    trace.addMessage({ direction: 'out', transport: 'udp', local: 'a', remote: 'b', text: 'OPTIONS sip:x SIP/2.0\r\n\r\n' });
+    clock.advance(TRACE_BATCH_MS);
+    expect(await frames.next((f) => f.event === 'trace.appended')).toMatchObject({ payload: [{ method: 'OPTIONS' }] });
+  });
+});
+
+describe('serve command line', () => {
+  it('requires --data-dir and accepts only loopback hosts', () => {
+    expect(parseCli([])).toMatch(/--data-dir is required/);
+    expect(parseCli(['--data-dir', '/tmp/x', '--host', '0.0.0.0'])).toMatch(/Refusing --host 0\.0\.0\.0/);
+    expect(parseCli(['--data-dir', '/tmp/x', '--port', 'abc'])).toMatch(/--port/);
+    expect(parseCli(['--data-dir', '/tmp/x', '--bogus'])).toMatch(/Usage/);
+    expect(parseCli(['--data-dir', '/tmp/x', '--port', '8080', '--host', '::1'])).toEqual({ dataDir: '/tmp/x', port: 8080, host: '::1' });
+  });
+});

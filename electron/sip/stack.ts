@@ -1,0 +1,163 @@
+/**
+ * The SIP stack: transports below, the transaction layer above them, and the hooks usages need (pjsip's endpoint).
+ * It parses incoming bytes once, hands messages to the transaction layer, answers requests that no usage claims,
+ * and reports every message sent and received to the trace. Usages (registration now; subscription, publication and
+ * call later) sit on top and never touch transports directly.
+ */
+import type { Clock } from './clock';
+import { createResponse, parseMessage, SipParseError, type SipRequest, type SipResponse } from './message';
+import { TransactionLayer, type ClientTransaction, type ClientTransactionUser, type ServerTransaction, type TimerConfig } from './transaction';
+import { createTransport } from './transport';
+import type { Flow, TlsOptions, Transport, TransportError, TransportProtocol } from './transport/types';
+
+/** One message on the wire, as the trace sees it. */
+export interface WireEvent {
+  direction: 'in' | 'out';
+  flow: Flow;
+  data: Uint8Array;
+  time: number;
+}
+
+/** A usage that wants incoming requests returns true when it handled (answered) the request. */
+export type RequestHandler = (request: SipRequest, tx: ServerTransaction) => boolean;
+
+export interface SipStackOptions {
+  clock: Clock;
+  timers?: Partial<TimerConfig>;
+  userAgent?: string;
+  /** Creates the transport for a protocol; defaults to the real UDP/TCP/TLS transports on 0.0.0.0. */
+  transportFactory?: (protocol: TransportProtocol) => Transport;
+  onWire?: (event: WireEvent) => void;
+  /** Problems worth a log line that are not errors of the caller (malformed input, stray responses). */
+  onWarning?: (message: string) => void;
+}
+
+export class SipStack {
+  readonly userAgent: string;
+  readonly transactions: TransactionLayer;
+  private readonly transports = new Map<TransportProtocol, Transport>();
+  private readonly handlers: RequestHandler[] = [];
+  private readonly flowClosedListeners = new Set<(flow: Flow, error?: TransportError) => void>();
+  private readonly traced = new WeakMap<Flow, Flow>();
+  private closed = false;
+
+  constructor(private readonly options: SipStackOptions) {
+    this.userAgent = options.userAgent ?? 'Attendant Console';
+    this.transactions = new TransactionLayer({
+      clock: options.clock,
+      timers: options.timers,
+      onRequest: (request, tx) => this.dispatchRequest(request, tx),
+      onStrayResponse: (response) => this.warn(`stray response ${response.status} for Call-ID ${response.callId}`),
+    });
+  }
+
+  /** Opens (or reuses) a flow to a target; the returned flow traces what it sends. */
+  async getFlow(target: { protocol: TransportProtocol; host: string; port: number }, tls?: TlsOptions): Promise<Flow> {
+    const flow = await this.transport(target.protocol).getFlow({ host: target.host, port: target.port }, tls);
+    return this.wrap(flow);
+  }
+
+  sendRequest(request: SipRequest, flow: Flow, user: ClientTransactionUser): ClientTransaction {
+    return this.transactions.sendRequest(request, flow, user);
+  }
+
+  /** Registers a handler for incoming requests; handlers are asked in order. Returns the remover. */
+  addRequestHandler(handler: RequestHandler): () => void {
+    this.handlers.push(handler);
+    return () => {
+      const i = this.handlers.indexOf(handler);
+      if (i >= 0) this.handlers.splice(i, 1);
+    };
+  }
+
+  onFlowClosed(listener: (flow: Flow, error?: TransportError) => void): () => void {
+    this.flowClosedListeners.add(listener);
+    return () => this.flowClosedListeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.transactions.shutdown();
+    await Promise.all([...this.transports.values()].map((t) => t.close().catch(() => undefined)));
+    this.transports.clear();
+  }
+
+  private transport(protocol: TransportProtocol): Transport {
+    let transport = this.transports.get(protocol);
+    if (!transport) {
+      if (this.closed) throw new Error('SIP stack used after close');
+      transport = (this.options.transportFactory ?? ((p) => createTransport(p, { clock: this.options.clock })))(protocol);
+      transport.on('message', (data, flow) => this.receive(data, flow));
+      transport.on('flowClosed', (flow, error) => {
+        const wrapped = this.traced.get(flow) ?? flow;
+        this.transactions.flowClosed(wrapped, error);
+        for (const listener of this.flowClosedListeners) listener(wrapped, error);
+      });
+      this.transports.set(protocol, transport);
+    }
+    return transport;
+  }
+
+  private wrap(flow: Flow): Flow {
+    let wrapped = this.traced.get(flow);
+    if (!wrapped) {
+      const onWire = this.options.onWire;
+      const clock = this.options.clock;
+      wrapped = {
+        id: flow.id,
+        protocol: flow.protocol,
+        reliable: flow.reliable,
+        local: flow.local,
+        remote: flow.remote,
+        send(data: Uint8Array) {
+          flow.send(data);
+          onWire?.({ direction: 'out', flow: wrapped!, data, time: clock.wallNow() });
+        },
+      };
+      this.traced.set(flow, wrapped);
+    }
+    return wrapped;
+  }
+
+  private receive(data: Buffer, rawFlow: Flow): void {
+    const flow = this.wrap(rawFlow);
+    this.options.onWire?.({ direction: 'in', flow, data, time: this.options.clock.wallNow() });
+    let message;
+    try {
+      message = parseMessage(data);
+    } catch (error) {
+      if (error instanceof SipParseError) {
+        this.warn(`dropped malformed message from ${flow.remote.host}:${flow.remote.port}: ${error.message}`);
+        return;
+      }
+      throw error;
+    }
+    this.transactions.receive(message, flow);
+  }
+
+  private dispatchRequest(request: SipRequest, tx: ServerTransaction): void {
+    for (const handler of this.handlers) if (handler(request, tx)) return;
+    tx.respond(this.defaultResponse(request));
+  }
+
+  /** What a UA answers when no usage claims a request (RFC 3261 §8.2, §11.2, §12.2.2). */
+  private defaultResponse(request: SipRequest): SipResponse {
+    if (request.method === 'OPTIONS') {
+      return createResponse(request, 200, 'OK', {
+        headers: [
+          ['Allow', 'INVITE, ACK, CANCEL, BYE, OPTIONS, NOTIFY, REFER, SUBSCRIBE, PUBLISH, MESSAGE'],
+          ['Accept', 'application/sdp'],
+          ['User-Agent', this.userAgent],
+        ],
+      });
+    }
+    const toTag = /;\s*tag=/i.test(request.get('To') ?? '');
+    return toTag
+      ? createResponse(request, 481, 'Call/Transaction Does Not Exist')
+      : createResponse(request, 405, 'Method Not Allowed', { headers: [['Allow', 'OPTIONS']] });
+  }
+
+  private warn(message: string): void {
+    this.options.onWarning?.(message);
+  }
+}

@@ -1,0 +1,331 @@
+/**
+ * Registration usage (RFC 3261 §10): binds one line's contact at its registrar, keeps it refreshed, retries with
+ * back-off and fails over across the registrar's targets (RFC 3263 §4.3), and removes the binding on stop.
+ */
+import type { Clock, TimerHandle } from '../clock';
+import { DigestSession } from '../auth';
+import { createRequest, newBranch, newCallId, newTag, parseNameAddr, parseUri, type SipRequest, type SipResponse } from '../message';
+import { resolveTargets, type ResolvedTarget } from '../dns/resolver';
+import type { SipStack } from '../stack';
+import type { Flow, TlsOptions, TransportProtocol } from '../transport/types';
+import { TransportError } from '../transport/types';
+import { backoffSeconds, refreshDelaySeconds } from './backoff';
+
+export type RegistrationStatus = 'unregistered' | 'registering' | 'registered' | 'failed';
+
+export interface RegistrationConfig {
+  displayName: string;
+  user: string;
+  domain: string;
+  authUser?: string;
+  password?: string;
+  /** `host[:port]` of the registrar; defaults to the domain. */
+  registrar?: string;
+  outboundProxy?: string;
+  transport: TransportProtocol;
+  expires: number;
+  tls?: TlsOptions;
+  retryBaseSeconds: number;
+  retryMaxSeconds: number;
+}
+
+export interface RegistrationState {
+  status: RegistrationStatus;
+  sipStatus?: number;
+  reason?: string;
+  /** Epoch ms of the next attempt (retry or refresh). */
+  nextRetryAt?: number;
+  /** Epoch ms when the binding expires. */
+  expiresAt?: number;
+  /** `proto:host:port` of the target in use. */
+  server?: string;
+}
+
+export interface RegistrationDeps {
+  stack: SipStack;
+  clock: Clock;
+  resolve?: (hostPort: string, protocol: TransportProtocol) => Promise<ResolvedTarget[]>;
+  random?: () => number;
+  onChange?: (state: RegistrationState) => void;
+}
+
+/** At most this many 423 rounds in a row: a registrar that keeps raising Min-Expires is broken. */
+const MAX_INTERVAL_ROUNDS = 3;
+/** How long an un-REGISTER may take on quit before we give up waiting. */
+const UNREGISTER_TIMEOUT_MS = 3000;
+
+export class Registration {
+  private current: RegistrationState = { status: 'unregistered' };
+  private readonly callId = newCallId();
+  private readonly fromTag = newTag();
+  private cseq = 0;
+  private expires: number;
+  private digest: DigestSession;
+  private targets: ResolvedTarget[] = [];
+  private targetIndex = 0;
+  private failures = 0;
+  private intervalRounds = 0;
+  private timer: TimerHandle | undefined;
+  private flow: Flow | undefined;
+  /** Bumped on every start/stop so late responses from an older cycle are ignored. */
+  private generation = 0;
+  private active = false;
+  private readonly unsubscribeFlow: () => void;
+
+  constructor(
+    readonly config: RegistrationConfig,
+    private readonly deps: RegistrationDeps,
+  ) {
+    this.expires = config.expires;
+    this.digest = new DigestSession({ username: config.authUser || config.user, password: config.password ?? '' });
+    this.unsubscribeFlow = deps.stack.onFlowClosed((flow) => {
+      if (this.active && this.flow && flow.id === this.flow.id) {
+        this.flow = undefined;
+        if (this.current.status === 'registered' || this.current.status === 'registering') this.fail(undefined, 'Connection to the registrar closed');
+      }
+    });
+  }
+
+  get state(): RegistrationState {
+    return this.current;
+  }
+
+  /** The flow the binding lives on (other usages of the line send through it). */
+  get currentFlow(): Flow | undefined {
+    return this.flow;
+  }
+
+  /** Address of record, `sip:user@domain`. */
+  get aor(): string {
+    return `sip:${this.config.user}@${this.config.domain}`;
+  }
+
+  start(): void {
+    this.active = true;
+    this.generation++;
+    this.failures = 0;
+    void this.attempt();
+  }
+
+  /** Registers again now (user asked, or the network came back). */
+  refreshNow(): void {
+    if (!this.active) return this.start();
+    this.clearTimer();
+    this.failures = 0;
+    void this.attempt();
+  }
+
+  /** Removes the binding (Expires: 0) if there is one, bounded by a short timeout; then stays unregistered. */
+  async stop(): Promise<void> {
+    const wasRegistered = this.current.status === 'registered' && this.flow;
+    this.active = false;
+    this.generation++;
+    this.clearTimer();
+    this.unsubscribeFlow();
+    if (wasRegistered && this.flow) {
+      const flow = this.flow;
+      await new Promise<void>((resolve) => {
+        const guard = this.deps.clock.setTimeout(resolve, UNREGISTER_TIMEOUT_MS);
+        const done = (): void => {
+          this.deps.clock.clearTimeout(guard);
+          resolve();
+        };
+        const send = (): void => {
+          const request = this.buildRegister(flow, 0);
+          this.digest.prepare(request);
+          this.deps.stack.sendRequest(request, flow, {
+            onFinal: (response) => {
+              if ((response.status === 401 || response.status === 407) && this.digest.authorize(request, response) === 'retry') return send();
+              done();
+            },
+            onTimeout: done,
+            onTransportError: done,
+          });
+        };
+        try {
+          send();
+        } catch {
+          done();
+        }
+      });
+    }
+    this.flow = undefined;
+    this.setState({ status: 'unregistered' });
+  }
+
+  private async attempt(): Promise<void> {
+    const generation = this.generation;
+    // A refresh keeps showing "registered": the binding is still valid until it expires.
+    if (this.current.status !== 'registered') this.setState({ ...this.current, status: 'registering', nextRetryAt: undefined });
+    try {
+      if (this.targets.length === 0 || this.targetIndex >= this.targets.length) {
+        const via = this.config.outboundProxy || this.config.registrar || this.config.domain;
+        this.targets = await (this.deps.resolve ?? resolveTargets)(via, this.config.transport);
+        this.targetIndex = 0;
+      }
+      const target = this.targets[this.targetIndex]!;
+      const tls: TlsOptions | undefined =
+        this.config.transport === 'tls' ? { ...this.config.tls, servername: this.config.tls?.servername ?? target.serverName } : undefined;
+      const flow = await this.deps.stack.getFlow(target, tls);
+      if (generation !== this.generation) return;
+      this.flow = flow;
+      this.send(flow, generation);
+    } catch (error) {
+      if (generation !== this.generation) return;
+      if (error instanceof TransportError) return this.targetFailed(undefined, error.message);
+      this.targets = [];
+      this.fail(undefined, error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  private send(flow: Flow, generation: number): void {
+    const request = this.buildRegister(flow, this.expires);
+    this.digest.prepare(request);
+    this.deps.stack.sendRequest(request, flow, {
+      onFinal: (response) => generation === this.generation && this.onFinal(request, response, flow, generation),
+      onTimeout: () => generation === this.generation && this.targetFailed(408, 'Registrar did not answer (timeout)'),
+      onTransportError: (_tx, error) => generation === this.generation && this.targetFailed(undefined, error.message),
+    });
+  }
+
+  private onFinal(request: SipRequest, response: SipResponse, flow: Flow, generation: number): void {
+    const status = response.status;
+    if (status >= 200 && status < 300) return this.registered(response, flow);
+    if (status === 401 || status === 407) {
+      if (this.digest.authorize(request, response) === 'retry') return this.send(flow, generation);
+      return this.fail(status, `${response.reason} (credentials rejected)`, false);
+    }
+    if (status === 423 && this.intervalRounds < MAX_INTERVAL_ROUNDS) {
+      // RFC 3261 §10.2.8: retry with an expiration at least Min-Expires.
+      const min = Number(response.get('Min-Expires'));
+      if (Number.isFinite(min) && min > this.expires) {
+        this.intervalRounds++;
+        this.expires = min;
+        return this.send(flow, generation);
+      }
+    }
+    if (status === 503 || status === 408 || status >= 500) return this.targetFailed(status, response.reason, response.get('Retry-After'));
+    this.fail(status, response.reason);
+  }
+
+  private registered(response: SipResponse, flow: Flow): void {
+    this.failures = 0;
+    this.intervalRounds = 0;
+    const granted = this.grantedExpires(response, flow) ?? this.expires;
+    const now = this.deps.clock.wallNow();
+    const refreshMs = refreshDelaySeconds(granted) * 1000;
+    this.clearTimer();
+    this.timer = this.deps.clock.setTimeout(() => void this.attempt(), refreshMs);
+    this.setState({
+      status: 'registered',
+      sipStatus: response.status,
+      reason: response.reason,
+      expiresAt: now + granted * 1000,
+      nextRetryAt: now + refreshMs,
+      server: `${flow.protocol}:${flow.remote.host}:${flow.remote.port}`,
+    });
+  }
+
+  /** Expiry the registrar granted our contact: its `expires` param, else the Expires header (RFC 3261 §10.2.4). */
+  private grantedExpires(response: SipResponse, flow: Flow): number | undefined {
+    const ours = this.contactUri(flow);
+    for (const value of response.getAll('Contact')) {
+      try {
+        const contact = parseNameAddr(value);
+        if (sameContact(contact.uri, ours) && contact.params.expires != null) return Number(contact.params.expires);
+      } catch {
+        continue;
+      }
+    }
+    const header = Number(response.get('Expires'));
+    return Number.isFinite(header) && response.has('Expires') ? header : undefined;
+  }
+
+  /** A failure of the current target: try the next one at once, or back off when all failed (RFC 3263 §4.3). */
+  private targetFailed(sipStatus: number | undefined, reason: string, retryAfter?: string): void {
+    this.flow = undefined;
+    if (this.targetIndex + 1 < this.targets.length) {
+      this.targetIndex++;
+      void this.attempt();
+      return;
+    }
+    this.targets = [];
+    this.fail(sipStatus, reason, true, retryAfter);
+  }
+
+  private fail(sipStatus: number | undefined, reason: string, retry = true, retryAfter?: string): void {
+    this.failures++;
+    this.clearTimer();
+    const now = this.deps.clock.wallNow();
+    let nextRetryAt: number | undefined;
+    if (this.active) {
+      const after = Number(retryAfter);
+      const seconds = Number.isFinite(after) && after > 0 ? after : backoffSeconds(this.failures, this.config.retryBaseSeconds, this.config.retryMaxSeconds, this.deps.random);
+      // A rejected password is retried too, but only on the slow end of the back-off (the admin may fix the server).
+      const delay = retry ? seconds : Math.max(seconds, this.config.retryMaxSeconds);
+      nextRetryAt = now + delay * 1000;
+      this.timer = this.deps.clock.setTimeout(() => {
+        this.digest = new DigestSession({ username: this.config.authUser || this.config.user, password: this.config.password ?? '' });
+        void this.attempt();
+      }, delay * 1000);
+    }
+    this.setState({ status: 'failed', sipStatus, reason, nextRetryAt, server: this.current.server });
+  }
+
+  private buildRegister(flow: Flow, expires: number): SipRequest {
+    const { displayName, user, domain } = this.config;
+    const local = flow.local;
+    const viaHost = local.host.includes(':') ? `[${local.host}]` : local.host;
+    const headers: Array<[string, string]> = [
+      ['Via', `SIP/2.0/${flow.protocol.toUpperCase()} ${viaHost}:${local.port};branch=${newBranch()};rport`],
+      ['Max-Forwards', '70'],
+      ['From', `${quote(displayName)}<${this.aor}>;tag=${this.fromTag}`],
+      ['To', `${quote(displayName)}<${this.aor}>`],
+      ['Call-ID', this.callId],
+      ['CSeq', `${++this.cseq} REGISTER`],
+      ['Contact', `<${this.contactUri(flow)}>`],
+      ['Expires', String(expires)],
+      ['Allow', 'INVITE, ACK, CANCEL, BYE, OPTIONS, NOTIFY, REFER, SUBSCRIBE, PUBLISH, MESSAGE'],
+      ['User-Agent', this.deps.stack.userAgent],
+    ];
+    if (this.config.outboundProxy) headers.splice(1, 0, ['Route', `<sip:${this.config.outboundProxy};lr>`]);
+    return createRequest({ method: 'REGISTER', uri: `sip:${domain}`, headers });
+  }
+
+  /** Contact from the real local address and port of the flow (RFC 3261 §10.2.1). */
+  private contactUri(flow: Flow): string {
+    const host = flow.local.host.includes(':') ? `[${flow.local.host}]` : flow.local.host;
+    const transport = flow.protocol === 'udp' ? '' : `;transport=${flow.protocol}`;
+    return `sip:${this.config.user}@${host}:${flow.local.port}${transport}`;
+  }
+
+  private clearTimer(): void {
+    this.deps.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private setState(state: RegistrationState): void {
+    this.current = state;
+    this.deps.onChange?.(state);
+  }
+}
+
+function quote(displayName: string): string {
+  return displayName ? `"${displayName.replace(/["\\]/g, '\\$&')}" ` : '';
+}
+
+/** Contacts compare by user, host, port and transport (RFC 3261 §19.1.4, simplified for our own contact). */
+function sameContact(a: string, b: string): boolean {
+  try {
+    const x = parseUri(a);
+    const y = parseUri(b);
+    return (
+      x.user === y.user &&
+      x.host.toLowerCase() === y.host.toLowerCase() &&
+      (x.port ?? 5060) === (y.port ?? 5060) &&
+      (x.params.transport ?? 'udp').toLowerCase() === (y.params.transport ?? 'udp').toLowerCase()
+    );
+  } catch {
+    return false;
+  }
+}

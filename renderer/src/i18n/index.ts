@@ -1,0 +1,37 @@
+/**
+ * A deliberately tiny i18n: a reactive locale, catalogues keyed by {@link MessageKey}, and `t()` with `{name}`
+ * placeholders. Enough for English and German without a dependency.
+ */
+import { ref } from 'vue';
+import { de } from './de';
+import { en, type MessageKey } from './en';
+
+export type { MessageKey } from './en';
+export type Locale = 'en' | 'de';
+
+const catalogues: Record<Locale, Record<MessageKey, string>> = { en, de };
+
+/** The active locale; reactive so templates re-render when it changes. */
+export const locale = ref<Locale>('en');
+
+/** Picks the first supported language from the browser's preference list (falls back to English). */
+export function detectLocale(languages: readonly string[]): Locale {
+  for (const language of languages) {
+    const base = language.toLowerCase().split('-')[0];
+    if (base === 'en' || base === 'de') return base;
+  }
+  return 'en';
+}
+
+export function setLocale(next: Locale): void {
+  locale.value = next;
+  if (typeof document !== 'undefined') document.documentElement.lang = next;
+}
+
+/** Translates `key`, replacing `{name}` placeholders with `params.name`. Unknown placeholders stay visible. */
+export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
+  const template = catalogues[locale.value][key] ?? en[key];
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole,
+  );
+}

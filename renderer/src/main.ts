@@ -1,0 +1,18 @@
+/** Renderer entry: theme and locale, Pinia, the API transport, then the app. */
+import { createPinia } from 'pinia';
+import { createApp } from 'vue';
+import App from './App.vue';
+import { resolveApi } from './api/resolve-api';
+import { applyStoredTextSize } from './composables/use-text-size';
+import { detectLocale, setLocale } from './i18n';
+import { useConnectionStore } from './stores/connection';
+import './styles/theme.css';
+import './styles/base.css';
+
+setLocale(detectLocale(navigator.languages ?? [navigator.language]));
+applyStoredTextSize();
+
+const app = createApp(App);
+app.use(createPinia());
+void useConnectionStore().start(resolveApi());
+app.mount('#app');

@@ -1,0 +1,194 @@
+/**
+ * The editable form of the settings. Inputs are kept as typed (strings), so a half-typed number is never lost or
+ * silently coerced; {@link toInput} turns the draft into the `SettingsInput` that `settings.save` and the shared
+ * validator understand.
+ */
+import type {
+  LineConfigInput,
+  LineTransport,
+  PublicLineConfig,
+  PublicSettings,
+  SettingsInput,
+} from '../../../shared/settings';
+
+export interface DraftLine {
+  id: string;
+  enabled: boolean;
+  displayName: string;
+  user: string;
+  authUser: string;
+  /** A newly typed password; empty means "keep the stored one". */
+  password: string;
+  /** Remove the stored password on save. */
+  clearPassword: boolean;
+  hasPassword: boolean;
+  domain: string;
+  registrar: string;
+  outboundProxy: string;
+  transport: LineTransport;
+  expires: string;
+  fingerprint256: string;
+  caFile: string;
+  /** Never saved yet: Esc while editing removes it instead of restoring it. */
+  isNew: boolean;
+}
+
+export interface DraftSettings {
+  lines: DraftLine[];
+  /** The default line follows its line through reordering, so it is kept by id, not number. */
+  defaultLineId: string | undefined;
+  sip: { t1Ms: string; t2Ms: string; t4Ms: string; retryBaseSeconds: string; retryMaxSeconds: string };
+  diagnostics: { traceToFile: boolean; traceBufferSize: string };
+}
+
+/** Editor fields of a line and where each sits in `SettingsInput` below `lines.<index>`. */
+export const LINE_FIELD_PATHS = {
+  enabled: 'enabled',
+  displayName: 'displayName',
+  user: 'user',
+  authUser: 'authUser',
+  password: 'password',
+  domain: 'domain',
+  registrar: 'registrar',
+  outboundProxy: 'outboundProxy',
+  transport: 'transport',
+  expires: 'expires',
+  fingerprint256: 'tls.fingerprint256',
+  caFile: 'tls.caFile',
+} as const satisfies Partial<Record<keyof DraftLine, string>>;
+
+export type LineField = keyof typeof LINE_FIELD_PATHS;
+
+export function newLineId(): string {
+  if (typeof crypto !== 'undefined' && typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  return `line-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+}
+
+export function draftLineFrom(line: PublicLineConfig): DraftLine {
+  return {
+    id: line.id,
+    enabled: line.enabled,
+    displayName: line.displayName,
+    user: line.user,
+    authUser: line.authUser ?? '',
+    password: '',
+    clearPassword: false,
+    hasPassword: line.hasPassword,
+    domain: line.domain,
+    registrar: line.registrar ?? '',
+    outboundProxy: line.outboundProxy ?? '',
+    transport: line.transport,
+    expires: String(line.expires),
+    fingerprint256: line.tls?.fingerprint256 ?? '',
+    caFile: line.tls?.caFile ?? '',
+    isNew: false,
+  };
+}
+
+export function emptyDraftLine(): DraftLine {
+  return {
+    id: newLineId(),
+    enabled: true,
+    displayName: '',
+    user: '',
+    authUser: '',
+    password: '',
+    clearPassword: false,
+    hasPassword: false,
+    domain: '',
+    registrar: '',
+    outboundProxy: '',
+    transport: 'udp',
+    expires: '3600',
+    fingerprint256: '',
+    caFile: '',
+    isNew: true,
+  };
+}
+
+export function draftFrom(settings: PublicSettings): DraftSettings {
+  const s = settings.sip;
+  return {
+    lines: settings.lines.map(draftLineFrom),
+    defaultLineId: settings.lines[settings.defaultLine - 1]?.id ?? settings.lines[0]?.id,
+    sip: {
+      t1Ms: String(s.t1Ms),
+      t2Ms: String(s.t2Ms),
+      t4Ms: String(s.t4Ms),
+      retryBaseSeconds: String(s.retryBaseSeconds),
+      retryMaxSeconds: String(s.retryMaxSeconds),
+    },
+    diagnostics: {
+      traceToFile: settings.diagnostics.traceToFile,
+      traceBufferSize: String(settings.diagnostics.traceBufferSize),
+    },
+  };
+}
+
+/** A typed number as a number; anything else (empty, "12x") becomes NaN so validation names the field. */
+function num(text: string): number {
+  return text.trim() === '' ? Number.NaN : Number(text);
+}
+
+const optional = (text: string): string | undefined => (text.trim() === '' ? undefined : text.trim());
+
+export function lineToInput(line: DraftLine): LineConfigInput {
+  const input: LineConfigInput = {
+    id: line.id,
+    enabled: line.enabled,
+    displayName: line.displayName.trim(),
+    user: line.user.trim(),
+    domain: line.domain.trim(),
+    transport: line.transport,
+    expires: num(line.expires),
+  };
+  const authUser = optional(line.authUser);
+  if (authUser !== undefined) input.authUser = authUser;
+  const registrar = optional(line.registrar);
+  if (registrar !== undefined) input.registrar = registrar;
+  const proxy = optional(line.outboundProxy);
+  if (proxy !== undefined) input.outboundProxy = proxy;
+  // Absent = keep the stored password; '' = clear it (LineConfigInput).
+  if (line.password !== '') input.password = line.password;
+  else if (line.clearPassword) input.password = '';
+  if (line.transport === 'tls') {
+    const fingerprint256 = optional(line.fingerprint256);
+    const caFile = optional(line.caFile);
+    if (fingerprint256 !== undefined || caFile !== undefined) {
+      input.tls = {};
+      if (fingerprint256 !== undefined) input.tls.fingerprint256 = fingerprint256;
+      if (caFile !== undefined) input.tls.caFile = caFile;
+    }
+  }
+  return input;
+}
+
+export function toInput(draft: DraftSettings): SettingsInput {
+  const defaultIndex = draft.lines.findIndex((line) => line.id === draft.defaultLineId);
+  return {
+    version: 1,
+    lines: draft.lines.map(lineToInput),
+    defaultLine: defaultIndex >= 0 ? defaultIndex + 1 : 1,
+    sip: {
+      t1Ms: num(draft.sip.t1Ms),
+      t2Ms: num(draft.sip.t2Ms),
+      t4Ms: num(draft.sip.t4Ms),
+      retryBaseSeconds: num(draft.sip.retryBaseSeconds),
+      retryMaxSeconds: num(draft.sip.retryMaxSeconds),
+    },
+    diagnostics: {
+      traceToFile: draft.diagnostics.traceToFile,
+      traceBufferSize: num(draft.diagnostics.traceBufferSize),
+    },
+  };
+}
+
+/** Reads the value at a dotted path (`lines.2.domain`) of a plain object, for matching server errors to edits. */
+export function valueAt(root: unknown, path: string): unknown {
+  let node: unknown = root;
+  for (const key of path.split('.')) {
+    if (typeof node !== 'object' || node === null) return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
+}
