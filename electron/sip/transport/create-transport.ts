@@ -14,7 +14,10 @@ export interface TransportOptionsByProtocol {
  * Creates the transport for `protocol`. Nothing is bound yet: UDP binds and TCP starts listening (when `listen` is
  * set) on the first `getFlow`, or earlier through their `start()`.
  */
-export function createTransport<P extends TransportProtocol>(protocol: P, options: TransportOptionsByProtocol[P] = {}): Transport {
+export function createTransport<P extends TransportProtocol>(
+  protocol: P,
+  options: TransportOptionsByProtocol[P] = {},
+): Transport {
   switch (protocol) {
     case 'udp':
       return new UdpTransport(options as UdpTransportOptions);

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { FakeNetwork } from './fake-network';
 import { TransportError, type Flow } from './types';
 
-function collect(transport: { on: (e: 'message', l: (data: Buffer, flow: Flow) => void) => unknown }): { text: string; flow: Flow }[] {
+function collect(transport: {
+  on: (e: 'message', l: (data: Buffer, flow: Flow) => void) => unknown;
+}): { text: string; flow: Flow }[] {
   const received: { text: string; flow: Flow }[] = [];
   transport.on('message', (data, flow) => received.push({ text: data.toString(), flow }));
   return received;
@@ -16,7 +18,11 @@ describe('FakeNetwork', () => {
     const atA = collect(a);
     const atB = collect(b);
     const flow = await a.getFlow({ host: '127.0.0.2', port: 5070 });
-    expect(flow).toMatchObject({ protocol: 'udp', reliable: false, id: 'udp:127.0.0.1:5060->127.0.0.2:5070' });
+    expect(flow).toMatchObject({
+      protocol: 'udp',
+      reliable: false,
+      id: 'udp:127.0.0.1:5060->127.0.0.2:5070',
+    });
 
     flow.send(Buffer.from('INVITE'));
     expect(atB).toEqual([]);
@@ -55,7 +61,9 @@ describe('FakeNetwork', () => {
     const b = net.transport({ protocol: 'udp', host: '127.0.0.1', port: 5070 });
     const atB = collect(b);
     const flow = await a.getFlow({ host: '127.0.0.1', port: 5070 });
-    net.setFilter((data, from, to) => !(data.toString().startsWith('BYE') && from.port === 5060 && to.port === 5070));
+    net.setFilter(
+      (data, from, to) => !(data.toString().startsWith('BYE') && from.port === 5060 && to.port === 5070),
+    );
     flow.send(Buffer.from('BYE 1'));
     flow.send(Buffer.from('INFO 1'));
     net.setFilter(undefined);
@@ -72,7 +80,9 @@ describe('FakeNetwork', () => {
     expect(a.reliable).toBe(true);
     expect(tls.reliable).toBe(true);
     expect((await a.getFlow({ host: '127.0.0.1', port: 5070 })).reliable).toBe(true);
-    await expect(a.getFlow({ host: '127.0.0.1', port: 5999 })).rejects.toMatchObject({ code: 'connect-failed' });
+    await expect(a.getFlow({ host: '127.0.0.1', port: 5999 })).rejects.toMatchObject({
+      code: 'connect-failed',
+    });
     // A UDP endpoint with nobody behind it loses the datagram, as the real network would.
     const udp = net.transport({ protocol: 'udp', host: '127.0.0.1', port: 5060 });
     (await udp.getFlow({ host: '127.0.0.1', port: 5999 })).send(Buffer.from('lost'));

@@ -133,7 +133,11 @@ export class FakeTransport extends TransportEmitter implements Transport {
     const existing = this.flows.get(hostPort(remote.host, remote.port));
     if (existing) return existing;
     if (this.reliable && !this.network.lookup(this.protocol, remote.host, remote.port)) {
-      throw new TransportError(`connect to ${hostPort(remote.host, remote.port)} refused`, 'connect-failed', remote);
+      throw new TransportError(
+        `connect to ${hostPort(remote.host, remote.port)} refused`,
+        'connect-failed',
+        remote,
+      );
     }
     return this.flowTo(remote);
   }
@@ -146,7 +150,8 @@ export class FakeTransport extends TransportEmitter implements Transport {
     const flow = this.flows.get(hostPort(remote.host, remote.port));
     if (!flow) return;
     this.drop(flow, error);
-    if (this.reliable) this.network.lookup(this.protocol, remote.host, remote.port)?.peerClosed(this.endpoint);
+    if (this.reliable)
+      this.network.lookup(this.protocol, remote.host, remote.port)?.peerClosed(this.endpoint);
   }
 
   async close(): Promise<void> {
@@ -155,7 +160,8 @@ export class FakeTransport extends TransportEmitter implements Transport {
     this.network.unregister(this);
     for (const flow of [...this.flows.values()]) {
       this.drop(flow);
-      if (this.reliable) this.network.lookup(this.protocol, flow.remote.host, flow.remote.port)?.peerClosed(this.endpoint);
+      if (this.reliable)
+        this.network.lookup(this.protocol, flow.remote.host, flow.remote.port)?.peerClosed(this.endpoint);
     }
   }
 
@@ -175,7 +181,11 @@ export class FakeTransport extends TransportEmitter implements Transport {
     const key = hostPort(remote.host, remote.port);
     let flow = this.flows.get(key);
     if (!flow) {
-      flow = new FakeFlow(this.network, this.endpoint, { protocol: this.protocol, host: remote.host, port: remote.port });
+      flow = new FakeFlow(this.network, this.endpoint, {
+        protocol: this.protocol,
+        host: remote.host,
+        port: remote.port,
+      });
       this.flows.set(key, flow);
     }
     return flow;

@@ -2,7 +2,13 @@ export * from './types';
 export { createTransport, type TransportOptionsByProtocol } from './create-transport';
 export { FakeFlow, FakeNetwork, FakeTransport, type FakeDatagram, type FakeFilter } from './fake-network';
 export { StreamConnection, type StreamConnectionOptions } from './stream-connection';
-export { FramingError, StreamFramer, contentLength, type KeepAliveSignal, type StreamFramerOptions } from './stream-framer';
+export {
+  FramingError,
+  StreamFramer,
+  contentLength,
+  type KeepAliveSignal,
+  type StreamFramerOptions,
+} from './stream-framer';
 export { StreamTransport, type StreamTransportOptions } from './stream-transport';
 export { TcpTransport, type TcpTransportOptions } from './tcp-transport';
 export { TlsTransport, normalizeFingerprint, type TlsTransportOptions } from './tls-transport';

@@ -10,7 +10,13 @@ afterEach(async () => {
 });
 
 /** Connects a TcpTransport on a FakeClock to a 127.0.0.1 server and exposes the server's side of the connection. */
-async function setup(): Promise<{ clock: FakeClock; flow: Flow; server: Socket; seen: () => string; closed: { flow: Flow; error?: TransportError }[] }> {
+async function setup(): Promise<{
+  clock: FakeClock;
+  flow: Flow;
+  server: Socket;
+  seen: () => string;
+  closed: { flow: Flow; error?: TransportError }[];
+}> {
   let serverSide: Socket | undefined;
   const chunks: Buffer[] = [];
   const server = createServer((socket) => {

@@ -54,7 +54,9 @@ export class StreamConnection implements Flow {
     this.lastReceived = options.clock.now();
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
-    socket.on('error', (err) => this.close(new TransportError(`${this.id}: ${err.message}`, 'closed', this.remote)));
+    socket.on('error', (err) =>
+      this.close(new TransportError(`${this.id}: ${err.message}`, 'closed', this.remote)),
+    );
     socket.on('close', () => this.close());
     this.scheduleKeepAlive();
   }
@@ -65,7 +67,8 @@ export class StreamConnection implements Flow {
   }
 
   send(data: Uint8Array): void {
-    if (this.closed || !this.socket.writable) throw new TransportError(`${this.id} is closed`, 'closed', this.remote);
+    if (this.closed || !this.socket.writable)
+      throw new TransportError(`${this.id} is closed`, 'closed', this.remote);
     this.write(data);
   }
 
@@ -81,7 +84,10 @@ export class StreamConnection implements Flow {
 
   private write(data: Uint8Array): void {
     this.socket.write(data, (err) => {
-      if (err) this.close(new TransportError(`${this.id}: write failed: ${err.message}`, 'write-failed', this.remote));
+      if (err)
+        this.close(
+          new TransportError(`${this.id}: write failed: ${err.message}`, 'write-failed', this.remote),
+        );
     });
   }
 
@@ -129,7 +135,13 @@ export class StreamConnection implements Flow {
     this.write(PING);
     this.pongTimer = this.options.clock.setTimeout(() => {
       this.pongTimer = undefined;
-      this.close(new TransportError(`${this.id}: no keep-alive pong within ${this.options.keepAliveTimeoutMs} ms`, 'timeout', this.remote));
+      this.close(
+        new TransportError(
+          `${this.id}: no keep-alive pong within ${this.options.keepAliveTimeoutMs} ms`,
+          'timeout',
+          this.remote,
+        ),
+      );
     }, this.options.keepAliveTimeoutMs);
   }
 }

@@ -98,10 +98,13 @@ describe('StreamFramer', () => {
 
   it('rejects malformed and conflicting Content-Length values', () => {
     const head = 'SIP/2.0 200 OK\r\nCall-ID: x\r\n';
-    expect(framingError(() => new StreamFramer().push(Buffer.from(`${head}Content-Length: -1\r\n\r\n`))).code).toBe('invalid-content-length');
-    expect(framingError(() => new StreamFramer().push(Buffer.from(`${head}Content-Length: 2\r\nl: 3\r\n\r\nabc`))).code).toBe(
-      'invalid-content-length',
-    );
+    expect(
+      framingError(() => new StreamFramer().push(Buffer.from(`${head}Content-Length: -1\r\n\r\n`))).code,
+    ).toBe('invalid-content-length');
+    expect(
+      framingError(() => new StreamFramer().push(Buffer.from(`${head}Content-Length: 2\r\nl: 3\r\n\r\nabc`)))
+        .code,
+    ).toBe('invalid-content-length');
   });
 
   it('closes on an oversized header section before its end arrives', () => {
@@ -117,7 +120,10 @@ describe('StreamFramer', () => {
     const head = Buffer.from('MESSAGE sip:a@127.0.0.1 SIP/2.0\r\nContent-Length: 101\r\n\r\n');
     expect(framingError(() => framer.push(head)).code).toBe('body-too-large');
     const exact = new StreamFramer({ maxBodyBytes: 100 });
-    const ok = Buffer.concat([Buffer.from('MESSAGE sip:a@127.0.0.1 SIP/2.0\r\nContent-Length: 100\r\n\r\n'), Buffer.alloc(100, 0x61)]);
+    const ok = Buffer.concat([
+      Buffer.from('MESSAGE sip:a@127.0.0.1 SIP/2.0\r\nContent-Length: 100\r\n\r\n'),
+      Buffer.alloc(100, 0x61),
+    ]);
     expect(exact.push(ok)).toHaveLength(1);
   });
 

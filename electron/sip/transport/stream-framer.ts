@@ -14,7 +14,8 @@ export class FramingError extends Error {
   override readonly name = 'FramingError';
   constructor(
     message: string,
-    readonly code: 'missing-content-length' | 'invalid-content-length' | 'header-too-large' | 'body-too-large',
+    readonly code:
+      'missing-content-length' | 'invalid-content-length' | 'header-too-large' | 'body-too-large',
   ) {
     super(message);
   }
@@ -98,11 +99,13 @@ export class StreamFramer {
     const view = this.buf.subarray(this.start, this.end);
     const headerEnd = findHeaderEnd(view, this.scannedTo);
     if (headerEnd === undefined) {
-      if (length > this.maxHeaderBytes) throw new FramingError(`header section exceeds ${this.maxHeaderBytes} bytes`, 'header-too-large');
+      if (length > this.maxHeaderBytes)
+        throw new FramingError(`header section exceeds ${this.maxHeaderBytes} bytes`, 'header-too-large');
       this.scannedTo = length;
       return false;
     }
-    if (headerEnd.end > this.maxHeaderBytes) throw new FramingError(`header section exceeds ${this.maxHeaderBytes} bytes`, 'header-too-large');
+    if (headerEnd.end > this.maxHeaderBytes)
+      throw new FramingError(`header section exceeds ${this.maxHeaderBytes} bytes`, 'header-too-large');
     const bodyLength = contentLength(view.subarray(0, headerEnd.index).toString('latin1'));
     if (bodyLength > this.maxBodyBytes) {
       throw new FramingError(`body of ${bodyLength} bytes exceeds ${this.maxBodyBytes}`, 'body-too-large');
@@ -186,17 +189,21 @@ export function contentLength(headerSection: string): number {
   let value: number | undefined;
   for (let i = 0; i < lines.length; i++) {
     let line = lines[i] as string;
-    while (i + 1 < lines.length && /^[ \t]/.test(lines[i + 1] as string)) line += ' ' + (lines[++i] as string).trim();
+    while (i + 1 < lines.length && /^[ \t]/.test(lines[i + 1] as string))
+      line += ' ' + (lines[++i] as string).trim();
     const colon = line.indexOf(':');
     if (colon < 0) continue;
     const name = line.slice(0, colon).trim().toLowerCase();
     if (name !== 'content-length' && name !== 'l') continue;
     const raw = line.slice(colon + 1).trim();
-    if (!/^\d{1,10}$/.test(raw)) throw new FramingError(`invalid Content-Length "${raw}"`, 'invalid-content-length');
+    if (!/^\d{1,10}$/.test(raw))
+      throw new FramingError(`invalid Content-Length "${raw}"`, 'invalid-content-length');
     const parsed = Number(raw);
-    if (value !== undefined && value !== parsed) throw new FramingError('conflicting Content-Length headers', 'invalid-content-length');
+    if (value !== undefined && value !== parsed)
+      throw new FramingError('conflicting Content-Length headers', 'invalid-content-length');
     value = parsed;
   }
-  if (value === undefined) throw new FramingError('Content-Length is mandatory on stream transports', 'missing-content-length');
+  if (value === undefined)
+    throw new FramingError('Content-Length is mandatory on stream transports', 'missing-content-length');
   return value;
 }

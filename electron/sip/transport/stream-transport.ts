@@ -66,13 +66,21 @@ export abstract class StreamTransport extends TransportEmitter implements Transp
   protected abstract readonly readyEvent: 'connect' | 'secureConnect';
 
   /** Checks a socket that reached `readyEvent`; returns the reason to refuse it, if any. */
-  protected verify(_socket: Socket, _remote: { host: string; port: number }, _tls: TlsOptions | undefined): TransportError | undefined {
+  protected verify(
+    _socket: Socket,
+    _remote: { host: string; port: number },
+    _tls: TlsOptions | undefined,
+  ): TransportError | undefined {
     return undefined;
   }
 
   /** Maps a socket error during connect to a {@link TransportError}. */
   protected connectError(err: Error, remote: { host: string; port: number }): TransportError {
-    return new TransportError(`connect to ${hostPort(remote.host, remote.port)} failed: ${err.message}`, 'connect-failed', remote);
+    return new TransportError(
+      `connect to ${hostPort(remote.host, remote.port)} failed: ${err.message}`,
+      'connect-failed',
+      remote,
+    );
   }
 
   /** Distinguishes connections to one remote that must not be shared (TLS: different trust settings). */
@@ -138,7 +146,14 @@ export abstract class StreamTransport extends TransportEmitter implements Transp
         resolve(socket);
       };
       const timer = this.clock.setTimeout(
-        () => fail(new TransportError(`connect to ${hostPort(remote.host, remote.port)} timed out after ${this.connectTimeoutMs} ms`, 'timeout', remote)),
+        () =>
+          fail(
+            new TransportError(
+              `connect to ${hostPort(remote.host, remote.port)} timed out after ${this.connectTimeoutMs} ms`,
+              'timeout',
+              remote,
+            ),
+          ),
         this.connectTimeoutMs,
       );
       socket.once('error', onError);

@@ -18,7 +18,9 @@ afterEach(async () => {
 });
 
 /** A peer on 127.0.0.1 that hands each accepted socket to `onSocket`. */
-async function peer(onSocket: (socket: Socket) => void): Promise<{ server: Server; port: number; sockets: Socket[] }> {
+async function peer(
+  onSocket: (socket: Socket) => void,
+): Promise<{ server: Server; port: number; sockets: Socket[] }> {
   const sockets: Socket[] = [];
   const server = createServer((socket) => {
     sockets.push(socket);
@@ -50,7 +52,11 @@ describe('TcpTransport', () => {
     const t = transport();
     const received = collect(t);
     const flow = await t.getFlow({ host: '127.0.0.1', port: echo.port });
-    expect(flow).toMatchObject({ protocol: 'tcp', reliable: true, remote: { host: '127.0.0.1', port: echo.port } });
+    expect(flow).toMatchObject({
+      protocol: 'tcp',
+      reliable: true,
+      remote: { host: '127.0.0.1', port: echo.port },
+    });
     await vi.waitFor(() => expect(echo.sockets).toHaveLength(1));
     expect(flow.local).toEqual({ protocol: 'tcp', host: '127.0.0.1', port: echo.sockets[0]!.remotePort });
 
@@ -68,7 +74,10 @@ describe('TcpTransport', () => {
   it('shares one connect between concurrent getFlow calls', async () => {
     const echo = await peer(() => {});
     const t = transport();
-    const [a, b] = await Promise.all([t.getFlow({ host: '127.0.0.1', port: echo.port }), t.getFlow({ host: '127.0.0.1', port: echo.port })]);
+    const [a, b] = await Promise.all([
+      t.getFlow({ host: '127.0.0.1', port: echo.port }),
+      t.getFlow({ host: '127.0.0.1', port: echo.port }),
+    ]);
     expect(a).toBe(b);
   });
 

@@ -37,7 +37,13 @@ export class TcpTransport extends StreamTransport {
     const server = createServer((socket) => this.accept(socket));
     await new Promise<void>((resolve, reject) => {
       server.once('error', (err) =>
-        reject(new TransportError(`cannot listen on ${hostPort(listen.host, listen.port)}: ${err.message}`, 'connect-failed', listen)),
+        reject(
+          new TransportError(
+            `cannot listen on ${hostPort(listen.host, listen.port)}: ${err.message}`,
+            'connect-failed',
+            listen,
+          ),
+        ),
       );
       server.listen(listen.port, listen.host, () => resolve());
     });

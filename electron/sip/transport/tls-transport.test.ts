@@ -11,7 +11,10 @@ import { TlsTransport } from './tls-transport';
 import type { Flow } from './types';
 
 const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
-if (!hasOpenssl) console.warn('openssl CLI not found: skipping TLS transport tests (they need a generated self-signed certificate).');
+if (!hasOpenssl)
+  console.warn(
+    'openssl CLI not found: skipping TLS transport tests (they need a generated self-signed certificate).',
+  );
 
 const message = Buffer.from('OPTIONS sip:127.0.0.1 SIP/2.0\r\nCall-ID: tls-1\r\nContent-Length: 0\r\n\r\n');
 
@@ -29,7 +32,21 @@ describe.skipIf(!hasOpenssl)('TlsTransport', () => {
     dir = mkdtempSync(join(tmpdir(), 'sip-tls-'));
     const keyFile = join(dir, 'k');
     const certFile = join(dir, 'c');
-    const args = ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-keyout', keyFile, '-out', certFile, '-days', '1'];
+    const args = [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-subj',
+      '/CN=localhost',
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
+      '-days',
+      '1',
+    ];
     const result = spawnSync('openssl', args, { encoding: 'utf8' });
     if (result.status !== 0) throw new Error(`openssl failed: ${result.stderr}`);
     cert = readFileSync(certFile, 'utf8');
@@ -71,17 +88,27 @@ describe.skipIf(!hasOpenssl)('TlsTransport', () => {
   }
 
   it('rejects a self-signed certificate by default', async () => {
-    await expect(transport().getFlow({ host: '127.0.0.1', port })).rejects.toMatchObject({ name: 'TransportError', code: 'tls-verify-failed' });
+    await expect(transport().getFlow({ host: '127.0.0.1', port })).rejects.toMatchObject({
+      name: 'TransportError',
+      code: 'tls-verify-failed',
+    });
   });
 
   it('accepts the certificate when its CA is given, and checks the name against it', async () => {
     const t = transport();
     const flow = await t.getFlow({ host: '127.0.0.1', port }, { ca: cert, servername: 'localhost' });
-    expect(flow).toMatchObject({ protocol: 'tls', reliable: true, local: { host: '127.0.0.1' }, remote: { host: '127.0.0.1', port } });
+    expect(flow).toMatchObject({
+      protocol: 'tls',
+      reliable: true,
+      local: { host: '127.0.0.1' },
+      remote: { host: '127.0.0.1', port },
+    });
     await vi.waitFor(() => expect(secured.some((s) => s.remotePort === flow.local.port)).toBe(true));
     await echoes(t, flow);
     // The certificate names localhost, not 127.0.0.1: a trusted CA does not excuse a name mismatch.
-    await expect(t.getFlow({ host: '127.0.0.1', port }, { ca: cert })).rejects.toMatchObject({ code: 'tls-verify-failed' });
+    await expect(t.getFlow({ host: '127.0.0.1', port }, { ca: cert })).rejects.toMatchObject({
+      code: 'tls-verify-failed',
+    });
   });
 
   it('accepts exactly the pinned certificate, whatever the fingerprint notation', async () => {
@@ -94,8 +121,12 @@ describe.skipIf(!hasOpenssl)('TlsTransport', () => {
   it('rejects a wrong fingerprint before any data is sent', async () => {
     const before = Buffer.concat(plaintext).length;
     const wrong = fingerprint.slice(0, -2) + (fingerprint.endsWith('00') ? '01' : '00');
-    await expect(transport().getFlow({ host: '127.0.0.1', port }, { fingerprint256: wrong })).rejects.toMatchObject({ code: 'tls-verify-failed' });
-    await expect(transport().getFlow({ host: '127.0.0.1', port }, { fingerprint256: 'not-hex' })).rejects.toMatchObject({ code: 'tls-verify-failed' });
+    await expect(
+      transport().getFlow({ host: '127.0.0.1', port }, { fingerprint256: wrong }),
+    ).rejects.toMatchObject({ code: 'tls-verify-failed' });
+    await expect(
+      transport().getFlow({ host: '127.0.0.1', port }, { fingerprint256: 'not-hex' }),
+    ).rejects.toMatchObject({ code: 'tls-verify-failed' });
     expect(Buffer.concat(plaintext).length).toBe(before);
   });
 
@@ -115,7 +146,10 @@ describe.skipIf(!hasOpenssl)('TlsTransport', () => {
     });
     cleanups.push(() => new Promise<void>((resolve) => silent.close(() => resolve())));
     const clock = new FakeClock();
-    const pending = transport(clock).getFlow({ host: '127.0.0.1', port: (silent.address() as AddressInfo).port }, { ca: cert });
+    const pending = transport(clock).getFlow(
+      { host: '127.0.0.1', port: (silent.address() as AddressInfo).port },
+      { ca: cert },
+    );
     const outcome = pending.then(
       () => 'connected',
       (err: { code?: string }) => err.code,

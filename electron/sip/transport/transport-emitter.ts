@@ -33,6 +33,10 @@ export function hostPort(host: string, port: number): string {
 }
 
 /** Flow id in the documented form, e.g. `tcp:127.0.0.1:40312->127.0.0.1:5060`. */
-export function flowId(protocol: string, local: { host: string; port: number }, remote: { host: string; port: number }): string {
+export function flowId(
+  protocol: string,
+  local: { host: string; port: number },
+  remote: { host: string; port: number },
+): string {
   return `${protocol}:${hostPort(local.host, local.port)}->${hostPort(remote.host, remote.port)}`;
 }

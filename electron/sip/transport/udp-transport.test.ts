@@ -26,7 +26,11 @@ describe('UdpTransport', () => {
     const atB = collect(b);
     const atA = collect(a);
     const flow = await a.getFlow({ host: '127.0.0.1', port: b.localAddress.port });
-    expect(flow).toMatchObject({ protocol: 'udp', reliable: false, local: { host: '127.0.0.1', port: a.localAddress.port } });
+    expect(flow).toMatchObject({
+      protocol: 'udp',
+      reliable: false,
+      local: { host: '127.0.0.1', port: a.localAddress.port },
+    });
     expect(flow.id).toBe(`udp:127.0.0.1:${a.localAddress.port}->127.0.0.1:${b.localAddress.port}`);
     expect(await a.getFlow({ host: '127.0.0.1', port: b.localAddress.port })).toBe(flow);
 
@@ -55,7 +59,9 @@ describe('UdpTransport', () => {
     const received = collect(b);
     const raw = createSocket('udp4');
     const send = (text: string) =>
-      new Promise<void>((resolve, reject) => raw.send(Buffer.from(text), b.localAddress.port, '127.0.0.1', (e) => (e ? reject(e) : resolve())));
+      new Promise<void>((resolve, reject) =>
+        raw.send(Buffer.from(text), b.localAddress.port, '127.0.0.1', (e) => (e ? reject(e) : resolve())),
+      );
     try {
       await send('');
       await send('\r\n\r\n');
@@ -84,6 +90,8 @@ describe('UdpTransport', () => {
     await a.close();
     expect(closed).toEqual([flow]);
     expect(() => flow.send(Buffer.from('x'))).toThrow(TransportError);
-    await expect(a.getFlow({ host: '127.0.0.1', port: b.localAddress.port })).rejects.toMatchObject({ code: 'closed' });
+    await expect(a.getFlow({ host: '127.0.0.1', port: b.localAddress.port })).rejects.toMatchObject({
+      code: 'closed',
+    });
   });
 });

@@ -94,15 +94,24 @@ export class UdpTransport extends TransportEmitter implements Transport {
   /** @internal Sends for a flow; errors after the datagram left the process end that flow. */
   sendTo(flow: UdpFlow, data: Uint8Array): void {
     const socket = this.socket;
-    if (this.closed || !socket) throw new TransportError(`${flow.id}: transport is closed`, 'closed', flow.remote);
+    if (this.closed || !socket)
+      throw new TransportError(`${flow.id}: transport is closed`, 'closed', flow.remote);
     try {
       socket.send(data, flow.remote.port, flow.remote.host, (err) => {
         if (!err) return;
-        if (this.flows.get(hostPort(flow.remote.host, flow.remote.port)) === flow) this.flows.delete(hostPort(flow.remote.host, flow.remote.port));
-        this.emitFlowClosed(flow, new TransportError(`${flow.id}: send failed: ${err.message}`, 'write-failed', flow.remote));
+        if (this.flows.get(hostPort(flow.remote.host, flow.remote.port)) === flow)
+          this.flows.delete(hostPort(flow.remote.host, flow.remote.port));
+        this.emitFlowClosed(
+          flow,
+          new TransportError(`${flow.id}: send failed: ${err.message}`, 'write-failed', flow.remote),
+        );
       });
     } catch (err) {
-      throw new TransportError(`${flow.id}: send failed: ${(err as Error).message}`, 'write-failed', flow.remote);
+      throw new TransportError(
+        `${flow.id}: send failed: ${(err as Error).message}`,
+        'write-failed',
+        flow.remote,
+      );
     }
   }
 
@@ -114,7 +123,12 @@ export class UdpTransport extends TransportEmitter implements Transport {
     await new Promise<void>((resolve, reject) => {
       socket.once('error', (err) => {
         socket.close();
-        reject(new TransportError(`cannot bind UDP ${hostPort(host, port)}: ${err.message}`, 'connect-failed', { host, port }));
+        reject(
+          new TransportError(`cannot bind UDP ${hostPort(host, port)}: ${err.message}`, 'connect-failed', {
+            host,
+            port,
+          }),
+        );
       });
       socket.bind(port, host, () => resolve());
     });
@@ -177,7 +191,11 @@ export class UdpTransport extends TransportEmitter implements Transport {
         probe.connect(port, host, () => resolve(probe.address().address));
       });
     } catch (err) {
-      throw new TransportError(`no route to ${hostPort(host, port)}: ${(err as Error).message}`, 'connect-failed', { host, port });
+      throw new TransportError(
+        `no route to ${hostPort(host, port)}: ${(err as Error).message}`,
+        'connect-failed',
+        { host, port },
+      );
     } finally {
       probe.close();
     }

@@ -2,6 +2,7 @@
  * Registration usage (RFC 3261 §10): binds one line's contact at its registrar, keeps it refreshed, retries with
  * back-off and fails over across the registrar's targets (RFC 3263 §4.3), and removes the binding on stop.
  */
+import { isIP } from 'node:net';
 import type { Clock, TimerHandle } from '../clock';
 import { DigestSession } from '../auth';
 import { createRequest, newBranch, newCallId, newTag, parseNameAddr, parseUri, type SipRequest, type SipResponse } from '../message';
@@ -164,8 +165,9 @@ export class Registration {
         this.targetIndex = 0;
       }
       const target = this.targets[this.targetIndex]!;
-      const tls: TlsOptions | undefined =
-        this.config.transport === 'tls' ? { ...this.config.tls, servername: this.config.tls?.servername ?? target.serverName } : undefined;
+      // SNI carries names only (RFC 6066 §3); an IP target is checked against the certificate's IP SAN instead.
+      const servername = this.config.tls?.servername ?? (isIP(target.serverName) ? undefined : target.serverName);
+      const tls: TlsOptions | undefined = this.config.transport === 'tls' ? { ...this.config.tls, ...(servername ? { servername } : {}) } : undefined;
       const flow = await this.deps.stack.getFlow(target, tls);
       if (generation !== this.generation) return;
       this.flow = flow;

@@ -1,0 +1,69 @@
+import { describe, it, expect } from 'vitest';
+import { createSecretCipher } from './safe-storage-cipher';
+import { electronCsp, hardenSession, hardenWebContents } from './security';
+
+describe('electronCsp', () => {
+  it('is strict in the packaged app and opens only the dev server WebSocket in development', () => {
+    const prod = electronCsp();
+    expect(prod).toContain("default-src 'self'");
+    expect(prod).toContain("script-src 'self'");
+    expect(prod).not.toContain('unsafe');
+    const dev = electronCsp('http://localhost:5173/');
+    expect(dev).toContain("connect-src 'self' ws://localhost:5173");
+    expect(dev).not.toContain('unsafe-eval');
+  });
+});
+
+describe('hardenSession', () => {
+  it('replaces any CSP header and denies permissions', () => {
+    let onHeaders: ((d: unknown, cb: (r: unknown) => void) => void) | undefined;
+    let request: ((c: unknown, p: string, cb: (granted: boolean) => void) => void) | undefined;
+    let check: (() => boolean) | undefined;
+    const session = {
+      webRequest: { onHeadersReceived: (l: typeof onHeaders) => (onHeaders = l) },
+      setPermissionRequestHandler: (h: typeof request) => (request = h),
+      setPermissionCheckHandler: (h: typeof check) => (check = h),
+    };
+    hardenSession(session as never, "default-src 'self'");
+    let response: unknown;
+    onHeaders!({ responseHeaders: { 'content-security-policy': ['*'], 'X-Other': ['1'] } }, (r) => (response = r));
+    expect(response).toEqual({ responseHeaders: { 'X-Other': ['1'], 'Content-Security-Policy': ["default-src 'self'"] } });
+    let granted: boolean | undefined;
+    request!({}, 'media', (g) => (granted = g));
+    expect(granted).toBe(false);
+    expect(check!()).toBe(false);
+  });
+});
+
+describe('hardenWebContents', () => {
+  it('prevents navigation and denies new windows', () => {
+    const handlers = new Map<string, (e: { preventDefault(): void }) => void>();
+    let open: (() => unknown) | undefined;
+    hardenWebContents({ on: (name: string, h: never) => handlers.set(name, h), setWindowOpenHandler: (h: never) => (open = h) } as never);
+    for (const name of ['will-navigate', 'will-redirect', 'will-attach-webview']) {
+      let prevented = false;
+      handlers.get(name)!({ preventDefault: () => (prevented = true) });
+      expect(prevented).toBe(true);
+    }
+    expect(open!()).toEqual({ action: 'deny' });
+  });
+});
+
+describe('createSecretCipher', () => {
+  const fake = (available: boolean) => ({
+    isEncryptionAvailable: () => available,
+    encryptString: (s: string) => Buffer.from(`x${s}`),
+    decryptString: (b: Buffer) => b.toString().slice(1),
+  });
+
+  it('uses safeStorage (base64 of encryptString) when available', () => {
+    const cipher = createSecretCipher(fake(true));
+    expect(cipher.kind).toBe('safeStorage');
+    expect(cipher.encrypt('pw')).toBe(Buffer.from('xpw').toString('base64'));
+    expect(cipher.decrypt(cipher.encrypt('pässwörd'))).toBe('pässwörd');
+  });
+
+  it('falls back to plain when the OS has no encryption', () => {
+    expect(createSecretCipher(fake(false)).kind).toBe('plain');
+  });
+});
