@@ -132,7 +132,12 @@ export class SipStack {
       }
       throw error;
     }
-    this.transactions.receive(message, flow);
+    try {
+      this.transactions.receive(message, flow);
+    } catch (error) {
+      // A bug in handling one message must not take every line down with it; it is reported, not hidden.
+      this.warn(`internal error handling ${message.kind === 'request' ? message.method : message.status} from ${flow.remote.host}:${flow.remote.port}: ${(error as Error).stack ?? String(error)}`);
+    }
   }
 
   private dispatchRequest(request: SipRequest, tx: ServerTransaction): void {

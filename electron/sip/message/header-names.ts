@@ -32,6 +32,7 @@ export const COMPACT_FORMS: Readonly<Record<string, string>> = {
   y: 'identity',
 };
 
+// prettier-ignore
 const CANONICAL_NAMES = [
   'Via', 'From', 'To', 'Call-ID', 'CSeq', 'Contact', 'Max-Forwards', 'Route', 'Record-Route', 'Path',
   'Service-Route', 'Content-Type', 'Content-Length', 'Content-Encoding', 'Content-Disposition', 'Content-Language',
@@ -52,6 +53,7 @@ const CANONICAL: ReadonlyMap<string, string> = new Map(CANONICAL_NAMES.map((n) =
  * Deliberately absent: headers whose single value contains commas, e.g. Date, WWW-Authenticate, Authorization,
  * Proxy-Authenticate, Proxy-Authorization, Authentication-Info, Subject, User-Agent, Server, Retry-After.
  */
+// prettier-ignore
 const LIST_HEADERS: ReadonlySet<string> = new Set([
   'via', 'contact', 'route', 'record-route', 'path', 'service-route', 'allow', 'allow-events', 'supported',
   'require', 'proxy-require', 'unsupported', 'accept', 'accept-encoding', 'accept-language', 'accept-contact',

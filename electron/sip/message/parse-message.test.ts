@@ -45,7 +45,9 @@ describe('parseMessage', () => {
   });
 
   it('unfolds continuation lines into one SP (RFC 3261 §7.3.1)', () => {
-    const m = parseMessage(options(['Subject: I know you are there,', '     pick up the phone', '\tand talk to me!']));
+    const m = parseMessage(
+      options(['Subject: I know you are there,', '     pick up the phone', '\tand talk to me!']),
+    );
     expect(m.get('Subject')).toBe('I know you are there, pick up the phone and talk to me!');
   });
 

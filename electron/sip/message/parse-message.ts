@@ -105,10 +105,14 @@ function readBody(
 ): Uint8Array {
   let end = buf.length;
   if (lengthText !== undefined) {
-    if (!/^\d{1,9}$/.test(lengthText)) throw new SipParseError(`invalid Content-Length "${lengthText}"`, head);
+    if (!/^\d{1,9}$/.test(lengthText))
+      throw new SipParseError(`invalid Content-Length "${lengthText}"`, head);
     end = bodyStart + Number(lengthText);
     if (end > buf.length) {
-      throw new SipParseError(`body is ${buf.length - bodyStart} bytes, Content-Length says ${lengthText}`, head);
+      throw new SipParseError(
+        `body is ${buf.length - bodyStart} bytes, Content-Length says ${lengthText}`,
+        head,
+      );
     }
   }
   if (bodyStart >= end) return new Uint8Array(0);
@@ -121,7 +125,8 @@ function readBody(
 
 function parseStatusLine(line: string, headers: HeaderList, body: Uint8Array, head: string): SipMessage {
   const m = /^SIP\/2\.0 +([1-6]\d\d)(?: +(.*))?$/i.exec(line.trim());
-  if (!m) throw new SipParseError(`malformed status line "${line}" (expected SIP/2.0 <status> <reason>)`, head);
+  if (!m)
+    throw new SipParseError(`malformed status line "${line}" (expected SIP/2.0 <status> <reason>)`, head);
   return new SipResponseMessage(Number(m[1]), (m[2] ?? '').trim(), headers, body);
 }
 
@@ -133,7 +138,8 @@ function parseRequestLine(line: string, headers: HeaderList, body: Uint8Array, h
   const version = line.slice(last + 1);
   if (first <= 0 || !uri || /\s/.test(uri)) throw new SipParseError(`malformed request line "${line}"`, head);
   if (!TOKEN.test(method)) throw new SipParseError(`invalid method "${method}"`, head);
-  if (version.toUpperCase() !== 'SIP/2.0') throw new SipParseError(`unsupported SIP version "${version}"`, head);
+  if (version.toUpperCase() !== 'SIP/2.0')
+    throw new SipParseError(`unsupported SIP version "${version}"`, head);
   return new SipRequestMessage(method, uri, headers, body);
 }
 
@@ -141,7 +147,9 @@ function validate(message: SipMessage, head: string): void {
   try {
     const { cseq } = message;
     if (message.kind === 'request' && cseq.method !== message.method) {
-      throw new SipParseError(`CSeq method ${cseq.method} differs from ${message.method} (RFC 3261 §8.1.1.5)`);
+      throw new SipParseError(
+        `CSeq method ${cseq.method} differs from ${message.method} (RFC 3261 §8.1.1.5)`,
+      );
     }
     void message.from;
     void message.to;

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { parseMessage, parseUri } from './index';
 import { loadSipFixture } from './test-fixtures';
 
-const FIXTURES = ['register.sip', '401-two-challenges.sip', 'notify-utf8.sip', 'invite-sdp.sip', '200-ipv6-via.sip'];
+const FIXTURES = [
+  'register.sip',
+  '401-two-challenges.sip',
+  'notify-utf8.sip',
+  'invite-sdp.sip',
+  '200-ipv6-via.sip',
+];
 
 describe('fixture round trips', () => {
   it.each(FIXTURES)('%s serializes back byte for byte', (name) => {
@@ -17,7 +23,16 @@ describe('fixture round trips', () => {
     const m = parseMessage(loadSipFixture('register.sip'));
     expect(m.kind === 'request' && m.method).toBe('REGISTER');
     expect(m.getAll('Contact')).toHaveLength(1);
-    expect(m.getAll('Allow')).toEqual(['INVITE', 'ACK', 'CANCEL', 'BYE', 'NOTIFY', 'REFER', 'OPTIONS', 'SUBSCRIBE']);
+    expect(m.getAll('Allow')).toEqual([
+      'INVITE',
+      'ACK',
+      'CANCEL',
+      'BYE',
+      'NOTIFY',
+      'REFER',
+      'OPTIONS',
+      'SUBSCRIBE',
+    ]);
     expect(m.get('User-Agent')).toBe('Attendant Console/0.1 (Linux, x86_64)');
     expect(m.from).toEqual({
       displayName: 'Reception 1',

@@ -73,7 +73,10 @@ describe('drachtio-sip defects repaired by the adapter', () => {
     const req = createRequest({
       method: 'MESSAGE',
       uri: 'sip:1001@127.0.0.1',
-      headers: [['Content-Type', 'text/plain; charset=utf-8'], ['Content-Length', '1']],
+      headers: [
+        ['Content-Type', 'text/plain; charset=utf-8'],
+        ['Content-Length', '1'],
+      ],
       body,
     });
     const wire = req.toBuffer();
@@ -95,7 +98,9 @@ describe('drachtio-sip defects repaired by the adapter', () => {
       'Via: SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bK-notify-1',
       'Via: SIP/2.0/UDP [2001:db8::1]:5062;rport;branch=z9hG4bK-v6',
     );
-    const rawVia = (new raw.SipMessage(text).getParsedHeader('Via') as Array<{ host: string; port?: number }>)[0];
+    const rawVia = (
+      new raw.SipMessage(text).getParsedHeader('Via') as Array<{ host: string; port?: number }>
+    )[0];
     expect(rawVia?.host).toBe('[2001');
     expect(rawVia?.port).toBeUndefined();
 
@@ -108,7 +113,11 @@ describe('drachtio-sip defects repaired by the adapter', () => {
     expect(raw.parser.parseUri('sip:alice@localhost')).toBeUndefined();
     expect(raw.parser.parseUri('tel:+1-201-555-0123;phone-context=x')).toBeUndefined();
 
-    expect(parseUri('sip:alice@localhost')).toMatchObject({ scheme: 'sip', user: 'alice', host: 'localhost' });
+    expect(parseUri('sip:alice@localhost')).toMatchObject({
+      scheme: 'sip',
+      user: 'alice',
+      host: 'localhost',
+    });
     expect(parseUri('tel:+1-201-555-0123;phone-context=x')).toEqual({
       scheme: 'tel',
       user: '+1-201-555-0123',
@@ -119,7 +128,11 @@ describe('drachtio-sip defects repaired by the adapter', () => {
   });
 
   it('looks up X- and P- headers case-insensitively', () => {
-    const text = message(['X-Line-Id: 3', 'P-Asserted-Identity: <sip:2001@127.0.0.1>', 'p-preferred-identity: <sip:9@x>']);
+    const text = message([
+      'X-Line-Id: 3',
+      'P-Asserted-Identity: <sip:2001@127.0.0.1>',
+      'p-preferred-identity: <sip:9@x>',
+    ]);
     const rawMsg = new raw.SipMessage(text);
     expect(rawMsg.get('X-Line-Id')).toBe('3');
     expect(rawMsg.get('x-line-id')).toBeUndefined();
@@ -156,7 +169,11 @@ describe('drachtio-sip defects repaired by the adapter', () => {
     expect(m.get('Refer-To')).toBeUndefined();
     expect(m.getAll('Record-Route')).toEqual([]);
     expect(m.has('Contact')).toBe(false);
-    for (const line of ['CSeq: 3 NOTIFY', 'Call-ID: defects@127.0.0.1', 'From: <sip:2001@127.0.0.1>;tag=a1']) {
+    for (const line of [
+      'CSeq: 3 NOTIFY',
+      'Call-ID: defects@127.0.0.1',
+      'From: <sip:2001@127.0.0.1>;tag=a1',
+    ]) {
       expect(() => parseMessage(text.replace(`${line}\r\n`, ''))).toThrow(SipParseError);
     }
   });

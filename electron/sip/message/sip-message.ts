@@ -206,7 +206,8 @@ export function createResponse(
   reason?: string,
   opts: { toTag?: string; headers?: HeaderPairs; body?: Uint8Array | string } = {},
 ): SipResponse {
-  if (!Number.isInteger(status) || status < 100 || status > 699) throw new Error(`invalid SIP status ${status}`);
+  if (!Number.isInteger(status) || status < 100 || status > 699)
+    throw new Error(`invalid SIP status ${status}`);
   const headers: HeaderPairs = request.getAll('Via').map((v): [string, string] => ['Via', v]);
   const missing = MANDATORY.find((n) => !request.has(n));
   if (missing) throw new SipParseError(`cannot answer a request without ${missing}`);

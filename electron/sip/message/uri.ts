@@ -79,7 +79,8 @@ function parseSip(s: string, scheme: 'sip' | 'sips', colon: number): SipUri {
     uri.port = parsePort(rest.slice(i + 1, end < 0 ? undefined : end), s);
     i = end < 0 ? rest.length : end;
   }
-  if (i < rest.length && rest[i] !== ';') throw new SipParseError(`unexpected "${rest.slice(i)}" in "${s}"`, s);
+  if (i < rest.length && rest[i] !== ';')
+    throw new SipParseError(`unexpected "${rest.slice(i)}" in "${s}"`, s);
   uri.params = parseUriParams(rest.slice(i), s);
   return uri;
 }
@@ -91,7 +92,13 @@ function parseTel(s: string, colon: number): SipUri {
   if (!/^\+?[0-9A-Fa-f*#().\-pPwW]+$/.test(number)) {
     throw new SipParseError(`invalid telephone number in "${s}" (RFC 3966 §3)`, s);
   }
-  return { scheme: 'tel', user: number, host: '', params: parseUriParams(semi < 0 ? '' : rest.slice(semi), s), headers: {} };
+  return {
+    scheme: 'tel',
+    user: number,
+    host: '',
+    params: parseUriParams(semi < 0 ? '' : rest.slice(semi), s),
+    headers: {},
+  };
 }
 
 function parsePort(text: string, s: string): number {

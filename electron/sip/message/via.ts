@@ -12,7 +12,8 @@ const SENT_PROTOCOL = /^SIP\s*\/\s*2\.0\s*\/\s*([A-Za-z0-9\-.!%*_+`'~]+)\s+/i;
 export function parseVia(s: string): Via {
   const text = s.trim();
   const m = SENT_PROTOCOL.exec(text);
-  if (!m || !m[1]) throw new SipParseError(`invalid Via sent-protocol in "${s}" (expected SIP/2.0/<transport>)`, s);
+  if (!m || !m[1])
+    throw new SipParseError(`invalid Via sent-protocol in "${s}" (expected SIP/2.0/<transport>)`, s);
   const rest = text.slice(m[0].length);
   let host: string;
   let i: number;

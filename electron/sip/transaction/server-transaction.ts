@@ -160,7 +160,7 @@ export class NonInviteServerTransaction extends ServerTransaction {
 
   receiveRequest(): boolean {
     // In Trying the TU has not answered yet, so a retransmission is simply absorbed (RFC 3261 §17.2.2).
-    
+    if (this.current !== 'trying' && this.lastResponse) this.write(this.lastResponse);
     return true;
   }
 

@@ -94,6 +94,14 @@ function installFakeApi(data: PreviewData): void {
   (window as unknown as { consoleApi: unknown }).consoleApi = api;
 }
 
+/**
+ * The init script as source text. tsx (esbuild) wraps named functions in `__name(…)`, which does not exist in the
+ * page, so a local stand-in is provided around the serialised function.
+ */
+function initScript(data: PreviewData): string {
+  return `(() => { const __name = (f) => f; (${installFakeApi.toString()})(${JSON.stringify(data)}); })();`;
+}
+
 type Shot = { name: string; prepare: (page: Page) => Promise<void> };
 
 const shots: Shot[] = [
@@ -151,7 +159,7 @@ async function main(): Promise<void> {
         const tag = `${colorScheme}-${size.width}x${size.height}`;
         for (const shot of shots) {
           const page = await openPage(context, colorScheme, problems);
-          await page.addInitScript(installFakeApi, previewData());
+          await page.addInitScript({ content: initScript(previewData()) });
           await page.goto(url);
           await page.getByTestId('line-status-1').waitFor();
           await shot.prepare(page);

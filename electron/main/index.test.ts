@@ -1,0 +1,100 @@
+import { describe, it, expect, vi, afterAll } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FakeLines } from '../core/fake-lines.test-helper';
+import { commandNames, ipcChannel } from '../../shared/contract';
+
+const userData = mkdtempSync(join(tmpdir(), 'main-'));
+afterAll(() => rmSync(userData, { recursive: true, force: true }));
+
+const fake = vi.hoisted(() => {
+  const appHandlers = new Map<string, (...args: unknown[]) => void>();
+  const windows: { options: Record<string, unknown>; loaded: string[] }[] = [];
+  const ipcHandlers = new Map<string, unknown>();
+  const sessionCalls: string[] = [];
+  const lines: { current?: { shutdowns: number } } = {};
+  const app = {
+    isPackaged: true,
+    quit: vi.fn(),
+    exit: vi.fn(),
+    requestSingleInstanceLock: () => true,
+    on: (name: string, handler: (...args: unknown[]) => void) => appHandlers.set(name, handler),
+    whenReady: () => Promise.resolve(),
+    getPath: (): string => (globalThis as { __userData?: string }).__userData ?? '',
+    getVersion: () => '4.5.6',
+  };
+  class BrowserWindow {
+    webContents = { send: vi.fn(), isDestroyed: () => false };
+    constructor(options: Record<string, unknown>) {
+      windows.push({ options, loaded: [] });
+    }
+    once(): void {}
+    on(): void {}
+    loadFile(path: string): Promise<void> {
+      windows.at(-1)!.loaded.push(path);
+      return Promise.resolve();
+    }
+    loadURL(url: string): Promise<void> {
+      windows.at(-1)!.loaded.push(url);
+      return Promise.resolve();
+    }
+  }
+  const session = {
+    defaultSession: {
+      webRequest: { onHeadersReceived: () => sessionCalls.push('csp') },
+      setPermissionRequestHandler: () => sessionCalls.push('permission-request'),
+      setPermissionCheckHandler: () => sessionCalls.push('permission-check'),
+    },
+  };
+  const safeStorage = { isEncryptionAvailable: () => false, encryptString: vi.fn(), decryptString: vi.fn() };
+  const ipcMain = { handle: (channel: string, h: unknown) => ipcHandlers.set(channel, h), removeHandler: vi.fn() };
+  return { app, BrowserWindow, session, safeStorage, ipcMain, appHandlers, windows, ipcHandlers, sessionCalls, lines };
+});
+
+vi.mock('electron', () => ({
+  app: fake.app,
+  BrowserWindow: fake.BrowserWindow,
+  session: fake.session,
+  safeStorage: fake.safeStorage,
+  ipcMain: fake.ipcMain,
+}));
+vi.mock('../core/line-manager', () => ({
+  createLineManager: () => {
+    const lines = new FakeLines();
+    fake.lines.current = lines;
+    return lines;
+  },
+}));
+
+(globalThis as { __userData?: string }).__userData = userData;
+await import('./index');
+await vi.waitFor(() => expect(fake.windows).toHaveLength(1));
+
+describe('Electron main', () => {
+  it('opens one sandboxed, context-isolated window with the bundled preload and renderer', () => {
+    const { options, loaded } = fake.windows[0]!;
+    expect(options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true });
+    expect(String((options.webPreferences as { preload: string }).preload)).toMatch(/preload[\\/]index\.cjs$/);
+    expect(loaded).toHaveLength(1);
+    expect(loaded[0]).toMatch(/renderer[\\/]index\.html$/);
+  });
+
+  it('hardens the session and every web contents, and registers every command', () => {
+    expect(fake.sessionCalls.sort()).toEqual(['csp', 'permission-check', 'permission-request']);
+    expect(fake.appHandlers.has('web-contents-created')).toBe(true);
+    expect([...fake.ipcHandlers.keys()].sort()).toEqual(commandNames.map(ipcChannel.command).sort());
+  });
+
+  it('un-registers the lines before quitting', async () => {
+    const preventDefault = vi.fn();
+    fake.appHandlers.get('before-quit')!({ preventDefault });
+    expect(preventDefault).toHaveBeenCalled();
+    await vi.waitFor(() => expect(fake.app.quit).toHaveBeenCalled());
+    expect(fake.lines.current?.shutdowns).toBe(1);
+    // The second before-quit (from app.quit()) goes through.
+    const again = vi.fn();
+    fake.appHandlers.get('before-quit')!({ preventDefault: again });
+    expect(again).not.toHaveBeenCalled();
+  });
+});
