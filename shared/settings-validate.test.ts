@@ -1,5 +1,12 @@
 import { describe, it, expect } from 'vitest';
-import { isValidHost, isValidHostPort, settingsErrors, validateSettings, validateSettingsInput } from './settings-validate';
+import {
+  isValidHost,
+  isValidHostPort,
+  settingsErrors,
+  settingsInputErrors,
+  validateSettings,
+  validateSettingsInput,
+} from './settings-validate';
 import type { LineConfig, Settings } from './settings';
 import { DEFAULT_SETTINGS, MAX_LINES } from './settings';
 
@@ -18,7 +25,10 @@ function line(n: number, extra: Partial<LineConfig> = {}): LineConfig {
   };
 }
 
-function settings(lines: LineConfig[] = [line(1), line(2)], extra: Record<string, unknown> = {}): Record<string, unknown> {
+function settings(
+  lines: LineConfig[] = [line(1), line(2)],
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return { ...clone(DEFAULT_SETTINGS), lines, ...extra };
 }
 
@@ -37,8 +47,17 @@ describe('settingsErrors', () => {
   it('accepts the defaults and a typical configuration', () => {
     expect(settingsErrors(DEFAULT_SETTINGS)).toEqual([]);
     const s = settings([
-      line(1, { registrar: 'registrar.example.com:5061', outboundProxy: '[2001:db8::1]:5060', authUser: 'auth-101', password: 'pw' }),
-      line(2, { transport: 'tls', domain: '192.0.2.10', tls: { fingerprint256: 'ab'.repeat(32), caFile: '/etc/ssl/ca.pem' } }),
+      line(1, {
+        registrar: 'registrar.example.com:5061',
+        outboundProxy: '[2001:db8::1]:5060',
+        authUser: 'auth-101',
+        password: 'pw',
+      }),
+      line(2, {
+        transport: 'tls',
+        domain: '192.0.2.10',
+        tls: { fingerprint256: 'ab'.repeat(32), caFile: '/etc/ssl/ca.pem' },
+      }),
       line(3, { domain: '[::1]', user: 'alice%20b' }),
     ]);
     expect(settingsErrors(s)).toEqual([]);
@@ -111,11 +130,14 @@ describe('settingsErrors', () => {
 
   it('requires unique line ids and says which line has it', () => {
     const errors = settingsErrors(settings([line(1), line(2), line(3, { id: 'line-1' })]));
-    expect(errors).toEqual([{ field: 'lines.2.id', message: 'Line 3: id "line-1" is already used by line 1' }]);
+    expect(errors).toEqual([
+      { field: 'lines.2.id', message: 'Line 3: id "line-1" is already used by line 1' },
+    ]);
   });
 
   it('checks TLS trust settings and that they belong to a TLS line', () => {
-    const tls = (t: unknown, transport = 'tls'): string[] => fields(settings([line(1, { transport: transport as 'tls', tls: t as LineConfig['tls'] })]));
+    const tls = (t: unknown, transport = 'tls'): string[] =>
+      fields(settings([line(1, { transport: transport as 'tls', tls: t as LineConfig['tls'] })]));
     expect(tls({ fingerprint256: 'AB:'.repeat(31) + 'AB' })).toEqual([]);
     expect(tls({ fingerprint256: 'ab'.repeat(31) })).toEqual(['lines.0.tls.fingerprint256']);
     expect(tls({ fingerprint256: 'zz'.repeat(32) })).toEqual(['lines.0.tls.fingerprint256']);
@@ -134,7 +156,8 @@ describe('settingsErrors', () => {
   });
 
   it('checks SIP timers and their ordering', () => {
-    const sip = (patch: Record<string, number>): string[] => fields(settings(undefined, { sip: { ...DEFAULT_SETTINGS.sip, ...patch } }));
+    const sip = (patch: Record<string, number>): string[] =>
+      fields(settings(undefined, { sip: { ...DEFAULT_SETTINGS.sip, ...patch } }));
     expect(sip({ t1Ms: 50, t2Ms: 50 })).toEqual([]);
     expect(sip({ t1Ms: 10001 })).toEqual(['sip.t1Ms']);
     expect(sip({ t1Ms: 1000, t2Ms: 999 })).toEqual(['sip.t2Ms']);
@@ -162,12 +185,23 @@ describe('settingsErrors', () => {
 });
 
 describe('host syntax', () => {
-  it.each(['example.com', 'a-b.example.com.', '10.0.0.1', '[::1]', '[fe80::1:2]', '[1:2:3:4:5:6:7:8]', '[::]'])('accepts %s', (h) => {
+  it.each([
+    'example.com',
+    'a-b.example.com.',
+    '10.0.0.1',
+    '[::1]',
+    '[fe80::1:2]',
+    '[1:2:3:4:5:6:7:8]',
+    '[::]',
+  ])('accepts %s', (h) => {
     expect(isValidHost(h)).toBe(true);
   });
-  it.each(['', 'a..b', 'a_b.com', '10.0.0', '[1:2:3:4:5:6:7:8:9]', '[::1', 'ex ample.com', '[1::2::3]'])('refuses %s', (h) => {
-    expect(isValidHost(h)).toBe(false);
-  });
+  it.each(['', 'a..b', 'a_b.com', '10.0.0', '[1:2:3:4:5:6:7:8:9]', '[::1', 'ex ample.com', '[1::2::3]'])(
+    'refuses %s',
+    (h) => {
+      expect(isValidHost(h)).toBe(false);
+    },
+  );
   it('parses host:port', () => {
     expect(isValidHostPort('[::1]:5061')).toBe(true);
     expect(isValidHostPort('::1:5061')).toBe(false);
@@ -193,7 +227,10 @@ describe('validateSettings', () => {
 });
 
 describe('validateSettingsInput', () => {
-  const stored: Settings = { ...DEFAULT_SETTINGS, lines: [line(1, { password: 'one' }), line(2, { password: 'two' })] };
+  const stored: Settings = {
+    ...DEFAULT_SETTINGS,
+    lines: [line(1, { password: 'one' }), line(2, { password: 'two' })],
+  };
 
   it('keeps the stored password by line id when absent, even after reordering', () => {
     const input = { ...DEFAULT_SETTINGS, lines: [{ ...line(2), hasPassword: true }, line(1)] };
@@ -220,5 +257,14 @@ describe('validateSettingsInput', () => {
     const result = validateSettingsInput({ ...DEFAULT_SETTINGS, lines: [line(1, { expires: 5 })] }, stored);
     expect(!result.ok && result.error.field).toBe('lines.0.expires');
     expect(validateSettingsInput('nope', stored).ok).toBe(false);
+  });
+
+  it('settingsInputErrors accepts what the renderer edits (hasPassword, no password) and still checks fields', () => {
+    const pub = { ...DEFAULT_SETTINGS, lines: [{ ...line(1), hasPassword: true }] };
+    expect(settingsInputErrors(pub)).toEqual([]);
+    expect(settingsErrors(pub).map((e) => e.field)).toEqual(['lines.0.hasPassword']);
+    expect(settingsInputErrors({ ...pub, lines: [{ ...line(1), user: '' }] }).map((e) => e.field)).toEqual([
+      'lines.0.user',
+    ]);
   });
 });

@@ -7,6 +7,9 @@ import type { Result } from './result';
 import { fail, ok } from './result';
 import type { DiagnosticsSettings, LineConfig, LineTlsTrust, Settings, SipTimingSettings } from './settings';
 import { MAX_LINES } from './settings';
+import { isValidHost, isValidHostPort } from './host-syntax';
+
+export { isValidHost, isValidHostPort };
 
 /** One problem found in a settings object. */
 export interface FieldError {
@@ -20,8 +23,18 @@ type Rec = Record<string, unknown>;
 
 const TOP_KEYS = ['version', 'lines', 'defaultLine', 'sip', 'diagnostics'];
 const LINE_KEYS = [
-  'id', 'enabled', 'displayName', 'user', 'authUser', 'password', 'domain', 'registrar', 'outboundProxy', 'transport',
-  'expires', 'tls',
+  'id',
+  'enabled',
+  'displayName',
+  'user',
+  'authUser',
+  'password',
+  'domain',
+  'registrar',
+  'outboundProxy',
+  'transport',
+  'expires',
+  'tls',
 ];
 const SIP_KEYS = ['t1Ms', 't2Ms', 't4Ms', 'retryBaseSeconds', 'retryMaxSeconds'];
 const DIAG_KEYS = ['traceToFile', 'traceBufferSize'];
@@ -29,7 +42,6 @@ const TLS_KEYS = ['fingerprint256', 'caFile'];
 
 /** RFC 3261 §25.1 `user`: unreserved / escaped / user-unreserved. */
 const SIP_USER = /^(?:[A-Za-z0-9\-_.!~*'()&=+$,;?/]|%[0-9A-Fa-f]{2})+$/;
-const HOST_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 const FINGERPRINT = /^(?:[0-9A-Fa-f]{64}|(?:[0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2})$/;
 // Digest usernames travel as quoted-strings (RFC 7616 §3.4); keep them printable and free of quote/backslash.
 function isAuthUser(s: string): boolean {
@@ -53,54 +65,6 @@ function isUnset(v: unknown): boolean {
   return v === undefined || v === null || v === '';
 }
 
-function isIPv4(s: string): boolean {
-  const parts = s.split('.');
-  return parts.length === 4 && parts.every((p) => /^(?:0|[1-9][0-9]{0,2})$/.test(p) && Number(p) <= 255);
-}
-
-/** RFC 4291 §2.2 text forms, including `::` compression and a trailing dotted IPv4. */
-function isIPv6(s: string): boolean {
-  if (!/^[0-9A-Fa-f:.]+$/.test(s)) return false;
-  const lastColon = s.lastIndexOf(':');
-  if (lastColon < 0) return false;
-  let text = s;
-  let slots = 8;
-  const tail = s.slice(lastColon + 1);
-  if (tail.includes('.')) {
-    if (!isIPv4(tail)) return false;
-    text = s.slice(0, lastColon + 1);
-    if (!text.endsWith('::')) text = text.slice(0, -1);
-    slots = 6;
-  }
-  const halves = text.split('::');
-  if (halves.length > 2) return false;
-  const count = (h: string): number =>
-    h === '' ? 0 : h.split(':').every((g) => /^[0-9A-Fa-f]{1,4}$/.test(g)) ? h.split(':').length : -1;
-  const a = count(halves[0] ?? '');
-  if (a < 0) return false;
-  if (halves.length === 1) return a === slots;
-  const b = count(halves[1] ?? '');
-  return b >= 0 && a + b <= slots - 1;
-}
-
-/** A host name (RFC 1123), a dotted IPv4 address, or an IPv6 reference in brackets (RFC 3261 §25.1 `host`). */
-export function isValidHost(host: string): boolean {
-  if (host.startsWith('[') && host.endsWith(']')) return isIPv6(host.slice(1, -1));
-  const name = host.endsWith('.') ? host.slice(0, -1) : host;
-  if (name.length === 0 || name.length > 253) return false;
-  const labels = name.split('.');
-  if (labels.every((l) => /^[0-9]+$/.test(l))) return isIPv4(name);
-  return labels.every((l) => HOST_LABEL.test(l)) && !/^[0-9]+$/.test(labels[labels.length - 1] ?? '');
-}
-
-/** `host[:port]` with a port of 1–65535. */
-export function isValidHostPort(value: string): boolean {
-  const m = /^(\[[^\]]*\]|[^:[\]]+)(?::([0-9]{1,5}))?$/.exec(value);
-  if (!m) return false;
-  if (m[2] !== undefined && !isInt(Number(m[2]), 1, 65535)) return false;
-  return isValidHost(m[1] ?? '');
-}
-
 function isAbsolutePath(p: string): boolean {
   return p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\');
 }
@@ -112,7 +76,8 @@ class Collector {
   }
   unknownKeys(obj: Rec, allowed: readonly string[], path: string, prefix: string): void {
     for (const key of Object.keys(obj))
-      if (!allowed.includes(key)) this.add(path ? `${path}.${key}` : key, `${prefix}unknown setting "${key}"`);
+      if (!allowed.includes(key))
+        this.add(path ? `${path}.${key}` : key, `${prefix}unknown setting "${key}"`);
   }
 }
 
@@ -122,7 +87,10 @@ function checkTls(c: Collector, tls: unknown, path: string, label: string, trans
   c.unknownKeys(tls, TLS_KEYS, path, label);
   const fp = tls.fingerprint256;
   if (!isUnset(fp) && (typeof fp !== 'string' || !FINGERPRINT.test(fp)))
-    c.add(`${path}.fingerprint256`, `${label}TLS fingerprint must be 64 hex digits (SHA-256), colons optional`);
+    c.add(
+      `${path}.fingerprint256`,
+      `${label}TLS fingerprint must be 64 hex digits (SHA-256), colons optional`,
+    );
   const ca = tls.caFile;
   if (!isUnset(ca) && (typeof ca !== 'string' || !isAbsolutePath(ca) || ca.length > 4096))
     c.add(`${path}.caFile`, `${label}TLS CA file must be an absolute path`);
@@ -145,9 +113,18 @@ function checkLine(c: Collector, line: unknown, i: number, seenIds: Map<string, 
   if (typeof line.displayName !== 'string' || line.displayName.length > 64)
     c.add(f('displayName'), `${label}display name must be text of at most 64 characters`);
   if (typeof line.user !== 'string' || line.user.length > 128 || !SIP_USER.test(line.user))
-    c.add(f('user'), `${label}user must be a non-empty SIP user name (letters, digits and - _ . ! ~ * ' ( ) & = + $ , ; ? /)`);
-  if (!isUnset(line.authUser) && (typeof line.authUser !== 'string' || line.authUser.length > 128 || !isAuthUser(line.authUser)))
-    c.add(f('authUser'), `${label}auth user must be printable text of at most 128 characters without quotes or backslashes`);
+    c.add(
+      f('user'),
+      `${label}user must be a non-empty SIP user name (letters, digits and - _ . ! ~ * ' ( ) & = + $ , ; ? /)`,
+    );
+  if (
+    !isUnset(line.authUser) &&
+    (typeof line.authUser !== 'string' || line.authUser.length > 128 || !isAuthUser(line.authUser))
+  )
+    c.add(
+      f('authUser'),
+      `${label}auth user must be printable text of at most 128 characters without quotes or backslashes`,
+    );
   if (line.password !== undefined && (typeof line.password !== 'string' || line.password.length > 256))
     c.add(f('password'), `${label}password must be text of at most 256 characters`);
   if (typeof line.domain !== 'string' || !isValidHost(line.domain))
@@ -155,11 +132,15 @@ function checkLine(c: Collector, line: unknown, i: number, seenIds: Map<string, 
   for (const name of ['registrar', 'outboundProxy'] as const) {
     const v = line[name];
     if (!isUnset(v) && (typeof v !== 'string' || !isValidHostPort(v)))
-      c.add(f(name), `${label}${name === 'registrar' ? 'registrar' : 'outbound proxy'} must be host[:port] with a port from 1 to 65535`);
+      c.add(
+        f(name),
+        `${label}${name === 'registrar' ? 'registrar' : 'outbound proxy'} must be host[:port] with a port from 1 to 65535`,
+      );
   }
   if (line.transport !== 'udp' && line.transport !== 'tcp' && line.transport !== 'tls')
     c.add(f('transport'), `${label}transport must be udp, tcp or tls`);
-  if (!isInt(line.expires, 60, 86400)) c.add(f('expires'), `${label}expires must be a whole number of seconds from 60 to 86400`);
+  if (!isInt(line.expires, 60, 86400))
+    c.add(f('expires'), `${label}expires must be a whole number of seconds from 60 to 86400`);
   checkTls(c, line.tls, f('tls'), label, line.transport);
 }
 
@@ -170,19 +151,31 @@ function checkSip(c: Collector, sip: unknown): void {
   if (!t1ok) c.add('sip.t1Ms', 'SIP timers: T1 must be a whole number of milliseconds from 50 to 10000');
   if (!isInt(sip.t2Ms, t1ok ? (sip.t1Ms as number) : 50, 60000))
     c.add('sip.t2Ms', 'SIP timers: T2 must be a whole number of milliseconds, at least T1 and at most 60000');
-  if (!isInt(sip.t4Ms, 100, 60000)) c.add('sip.t4Ms', 'SIP timers: T4 must be a whole number of milliseconds from 100 to 60000');
+  if (!isInt(sip.t4Ms, 100, 60000))
+    c.add('sip.t4Ms', 'SIP timers: T4 must be a whole number of milliseconds from 100 to 60000');
   const baseOk = isInt(sip.retryBaseSeconds, 1, 3600);
-  if (!baseOk) c.add('sip.retryBaseSeconds', 'SIP timers: first retry delay must be a whole number of seconds from 1 to 3600');
+  if (!baseOk)
+    c.add(
+      'sip.retryBaseSeconds',
+      'SIP timers: first retry delay must be a whole number of seconds from 1 to 3600',
+    );
   if (!isInt(sip.retryMaxSeconds, baseOk ? (sip.retryBaseSeconds as number) : 1, 86400))
-    c.add('sip.retryMaxSeconds', 'SIP timers: longest retry delay must be a whole number of seconds, at least the first delay and at most 86400');
+    c.add(
+      'sip.retryMaxSeconds',
+      'SIP timers: longest retry delay must be a whole number of seconds, at least the first delay and at most 86400',
+    );
 }
 
 function checkDiagnostics(c: Collector, d: unknown): void {
   if (!isRecord(d)) return c.add('diagnostics', 'Diagnostics settings must be an object');
   c.unknownKeys(d, DIAG_KEYS, 'diagnostics', 'Diagnostics: ');
-  if (typeof d.traceToFile !== 'boolean') c.add('diagnostics.traceToFile', 'Diagnostics: trace to file must be true or false');
+  if (typeof d.traceToFile !== 'boolean')
+    c.add('diagnostics.traceToFile', 'Diagnostics: trace to file must be true or false');
   if (!isInt(d.traceBufferSize, 100, 100000))
-    c.add('diagnostics.traceBufferSize', 'Diagnostics: trace buffer size must be a whole number from 100 to 100000');
+    c.add(
+      'diagnostics.traceBufferSize',
+      'Diagnostics: trace buffer size must be a whole number from 100 to 100000',
+    );
 }
 
 /** Every problem in `input` as a settings object; empty when it is valid. */
@@ -203,7 +196,12 @@ export function settingsErrors(input: unknown): FieldError[] {
   }
   const count = Array.isArray(lines) ? lines.length : 0;
   if (!isInt(input.defaultLine, 1, Math.max(1, count)))
-    c.add('defaultLine', count > 0 ? `Default line must be a line number from 1 to ${count}` : 'Default line must be 1 when no line is configured');
+    c.add(
+      'defaultLine',
+      count > 0
+        ? `Default line must be a line number from 1 to ${count}`
+        : 'Default line must be 1 when no line is configured',
+    );
   checkSip(c, input.sip);
   checkDiagnostics(c, input.diagnostics);
   return c.errors;
@@ -235,7 +233,13 @@ function normalize(input: Rec): Settings {
       transport: l.transport as LineConfig['transport'],
       expires: l.expires as number,
     };
-    const optional = { authUser: optString(l.authUser), password: optString(l.password), registrar: optString(l.registrar), outboundProxy: optString(l.outboundProxy), tls: normalizeTls(l.tls) };
+    const optional = {
+      authUser: optString(l.authUser),
+      password: optString(l.password),
+      registrar: optString(l.registrar),
+      outboundProxy: optString(l.outboundProxy),
+      tls: normalizeTls(l.tls),
+    };
     for (const [k, v] of Object.entries(optional)) if (v !== undefined) (line as unknown as Rec)[k] = v;
     return line;
   });
@@ -254,7 +258,8 @@ function toResult(input: unknown): Result<Settings> {
   const errors = settingsErrors(input);
   const first = errors[0];
   if (first) {
-    const more = errors.length > 1 ? ` (and ${errors.length - 1} more problem${errors.length > 2 ? 's' : ''})` : '';
+    const more =
+      errors.length > 1 ? ` (and ${errors.length - 1} more problem${errors.length > 2 ? 's' : ''})` : '';
     return fail('invalid-settings', first.message + more, first.field ? { field: first.field } : {});
   }
   return ok(normalize(input as Rec));
@@ -265,22 +270,35 @@ export function validateSettings(input: unknown): Result<Settings> {
   return toResult(input);
 }
 
-/**
- * Validates settings sent by the renderer. A line whose `password` is absent keeps the password stored for the line
- * with the same `id`; `password: ''` clears it. A `hasPassword` flag echoed back from PublicSettings is ignored.
- */
-export function validateSettingsInput(input: unknown, stored: Settings): Result<Settings> {
-  if (!isRecord(input) || !Array.isArray(input.lines)) return toResult(input);
-  const storedById = new Map(stored.lines.map((l) => [l.id, l.password]));
+/** Applies the input-only conventions: drops an echoed `hasPassword`, and fills absent passwords via `keep`. */
+function fromInput(input: unknown, keep: (id: unknown) => string | undefined): unknown {
+  if (!isRecord(input) || !Array.isArray(input.lines)) return input;
   const lines = input.lines.map((line: unknown) => {
     if (!isRecord(line)) return line;
     const { hasPassword: _ignored, ...rest } = line;
     if (rest.password === undefined || rest.password === null) {
-      const kept = typeof rest.id === 'string' ? storedById.get(rest.id) : undefined;
+      const kept = keep(rest.id);
       delete rest.password;
       if (kept !== undefined) rest.password = kept;
     }
     return rest;
   });
-  return toResult({ ...input, lines });
+  return { ...input, lines };
+}
+
+/**
+ * Every problem in settings as the renderer edits them (PublicSettings-shaped lines with `hasPassword`, passwords
+ * absent unless typed): what the settings view shows as the user types.
+ */
+export function settingsInputErrors(input: unknown): FieldError[] {
+  return settingsErrors(fromInput(input, () => undefined));
+}
+
+/**
+ * Validates settings sent by the renderer. A line whose `password` is absent keeps the password stored for the line
+ * with the same `id`; `password: ''` clears it. A `hasPassword` flag echoed back from PublicSettings is ignored.
+ */
+export function validateSettingsInput(input: unknown, stored: Settings): Result<Settings> {
+  const storedById = new Map(stored.lines.map((l) => [l.id, l.password]));
+  return toResult(fromInput(input, (id) => (typeof id === 'string' ? storedById.get(id) : undefined)));
 }

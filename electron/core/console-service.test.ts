@@ -13,8 +13,20 @@ import { commandNames } from '../../shared/contract';
 import type { LineConfig, SettingsInput } from '../../shared/settings';
 import { DEFAULT_SETTINGS } from '../../shared/settings';
 
-const lineA: LineConfig = { id: 'a', enabled: true, displayName: 'Front desk', user: '101', domain: 'pbx.test', transport: 'udp', expires: 600 };
-const input = (lines: SettingsInput['lines'], extra: Partial<SettingsInput> = {}): SettingsInput => ({ ...DEFAULT_SETTINGS, lines, ...extra });
+const lineA: LineConfig = {
+  id: 'a',
+  enabled: true,
+  displayName: 'Front desk',
+  user: '101',
+  domain: 'pbx.test',
+  transport: 'udp',
+  expires: 600,
+};
+const input = (lines: SettingsInput['lines'], extra: Partial<SettingsInput> = {}): SettingsInput => ({
+  ...DEFAULT_SETTINGS,
+  lines,
+  ...extra,
+});
 
 let dir: string;
 let clock: FakeClock;
@@ -33,7 +45,9 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 function record(): { [E in keyof Events]: Events[E][] } {
-  const seen = { 'lines.changed': [], 'settings.changed': [], 'trace.appended': [] } as { [E in keyof Events]: Events[E][] };
+  const seen = { 'lines.changed': [], 'settings.changed': [], 'trace.appended': [] } as {
+    [E in keyof Events]: Events[E][];
+  };
   forwardEvents(service, (event, payload) => (seen[event] as unknown[]).push(payload));
   return seen;
 }
@@ -67,8 +81,14 @@ describe('ConsoleService', () => {
     await service.start();
     const seen = record();
     const result = await service.handlers['settings.save'](input([{ ...lineA, password: 'pw' }]));
-    expect(result).toEqual({ ok: true, value: { ...DEFAULT_SETTINGS, lines: [{ ...lineA, hasPassword: true }] } });
-    expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8')).lines[0].password).toEqual({ enc: 'plain', data: 'pw' });
+    expect(result).toEqual({
+      ok: true,
+      value: { ...DEFAULT_SETTINGS, lines: [{ ...lineA, hasPassword: true }] },
+    });
+    expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8')).lines[0].password).toEqual({
+      enc: 'plain',
+      data: 'pw',
+    });
     expect(lines.applied.at(-1)?.lines[0]?.password).toBe('pw');
     expect(seen['settings.changed']).toEqual([result.ok && result.value]);
     expect(seen['lines.changed'].at(-1)?.map((s) => s.id)).toEqual(['a']);
@@ -90,13 +110,28 @@ describe('ConsoleService', () => {
   it('passes line and trace commands through and pushes trace batches', async () => {
     await service.start();
     await service.handlers['settings.save'](input([lineA]));
-    expect(await service.handlers['lines.reregister']({ line: 1 })).toMatchObject({ ok: true, value: { id: 'a' } });
-    expect(await service.handlers['lines.reregister']({ line: 2 })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    expect(await service.handlers['lines.reregister']({ line: 1 })).toMatchObject({
+      ok: true,
+      value: { id: 'a' },
+    });
+    expect(await service.handlers['lines.reregister']({ line: 2 })).toMatchObject({
+      ok: false,
+      error: { code: 'not-found' },
+    });
     const seen = record();
-    trace.addMessage({ direction: 'in', transport: 'udp', local: 'l', remote: 'r', text: 'OPTIONS sip:a@b SIP/2.0\r\n\r\n' });
+    trace.addMessage({
+      direction: 'in',
+      transport: 'udp',
+      local: 'l',
+      remote: 'r',
+      text: 'OPTIONS sip:a@b SIP/2.0\r\n\r\n',
+    });
     clock.advance(TRACE_BATCH_MS);
     expect(seen['trace.appended'].map((b) => b.length)).toEqual([1]);
-    expect(await service.handlers['trace.list']({ method: 'OPTIONS' })).toMatchObject({ ok: true, value: [{ method: 'OPTIONS' }] });
+    expect(await service.handlers['trace.list']({ method: 'OPTIONS' })).toMatchObject({
+      ok: true,
+      value: [{ method: 'OPTIONS' }],
+    });
     expect(await service.handlers['trace.clear'](undefined)).toEqual({ ok: true, value: undefined });
     expect(trace.list()).toEqual([]);
   });
@@ -121,18 +156,38 @@ describe('ConsoleService', () => {
 describe('dispatchCommand', () => {
   it('validates the command name and arguments before any handler runs', async () => {
     await service.start();
-    expect(await dispatchCommand(service.handlers, 'nope', null)).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
-    expect(await dispatchCommand(service.handlers, 'constructor', null)).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
-    expect(await dispatchCommand(service.handlers, 'lines.reregister', { line: 'x' })).toMatchObject({ ok: false, error: { field: 'line' } });
-    expect(await dispatchCommand(service.handlers, 'snapshot', { extra: 1 })).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
-    expect(await dispatchCommand(service.handlers, 'snapshot', null)).toMatchObject({ ok: true, value: { app: { mode: 'serve' } } });
+    expect(await dispatchCommand(service.handlers, 'nope', null)).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-argument' },
+    });
+    expect(await dispatchCommand(service.handlers, 'constructor', null)).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-argument' },
+    });
+    expect(await dispatchCommand(service.handlers, 'lines.reregister', { line: 'x' })).toMatchObject({
+      ok: false,
+      error: { field: 'line' },
+    });
+    expect(await dispatchCommand(service.handlers, 'snapshot', { extra: 1 })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-argument' },
+    });
+    expect(await dispatchCommand(service.handlers, 'snapshot', null)).toMatchObject({
+      ok: true,
+      value: { app: { mode: 'serve' } },
+    });
   });
 
   it('turns a throwing handler into an internal error and reports it', async () => {
     const errors: string[] = [];
     const handlers = { ...service.handlers, snapshot: () => Promise.reject(new Error('boom')) };
-    const result = await dispatchCommand(handlers, 'snapshot', undefined, (cmd, err) => errors.push(`${cmd}: ${(err as Error).message}`));
-    expect(result).toEqual({ ok: false, error: { code: 'internal', message: 'Internal error while running snapshot' } });
+    const result = await dispatchCommand(handlers, 'snapshot', undefined, (cmd, err) =>
+      errors.push(`${cmd}: ${(err as Error).message}`),
+    );
+    expect(result).toEqual({
+      ok: false,
+      error: { code: 'internal', message: 'Internal error while running snapshot' },
+    });
     expect(errors).toEqual(['snapshot: boom']);
   });
 

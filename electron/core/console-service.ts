@@ -89,7 +89,11 @@ export class ConsoleService implements ContractHost {
 
   snapshot(): Snapshot {
     const { store, lines, mode, version } = this.deps;
-    const snap: Snapshot = { app: { version, mode }, settings: toPublicSettings(store.current), lines: lines.states() };
+    const snap: Snapshot = {
+      app: { version, mode },
+      settings: toPublicSettings(store.current),
+      lines: lines.states(),
+    };
     if (store.problem !== undefined) snap.settingsProblem = store.problem;
     return snap;
   }
@@ -120,7 +124,9 @@ export class ConsoleService implements ContractHost {
   private async doShutdown(timeoutMs: number): Promise<void> {
     const clock = this.deps.clock ?? new SystemClock();
     let timer: ReturnType<Clock['setTimeout']> | undefined;
-    const bound = new Promise<'timeout'>((resolve) => (timer = clock.setTimeout(() => resolve('timeout'), timeoutMs)));
+    const bound = new Promise<'timeout'>(
+      (resolve) => (timer = clock.setTimeout(() => resolve('timeout'), timeoutMs)),
+    );
     try {
       await Promise.race([this.deps.lines.shutdown().catch(() => undefined), bound]);
     } finally {
@@ -130,4 +136,3 @@ export class ConsoleService implements ContractHost {
     }
   }
 }
-

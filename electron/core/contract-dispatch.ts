@@ -33,7 +33,10 @@ export async function dispatchCommand(
   onError?: InternalErrorReporter,
 ): Promise<Result<unknown>> {
   if (!isCommandName(command))
-    return fail('invalid-argument', `Unknown command ${JSON.stringify(typeof command === 'string' ? command.slice(0, 64) : command ?? null)}`);
+    return fail(
+      'invalid-argument',
+      `Unknown command ${JSON.stringify(typeof command === 'string' ? command.slice(0, 64) : (command ?? null))}`,
+    );
   const validated = (commandValidators[command] as (raw: unknown) => Result<unknown>)(args);
   if (!validated.ok) return validated;
   try {
@@ -49,7 +52,10 @@ export async function dispatchCommand(
 }
 
 /** Subscribes `send` to every contract event; returns one function that unsubscribes them all. */
-export function forwardEvents(source: EventSource, send: (event: EventName, payload: unknown) => void): () => void {
+export function forwardEvents(
+  source: EventSource,
+  send: (event: EventName, payload: unknown) => void,
+): () => void {
   const offs = eventNames.map((name) => source.on(name, (payload) => send(name, payload)));
   return () => offs.forEach((off) => off());
 }

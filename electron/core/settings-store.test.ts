@@ -1,5 +1,13 @@
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
-import { mkdtempSync, promises as fs, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  mkdtempSync,
+  promises as fs,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SecretCipher } from './settings-store';
@@ -21,8 +29,25 @@ const fakeCipher: SecretCipher = {
 const sample: Settings = {
   ...DEFAULT_SETTINGS,
   lines: [
-    { id: 'a', enabled: true, displayName: 'Front desk', user: '101', password: 's3cret-pw', domain: 'pbx.test', transport: 'udp', expires: 600 },
-    { id: 'b', enabled: false, displayName: 'Back office', user: '102', domain: 'pbx.test', transport: 'tcp', expires: 600 },
+    {
+      id: 'a',
+      enabled: true,
+      displayName: 'Front desk',
+      user: '101',
+      password: 's3cret-pw',
+      domain: 'pbx.test',
+      transport: 'udp',
+      expires: 600,
+    },
+    {
+      id: 'b',
+      enabled: false,
+      displayName: 'Back office',
+      user: '102',
+      domain: 'pbx.test',
+      transport: 'tcp',
+      expires: 600,
+    },
   ],
   defaultLine: 2,
 };
@@ -48,7 +73,10 @@ describe('SettingsStore', () => {
     expect(await store.save(sample)).toEqual({ ok: true, value: sample });
     const text = readFileSync(file(), 'utf8');
     expect(text).not.toContain('s3cret-pw');
-    expect(JSON.parse(text).lines[0].password).toEqual({ enc: 'safeStorage', data: fakeCipher.encrypt('s3cret-pw') });
+    expect(JSON.parse(text).lines[0].password).toEqual({
+      enc: 'safeStorage',
+      data: fakeCipher.encrypt('s3cret-pw'),
+    });
     const again = new SettingsStore({ dataDir: dir, cipher: fakeCipher });
     expect(await again.load()).toEqual(sample);
     expect(again.problem).toBeUndefined();
@@ -57,7 +85,10 @@ describe('SettingsStore', () => {
   it('writes plain passwords in serve mode and reads hand-written plain strings', async () => {
     const store = new SettingsStore({ dataDir: dir, cipher: plainCipher });
     await store.save(sample);
-    expect(JSON.parse(readFileSync(file(), 'utf8')).lines[0].password).toEqual({ enc: 'plain', data: 's3cret-pw' });
+    expect(JSON.parse(readFileSync(file(), 'utf8')).lines[0].password).toEqual({
+      enc: 'plain',
+      data: 's3cret-pw',
+    });
     const raw = JSON.parse(readFileSync(file(), 'utf8'));
     raw.lines[0].password = 'typed-by-hand';
     writeFileSync(file(), JSON.stringify(raw));
@@ -111,13 +142,22 @@ describe('SettingsStore', () => {
 
   it('keeps a refused file as settings.json.rejected-<timestamp> when valid settings are saved', async () => {
     writeFileSync(file(), '{ this is not json');
-    const store = new SettingsStore({ dataDir: dir, cipher: plainCipher, now: () => Date.UTC(2026, 2, 4, 5, 6, 7, 8) });
+    const store = new SettingsStore({
+      dataDir: dir,
+      cipher: plainCipher,
+      now: () => Date.UTC(2026, 2, 4, 5, 6, 7, 8),
+    });
     await store.load();
     expect(store.problem).toMatch(/not valid JSON/);
     expect(await store.save(sample)).toMatchObject({ ok: true });
     expect(store.problem).toBeUndefined();
-    expect(readdirSync(dir).sort()).toEqual(['settings.json', 'settings.json.rejected-2026-03-04T05-06-07-008Z']);
-    expect(readFileSync(join(dir, 'settings.json.rejected-2026-03-04T05-06-07-008Z'), 'utf8')).toBe('{ this is not json');
+    expect(readdirSync(dir).sort()).toEqual([
+      'settings.json',
+      'settings.json.rejected-2026-03-04T05-06-07-008Z',
+    ]);
+    expect(readFileSync(join(dir, 'settings.json.rejected-2026-03-04T05-06-07-008Z'), 'utf8')).toBe(
+      '{ this is not json',
+    );
     expect(JSON.parse(readFileSync(file(), 'utf8')).defaultLine).toBe(2);
   });
 

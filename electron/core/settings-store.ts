@@ -47,7 +47,9 @@ export interface SettingsStoreOptions {
 }
 
 function errnoCode(err: unknown): string | undefined {
-  return typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : undefined;
+  return typeof err === 'object' && err !== null && 'code' in err
+    ? String((err as { code: unknown }).code)
+    : undefined;
 }
 
 function describe(err: unknown): string {
@@ -122,10 +124,14 @@ export class SettingsStore {
     const decodeErrors: FieldError[] = [];
     const decoded = this.decodePasswords(raw, decodeErrors);
     const result = validateSettings(decoded);
-    const first = decodeErrors[0] ?? (result.ok ? undefined : { field: result.error.field ?? '', message: result.error.message });
+    const first =
+      decodeErrors[0] ??
+      (result.ok ? undefined : { field: result.error.field ?? '', message: result.error.message });
     if (first || !result.ok) {
       const where = first?.field ? ` (field ${first.field})` : '';
-      return this.refuse(`${this.filePath} was refused: ${first?.message ?? ''}${where}. The file was left untouched.`);
+      return this.refuse(
+        `${this.filePath} was refused: ${first?.message ?? ''}${where}. The file was left untouched.`,
+      );
     }
     this.settings = result.value;
     this.loadProblem = undefined;
@@ -141,7 +147,8 @@ export class SettingsStore {
 
   /** Turns `{ enc, data }` passwords back into strings; a bare string is accepted as a hand-written plain password. */
   private decodePasswords(raw: unknown, errors: FieldError[]): unknown {
-    if (typeof raw !== 'object' || raw === null || !Array.isArray((raw as { lines?: unknown }).lines)) return raw;
+    if (typeof raw !== 'object' || raw === null || !Array.isArray((raw as { lines?: unknown }).lines))
+      return raw;
     const lines = (raw as { lines: unknown[] }).lines.map((line, i) => {
       if (typeof line !== 'object' || line === null || !('password' in line)) return line;
       const stored = (line as { password: unknown }).password;
@@ -149,13 +156,21 @@ export class SettingsStore {
       const field = `lines.${i}.password`;
       const label = `Line ${i + 1}: password`;
       const s = stored as Partial<StoredSecret> | null;
-      if (typeof s !== 'object' || s === null || typeof s.data !== 'string' || (s.enc !== 'plain' && s.enc !== 'safeStorage')) {
+      if (
+        typeof s !== 'object' ||
+        s === null ||
+        typeof s.data !== 'string' ||
+        (s.enc !== 'plain' && s.enc !== 'safeStorage')
+      ) {
         errors.push({ field, message: `${label} must be { "enc": "plain" | "safeStorage", "data": "…" }` });
         return line;
       }
       if (s.enc === 'plain') return { ...line, password: s.data };
       if (this.options.cipher.kind !== 'safeStorage') {
-        errors.push({ field, message: `${label} is encrypted with the OS keychain (safeStorage), which is not available here` });
+        errors.push({
+          field,
+          message: `${label} is encrypted with the OS keychain (safeStorage), which is not available here`,
+        });
         return line;
       }
       try {
@@ -242,6 +257,10 @@ export class SettingsStore {
   /** Temp files are only left by a crash in the middle of a write; the real file is still the last complete one. */
   private async removeStaleTempFiles(): Promise<void> {
     const names = await fs.readdir(this.options.dataDir).catch(() => [] as string[]);
-    await Promise.all(names.filter((n) => n.startsWith(TEMP_PREFIX)).map((n) => fs.rm(join(this.options.dataDir, n), { force: true })));
+    await Promise.all(
+      names
+        .filter((n) => n.startsWith(TEMP_PREFIX))
+        .map((n) => fs.rm(join(this.options.dataDir, n), { force: true })),
+    );
   }
 }

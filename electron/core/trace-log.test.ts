@@ -7,16 +7,31 @@ import { redactSipText, summarizeSipText, TRACE_BATCH_MS, TraceLog } from './tra
 import { FakeClock } from '../sip/clock';
 import type { TraceEntry } from '../../shared/trace';
 
-const fixture = (name: string): string => readFileSync(new URL(`../../test/fixtures/trace/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string): string =>
+  readFileSync(new URL(`../../test/fixtures/trace/${name}`, import.meta.url), 'utf8');
 const REGISTER = fixture('register-with-digest.txt');
 const CHALLENGE = fixture('401-register.txt');
-const SECRETS = ['6629fae49393a05397450978507c4ef1', '84f1c1ae6cbe5ua9c8e88dfa3ecm3459', '0a4f113b', 'abcdef0123456789', '0123456789abcdef0123456789abcdef'];
+const SECRETS = [
+  '6629fae49393a05397450978507c4ef1',
+  '84f1c1ae6cbe5ua9c8e88dfa3ecm3459',
+  '0a4f113b',
+  'abcdef0123456789',
+  '0123456789abcdef0123456789abcdef',
+];
 
 function msg(text: string, extra: Partial<TraceMessage> = {}): TraceMessage {
-  return { direction: 'out', transport: 'udp', local: '127.0.0.1:5070', remote: '127.0.0.1:5060', text, ...extra };
+  return {
+    direction: 'out',
+    transport: 'udp',
+    local: '127.0.0.1:5070',
+    remote: '127.0.0.1:5060',
+    text,
+    ...extra,
+  };
 }
 
-const request = (method: string, n: number): string => `${method} sip:x@pbx.test SIP/2.0\r\nCall-ID: call-${n}\r\nCSeq: ${n} ${method}\r\n\r\n`;
+const request = (method: string, n: number): string =>
+  `${method} sip:x@pbx.test SIP/2.0\r\nCall-ID: call-${n}\r\nCSeq: ${n} ${method}\r\n\r\n`;
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -30,8 +45,12 @@ describe('redactSipText', () => {
   it('keeps scheme, username, realm and uri but never the digest values, across folded lines', () => {
     const out = redactSipText(REGISTER);
     for (const s of SECRETS) expect(out).not.toContain(s);
-    expect(out).toContain('Authorization: Digest username="101", realm="pbx.test", nonce="<redacted>",\r\n  uri="sip:pbx.test", response="<redacted>", algorithm=MD5,\r\n  cnonce="<redacted>", qop=auth, nc=00000001\r\n');
-    expect(out).toContain('Proxy-Authorization: Digest username="101",realm="pbx.test",nonce="<redacted>",uri="sip:pbx.test",response="<redacted>"\r\n');
+    expect(out).toContain(
+      'Authorization: Digest username="101", realm="pbx.test", nonce="<redacted>",\r\n  uri="sip:pbx.test", response="<redacted>", algorithm=MD5,\r\n  cnonce="<redacted>", qop=auth, nc=00000001\r\n',
+    );
+    expect(out).toContain(
+      'Proxy-Authorization: Digest username="101",realm="pbx.test",nonce="<redacted>",uri="sip:pbx.test",response="<redacted>"\r\n',
+    );
     // Everything else is byte for byte the same.
     expect(out.split('\r\n').length).toBe(REGISTER.split('\r\n').length);
     expect(out.endsWith('Content-Length: 0\r\n\r\n')).toBe(true);
@@ -42,24 +61,43 @@ describe('redactSipText', () => {
   });
 
   it('hides non-digest credentials entirely and is case-insensitive', () => {
-    expect(redactSipText('authorization: Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==\n')).toBe('authorization: Basic <redacted>\n');
-    expect(redactSipText('Authorization: Digest RESPONSE=abc\n')).toBe('Authorization: Digest RESPONSE="<redacted>"\n');
+    expect(redactSipText('authorization: Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==\n')).toBe(
+      'authorization: Basic <redacted>\n',
+    );
+    expect(redactSipText('Authorization: Digest RESPONSE=abc\n')).toBe(
+      'Authorization: Digest RESPONSE="<redacted>"\n',
+    );
   });
 
   it('scrubs password fields of non-SIP text', () => {
-    expect(redactSipText('{"user":"101","password":"hunter2"}')).toBe('{"user":"101","password":"<redacted>"}');
-    expect(redactSipText('login user=101 password=hunter2 ok')).toBe('login user=101 password="<redacted>" ok');
+    expect(redactSipText('{"user":"101","password":"hunter2"}')).toBe(
+      '{"user":"101","password":"<redacted>"}',
+    );
+    expect(redactSipText('login user=101 password=hunter2 ok')).toBe(
+      'login user=101 password="<redacted>" ok',
+    );
   });
 });
 
 describe('summarizeSipText', () => {
   it('reads a request (compact Call-ID) and a response (method from CSeq)', () => {
-    expect(summarizeSipText(REGISTER)).toEqual({ firstLine: 'REGISTER sip:pbx.test SIP/2.0', method: 'REGISTER', callId: 'a84b4c76e66710@127.0.0.1' });
-    expect(summarizeSipText(CHALLENGE)).toEqual({ firstLine: 'SIP/2.0 401 Unauthorized', method: 'REGISTER', status: 401, callId: 'a84b4c76e66710@127.0.0.1' });
+    expect(summarizeSipText(REGISTER)).toEqual({
+      firstLine: 'REGISTER sip:pbx.test SIP/2.0',
+      method: 'REGISTER',
+      callId: 'a84b4c76e66710@127.0.0.1',
+    });
+    expect(summarizeSipText(CHALLENGE)).toEqual({
+      firstLine: 'SIP/2.0 401 Unauthorized',
+      method: 'REGISTER',
+      status: 401,
+      callId: 'a84b4c76e66710@127.0.0.1',
+    });
   });
 
   it('does not read headers from the body and copes with a keep-alive', () => {
-    expect(summarizeSipText('MESSAGE sip:a@b SIP/2.0\r\nCSeq: 1 MESSAGE\r\n\r\nCall-ID: fake')).toMatchObject({ callId: '' });
+    expect(summarizeSipText('MESSAGE sip:a@b SIP/2.0\r\nCSeq: 1 MESSAGE\r\n\r\nCall-ID: fake')).toMatchObject(
+      { callId: '' },
+    );
     expect(summarizeSipText('\r\n\r\n')).toEqual({ firstLine: '', method: '', callId: '' });
   });
 });
@@ -76,7 +114,13 @@ describe('TraceLog', () => {
   it('stores only redacted text', () => {
     const log = new TraceLog({ clock: new FakeClock(), bufferSize: 10 });
     const entry = log.addMessage(msg(REGISTER, { time: 1234 }));
-    expect(entry).toMatchObject({ seq: 1, time: 1234, method: 'REGISTER', direction: 'out', remote: '127.0.0.1:5060' });
+    expect(entry).toMatchObject({
+      seq: 1,
+      time: 1234,
+      method: 'REGISTER',
+      direction: 'out',
+      remote: '127.0.0.1:5060',
+    });
     for (const s of SECRETS) expect(JSON.stringify(log.list())).not.toContain(s);
   });
 
@@ -158,7 +202,9 @@ describe('TraceLog', () => {
     expect(log.filePath).toBe(join(dataDir, 'logs', 'sip-trace.log'));
     expect(text).toContain('REGISTER sip:pbx.test SIP/2.0\n');
     expect(text).toContain('SIP/2.0 401 Unauthorized\n');
-    expect(text).toMatch(/^=== 2026-01-01T00:00:00\.\d{3}Z #2 out udp 127\.0\.0\.1:5070 -> 127\.0\.0\.1:5060\n/);
+    expect(text).toMatch(
+      /^=== 2026-01-01T00:00:00\.\d{3}Z #2 out udp 127\.0\.0\.1:5070 -> 127\.0\.0\.1:5060\n/,
+    );
     for (const s of SECRETS) expect(text).not.toContain(s);
     if (process.platform !== 'win32') expect(statSync(log.filePath!).mode & 0o777).toBe(0o600);
   });
@@ -166,7 +212,14 @@ describe('TraceLog', () => {
   it('rotates the file and keeps a bounded number of files', () => {
     const dataDir = tempDir();
     const clock = new FakeClock();
-    const log = new TraceLog({ clock, dataDir, bufferSize: 100, toFile: true, maxFileBytes: 1000, maxFiles: 3 });
+    const log = new TraceLog({
+      clock,
+      dataDir,
+      bufferSize: 100,
+      toFile: true,
+      maxFileBytes: 1000,
+      maxFiles: 3,
+    });
     for (let i = 0; i < 40; i++) {
       log.addMessage(msg(request('OPTIONS', i)));
       clock.advance(TRACE_BATCH_MS);

@@ -74,7 +74,9 @@ export function redactSipText(text: string): string {
 }
 
 /** First line, method (from CSeq for responses), status and Call-ID, read from the header section only. */
-export function summarizeSipText(text: string): Pick<TraceEntry, 'firstLine' | 'method' | 'status' | 'callId'> {
+export function summarizeSipText(
+  text: string,
+): Pick<TraceEntry, 'firstLine' | 'method' | 'status' | 'callId'> {
   const end = text.search(/\r?\n\r?\n/);
   const head = (end < 0 ? text : text.slice(0, end)).split(/\r?\n/);
   const firstLine = head[0] ?? '';
@@ -88,7 +90,11 @@ export function summarizeSipText(text: string): Pick<TraceEntry, 'firstLine' | '
     if (!callId && (name === 'call-id' || name === 'i')) callId = h[2]!.trim();
     else if (!method && name === 'cseq') method = /^\d+\s+([A-Za-z]+)/.exec(h[2]!)?.[1] ?? '';
   }
-  const summary: Pick<TraceEntry, 'firstLine' | 'method' | 'status' | 'callId'> = { firstLine, method: method.toUpperCase(), callId };
+  const summary: Pick<TraceEntry, 'firstLine' | 'method' | 'status' | 'callId'> = {
+    firstLine,
+    method: method.toUpperCase(),
+    callId,
+  };
   if (statusMatch) summary.status = Number(statusMatch[1]);
   return summary;
 }
@@ -171,7 +177,9 @@ export class TraceLog {
       if (text && !e.text.toLowerCase().includes(text)) continue;
       out.push(e);
     }
-    return filter.limit !== undefined && out.length > filter.limit ? out.slice(out.length - filter.limit) : out;
+    return filter.limit !== undefined && out.length > filter.limit
+      ? out.slice(out.length - filter.limit)
+      : out;
   }
 
   /** Empties the buffer (the file keeps what it has). Sequence numbers keep counting. */

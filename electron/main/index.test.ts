@@ -48,8 +48,22 @@ const fake = vi.hoisted(() => {
     },
   };
   const safeStorage = { isEncryptionAvailable: () => false, encryptString: vi.fn(), decryptString: vi.fn() };
-  const ipcMain = { handle: (channel: string, h: unknown) => ipcHandlers.set(channel, h), removeHandler: vi.fn() };
-  return { app, BrowserWindow, session, safeStorage, ipcMain, appHandlers, windows, ipcHandlers, sessionCalls, lines };
+  const ipcMain = {
+    handle: (channel: string, h: unknown) => ipcHandlers.set(channel, h),
+    removeHandler: vi.fn(),
+  };
+  return {
+    app,
+    BrowserWindow,
+    session,
+    safeStorage,
+    ipcMain,
+    appHandlers,
+    windows,
+    ipcHandlers,
+    sessionCalls,
+    lines,
+  };
 });
 
 vi.mock('electron', () => ({
@@ -74,8 +88,15 @@ await vi.waitFor(() => expect(fake.windows).toHaveLength(1));
 describe('Electron main', () => {
   it('opens one sandboxed, context-isolated window with the bundled preload and renderer', () => {
     const { options, loaded } = fake.windows[0]!;
-    expect(options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true });
-    expect(String((options.webPreferences as { preload: string }).preload)).toMatch(/preload[\\/]index\.cjs$/);
+    expect(options.webPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+    });
+    expect(String((options.webPreferences as { preload: string }).preload)).toMatch(
+      /preload[\\/]index\.cjs$/,
+    );
     expect(loaded).toHaveLength(1);
     expect(loaded[0]).toMatch(/renderer[\\/]index\.html$/);
   });

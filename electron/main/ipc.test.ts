@@ -45,7 +45,10 @@ function fakeContents(): FakeContents {
   };
 }
 
-function fakeHost(): ContractHost & { calls: [string, unknown][]; emit(event: EventName, payload: unknown): void } {
+function fakeHost(): ContractHost & {
+  calls: [string, unknown][];
+  emit(event: EventName, payload: unknown): void;
+} {
   const listeners = new Map<string, Set<(p: unknown) => void>>();
   const calls: [string, unknown][] = [];
   const handle = (name: string) => (args: unknown) => {
@@ -54,7 +57,9 @@ function fakeHost(): ContractHost & { calls: [string, unknown][]; emit(event: Ev
   };
   return {
     calls,
-    handlers: Object.fromEntries(commandNames.map((n) => [n, handle(n)])) as unknown as ContractHost['handlers'],
+    handlers: Object.fromEntries(
+      commandNames.map((n) => [n, handle(n)]),
+    ) as unknown as ContractHost['handlers'],
     on(event, listener) {
       let set = listeners.get(event);
       if (!set) listeners.set(event, (set = new Set()));
@@ -76,7 +81,8 @@ function event(sender: unknown, url = APP_URL, parent: unknown = null): IpcMainI
   return { sender, senderFrame: { url, parent } } as unknown as IpcMainInvokeEvent;
 }
 
-const call = (channel: string, ev: IpcMainInvokeEvent, args: unknown): Promise<unknown> => handlers.get(channel)!(ev, args);
+const call = (channel: string, ev: IpcMainInvokeEvent, args: unknown): Promise<unknown> =>
+  handlers.get(channel)!(ev, args);
 
 beforeEach(() => {
   dispose?.();
@@ -103,12 +109,20 @@ describe('registerIpc', () => {
     const result = await call('cmd:lines.reregister', event(contents), { line: 2 });
     expect(result).toEqual({ ok: true, value: { handled: 'lines.reregister' } });
     expect(host.calls).toEqual([['lines.reregister', { line: 2 }]]);
-    expect(await call('cmd:snapshot', event(contents, `${APP_URL}#/settings`), undefined)).toMatchObject({ ok: true });
+    expect(await call('cmd:snapshot', event(contents, `${APP_URL}#/settings`), undefined)).toMatchObject({
+      ok: true,
+    });
   });
 
   it('rejects bad arguments before the handler runs', async () => {
-    expect(await call('cmd:lines.reregister', event(contents), { line: -1 })).toMatchObject({ ok: false, error: { code: 'invalid-argument', field: 'line' } });
-    expect(await call('cmd:trace.list', event(contents), { limit: 'all' })).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
+    expect(await call('cmd:lines.reregister', event(contents), { line: -1 })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-argument', field: 'line' },
+    });
+    expect(await call('cmd:trace.list', event(contents), { limit: 'all' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-argument' },
+    });
     expect(await call('cmd:snapshot', event(contents), 'x')).toMatchObject({ ok: false });
     expect(host.calls).toEqual([]);
   });
@@ -118,9 +132,15 @@ describe('registerIpc', () => {
     ['a foreign page in our window', () => event(contents, 'https://evil.example/')],
     ['another local file', () => event(contents, 'file:///tmp/evil.html')],
     ['a subframe', () => event(contents, APP_URL, {})],
-    ['a frame that is gone', () => ({ sender: contents, senderFrame: null }) as unknown as IpcMainInvokeEvent],
+    [
+      'a frame that is gone',
+      () => ({ sender: contents, senderFrame: null }) as unknown as IpcMainInvokeEvent,
+    ],
   ])('rejects %s', async (_label, make) => {
-    expect(await call('cmd:snapshot', make(), undefined)).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+    expect(await call('cmd:snapshot', make(), undefined)).toMatchObject({
+      ok: false,
+      error: { code: 'unauthorized' },
+    });
     expect(host.calls).toEqual([]);
     expect(rejected).toHaveLength(1);
   });

@@ -56,14 +56,17 @@ function senderProblem(event: IpcMainInvokeEvent, options: IpcBridgeOptions): st
 /** Registers every command handler and event forwarder; returns a function that removes them all. */
 export function registerIpc(options: IpcBridgeOptions): () => void {
   for (const name of commandNames) {
-    ipcMain.handle(ipcChannel.command(name), async (event: IpcMainInvokeEvent, args: unknown): Promise<Result<unknown>> => {
-      const problem = senderProblem(event, options);
-      if (problem) {
-        options.onRejected?.(`${name}: ${problem}`);
-        return fail('unauthorized', 'This caller may not use the console API');
-      }
-      return dispatchCommand(options.host.handlers, name, args, options.onInternalError);
-    });
+    ipcMain.handle(
+      ipcChannel.command(name),
+      async (event: IpcMainInvokeEvent, args: unknown): Promise<Result<unknown>> => {
+        const problem = senderProblem(event, options);
+        if (problem) {
+          options.onRejected?.(`${name}: ${problem}`);
+          return fail('unauthorized', 'This caller may not use the console API');
+        }
+        return dispatchCommand(options.host.handlers, name, args, options.onInternalError);
+      },
+    );
   }
   const stopEvents = forwardEvents(options.host, (event, payload) => {
     const contents = options.webContents();
@@ -76,4 +79,7 @@ export function registerIpc(options: IpcBridgeOptions): () => void {
 }
 
 /** Channel names, for tests and diagnostics. */
-export const ipcChannels = { commands: commandNames.map(ipcChannel.command), events: eventNames.map(ipcChannel.event) };
+export const ipcChannels = {
+  commands: commandNames.map(ipcChannel.command),
+  events: eventNames.map(ipcChannel.event),
+};

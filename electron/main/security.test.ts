@@ -26,8 +26,13 @@ describe('hardenSession', () => {
     };
     hardenSession(session as never, "default-src 'self'");
     let response: unknown;
-    onHeaders!({ responseHeaders: { 'content-security-policy': ['*'], 'X-Other': ['1'] } }, (r) => (response = r));
-    expect(response).toEqual({ responseHeaders: { 'X-Other': ['1'], 'Content-Security-Policy': ["default-src 'self'"] } });
+    onHeaders!(
+      { responseHeaders: { 'content-security-policy': ['*'], 'X-Other': ['1'] } },
+      (r) => (response = r),
+    );
+    expect(response).toEqual({
+      responseHeaders: { 'X-Other': ['1'], 'Content-Security-Policy': ["default-src 'self'"] },
+    });
     let granted: boolean | undefined;
     request!({}, 'media', (g) => (granted = g));
     expect(granted).toBe(false);
@@ -39,7 +44,10 @@ describe('hardenWebContents', () => {
   it('prevents navigation and denies new windows', () => {
     const handlers = new Map<string, (e: { preventDefault(): void }) => void>();
     let open: (() => unknown) | undefined;
-    hardenWebContents({ on: (name: string, h: never) => handlers.set(name, h), setWindowOpenHandler: (h: never) => (open = h) } as never);
+    hardenWebContents({
+      on: (name: string, h: never) => handlers.set(name, h),
+      setWindowOpenHandler: (h: never) => (open = h),
+    } as never);
     for (const name of ['will-navigate', 'will-redirect', 'will-attach-webview']) {
       let prevented = false;
       handlers.get(name)!({ preventDefault: () => (prevented = true) });

@@ -34,7 +34,8 @@ type SessionLike = Pick<Session, 'setPermissionRequestHandler' | 'setPermissionC
 export function hardenSession(session: SessionLike, csp: string): void {
   session.webRequest.onHeadersReceived((details, callback) => {
     const headers = { ...(details.responseHeaders ?? {}) };
-    for (const key of Object.keys(headers)) if (key.toLowerCase() === 'content-security-policy') delete headers[key];
+    for (const key of Object.keys(headers))
+      if (key.toLowerCase() === 'content-security-policy') delete headers[key];
     callback({ responseHeaders: { ...headers, 'Content-Security-Policy': [csp] } });
   });
   session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));

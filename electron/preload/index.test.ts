@@ -5,7 +5,8 @@ import { commandNames, eventNames, ipcChannel } from '../../shared/contract';
 const exposed = new Map<string, unknown>();
 const invoked: [string, unknown][] = [];
 const listeners = new Map<string, Set<(event: unknown, payload: unknown) => void>>();
-let invokeImpl: (channel: string, args: unknown) => Promise<unknown> = () => Promise.resolve({ ok: true, value: 'from main' });
+let invokeImpl: (channel: string, args: unknown) => Promise<unknown> = () =>
+  Promise.resolve({ ok: true, value: 'from main' });
 
 vi.mock('electron', () => ({
   contextBridge: { exposeInMainWorld: (key: string, api: unknown) => exposed.set(key, api) },
@@ -18,7 +19,8 @@ vi.mock('electron', () => ({
       if (!listeners.has(channel)) listeners.set(channel, new Set());
       listeners.get(channel)!.add(l);
     },
-    removeListener: (channel: string, l: (event: unknown, payload: unknown) => void) => listeners.get(channel)?.delete(l),
+    removeListener: (channel: string, l: (event: unknown, payload: unknown) => void) =>
+      listeners.get(channel)?.delete(l),
   },
 }));
 
@@ -37,14 +39,18 @@ describe('preload', () => {
   });
 
   it('invokes every contract command on its channel', async () => {
-    for (const name of commandNames) expect(await api.invoke(name, undefined as never)).toEqual({ ok: true, value: 'from main' });
+    for (const name of commandNames)
+      expect(await api.invoke(name, undefined as never)).toEqual({ ok: true, value: 'from main' });
     expect(invoked.map(([c]) => c)).toEqual(commandNames.map(ipcChannel.command));
     await api.invoke('lines.reregister', { line: 3 });
     expect(invoked.at(-1)).toEqual(['cmd:lines.reregister', { line: 3 }]);
   });
 
   it('refuses unknown commands locally', async () => {
-    expect(await api.invoke('shell.exec' as never, 'rm -rf /' as never)).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
+    expect(await api.invoke('shell.exec' as never, 'rm -rf /' as never)).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-argument' },
+    });
     expect(invoked).toEqual([]);
   });
 

@@ -4,7 +4,14 @@
  * anything crosses to main; main validates everything again.
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import type { CommandArgs, CommandName, CommandResult, ConsoleApi, EventName, Events } from '../../shared/contract';
+import type {
+  CommandArgs,
+  CommandName,
+  CommandResult,
+  ConsoleApi,
+  EventName,
+  Events,
+} from '../../shared/contract';
 import { eventNames, ipcChannel, isCommandName } from '../../shared/contract';
 import { fail } from '../../shared/result';
 
@@ -21,7 +28,10 @@ export function createConsoleApi(): ConsoleApi {
         return (await ipcRenderer.invoke(ipcChannel.command(command), args)) as CommandResult<K>;
       } catch (err) {
         // Only reached when main has no handler or the arguments cannot be cloned: a bug, reported as a value.
-        return fail('internal', `IPC call ${command} failed: ${err instanceof Error ? err.message : String(err)}`);
+        return fail(
+          'internal',
+          `IPC call ${command} failed: ${err instanceof Error ? err.message : String(err)}`,
+        );
       }
     },
     on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void {

@@ -25,7 +25,8 @@ export function parseCli(argv: string[]): CliOptions | string {
   }
   if (!values['data-dir']) return `--data-dir is required\n${USAGE}`;
   const port = values.port === undefined ? 0 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) return `--port must be a number from 0 to 65535\n${USAGE}`;
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    return `--port must be a number from 0 to 65535\n${USAGE}`;
   const host = values.host ?? '127.0.0.1';
   if (!isLoopbackHost(host))
     return `Refusing --host ${host}: serve mode listens only on 127.0.0.1 or ::1, because anyone who reaches it controls the console's SIP lines. Use an SSH tunnel to reach it from elsewhere.`;

@@ -18,7 +18,9 @@ const SHUTDOWN_BOUND_MS = 3000;
 
 function appVersion(): string {
   try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version?: string;
+    };
     return pkg.version ?? '0.0.0';
   } catch {
     return '0.0.0';
@@ -33,14 +35,17 @@ async function main(): Promise<void> {
   }
   const staticDir = fileURLToPath(new URL('../../out/renderer', import.meta.url));
   if (!existsSync(resolve(staticDir, 'index.html')))
-    process.stderr.write(`The renderer is not built (${staticDir}): run \`npm run build:renderer\` (\`npm run serve\` does it for you).\n`);
+    process.stderr.write(
+      `The renderer is not built (${staticDir}): run \`npm run build:renderer\` (\`npm run serve\` does it for you).\n`,
+    );
 
   const clock = new SystemClock();
   const store = new SettingsStore({ dataDir: cli.dataDir, cipher: plainCipher });
   const trace = new TraceLog({
     clock,
     dataDir: cli.dataDir,
-    onFileError: (err) => process.stderr.write(`Cannot write the SIP trace file: ${(err as Error).message}\n`),
+    onFileError: (err) =>
+      process.stderr.write(`Cannot write the SIP trace file: ${(err as Error).message}\n`),
   });
   const lines = createLineManager({ clock, dataDir: cli.dataDir, trace });
   const service = new ConsoleService({ store, lines, trace, mode: 'serve', version: appVersion(), clock });
@@ -52,7 +57,8 @@ async function main(): Promise<void> {
     port: cli.port,
     staticDir,
     service,
-    onInternalError: (command, err) => process.stderr.write(`Internal error in ${command}: ${(err as Error)?.stack ?? String(err)}\n`),
+    onInternalError: (command, err) =>
+      process.stderr.write(`Internal error in ${command}: ${(err as Error)?.stack ?? String(err)}\n`),
   });
   await new Promise<void>((done) => process.stdout.write(`${server.url}\n`, () => done()));
 

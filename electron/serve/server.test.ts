@@ -25,7 +25,10 @@ beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'serve-'));
   const staticDir = join(dir, 'renderer');
   mkdirSync(join(staticDir, 'assets'), { recursive: true });
-  writeFileSync(join(staticDir, 'index.html'), '<!doctype html><script type="module" src="./assets/app.js"></script>');
+  writeFileSync(
+    join(staticDir, 'index.html'),
+    '<!doctype html><script type="module" src="./assets/app.js"></script>',
+  );
   writeFileSync(join(staticDir, 'assets', 'app.js'), 'console.log(1);');
   writeFileSync(join(dir, 'secret.txt'), 'outside');
   clock = new FakeClock();
@@ -62,7 +65,10 @@ function get(path: string, headers: Record<string, string> = {}): Promise<Reply>
 }
 
 /** Opens a WebSocket; resolves with the socket and a queue of parsed frames, or with the HTTP status it was refused with. */
-function connect(query: string, headers: Record<string, string> = {}): Promise<{ ws: WebSocket; frames: Frames } | number> {
+function connect(
+  query: string,
+  headers: Record<string, string> = {},
+): Promise<{ ws: WebSocket; frames: Frames } | number> {
   return new Promise((resolve) => {
     const ws = new WebSocket(`ws://127.0.0.1:${server.port}/api${query}`, { headers });
     open.push(ws);
@@ -145,18 +151,33 @@ describe('serve server', () => {
     expect(await frames.next((f) => f.type === 'result')).toEqual({
       type: 'result',
       id: 1,
-      result: { ok: true, value: { app: { version: '1.2.3', mode: 'serve' }, settings: { ...DEFAULT_SETTINGS, lines: [] }, lines: [] } },
+      result: {
+        ok: true,
+        value: {
+          app: { version: '1.2.3', mode: 'serve' },
+          settings: { ...DEFAULT_SETTINGS, lines: [] },
+          lines: [],
+        },
+      },
     });
   });
 
   it('returns invalid-argument for bad args and unknown commands, keeping the socket open', async () => {
     const { ws, frames } = await authed();
     ws.send(JSON.stringify({ type: 'invoke', id: 'a', command: 'lines.reregister', args: { line: 0 } }));
-    expect(await frames.next((f) => f.id === 'a')).toMatchObject({ type: 'result', result: { ok: false, error: { code: 'invalid-argument', field: 'line' } } });
+    expect(await frames.next((f) => f.id === 'a')).toMatchObject({
+      type: 'result',
+      result: { ok: false, error: { code: 'invalid-argument', field: 'line' } },
+    });
     ws.send(JSON.stringify({ type: 'invoke', id: 2, command: 'rm -rf', args: null }));
-    expect(await frames.next((f) => f.id === 2)).toMatchObject({ result: { ok: false, error: { code: 'invalid-argument' } } });
+    expect(await frames.next((f) => f.id === 2)).toMatchObject({
+      result: { ok: false, error: { code: 'invalid-argument' } },
+    });
     ws.send('{not json');
-    expect(await frames.next((f) => f.type === 'error')).toEqual({ type: 'error', message: 'Frame is not valid JSON' });
+    expect(await frames.next((f) => f.type === 'error')).toEqual({
+      type: 'error',
+      message: 'Frame is not valid JSON',
+    });
     ws.send(JSON.stringify({ type: 'call', id: 3 }));
     expect(await frames.next((f) => f.type === 'error')).toMatchObject({ id: 3 });
     ws.send(JSON.stringify({ type: 'invoke', id: 4, command: 'trace.clear' }));
@@ -166,16 +187,46 @@ describe('serve server', () => {
 
   it('pushes events: settings.changed and lines.changed after a save, trace.appended in batches', async () => {
     const { ws, frames } = await authed();
-    const line = { id: 'a', enabled: true, displayName: 'Desk', user: '101', domain: 'pbx.test', transport: 'udp', expires: 600 };
-    ws.send(JSON.stringify({ type: 'invoke', id: 1, command: 'settings.save', args: { ...DEFAULT_SETTINGS, lines: [line] } }));
+    const line = {
+      id: 'a',
+      enabled: true,
+      displayName: 'Desk',
+      user: '101',
+      domain: 'pbx.test',
+      transport: 'udp',
+      expires: 600,
+    };
+    ws.send(
+      JSON.stringify({
+        type: 'invoke',
+        id: 1,
+        command: 'settings.save',
+        args: { ...DEFAULT_SETTINGS, lines: [line] },
+      }),
+    );
     expect(await frames.next((f) => f.id === 1)).toMatchObject({ result: { ok: true } });
-    expect(await frames.next((f) => f.event === 'settings.changed')).toMatchObject({ type: 'event', payload: { lines: [{ id: 'a', hasPassword: false }] } });
-    expect(await frames.next((f) => f.event === 'lines.changed')).toMatchObject({ payload: [{ id: 'a', status: 'registering' }] });
+    expect(await frames.next((f) => f.event === 'settings.changed')).toMatchObject({
+      type: 'event',
+      payload: { lines: [{ id: 'a', hasPassword: false }] },
+    });
+    expect(await frames.next((f) => f.event === 'lines.changed')).toMatchObject({
+      payload: [{ id: 'a', status: 'registering' }],
+    });
     lines.setStatus(1, 'registered');
-    expect(await frames.next((f) => f.event === 'lines.changed')).toMatchObject({ payload: [{ status: 'registered' }] });
-    trace.addMessage({ direction: 'out', transport: 'udp', local: 'a', remote: 'b', text: 'OPTIONS sip:x SIP/2.0\r\n\r\n' });
+    expect(await frames.next((f) => f.event === 'lines.changed')).toMatchObject({
+      payload: [{ status: 'registered' }],
+    });
+    trace.addMessage({
+      direction: 'out',
+      transport: 'udp',
+      local: 'a',
+      remote: 'b',
+      text: 'OPTIONS sip:x SIP/2.0\r\n\r\n',
+    });
     clock.advance(TRACE_BATCH_MS);
-    expect(await frames.next((f) => f.event === 'trace.appended')).toMatchObject({ payload: [{ method: 'OPTIONS' }] });
+    expect(await frames.next((f) => f.event === 'trace.appended')).toMatchObject({
+      payload: [{ method: 'OPTIONS' }],
+    });
   });
 });
 
@@ -185,6 +236,10 @@ describe('serve command line', () => {
     expect(parseCli(['--data-dir', '/tmp/x', '--host', '0.0.0.0'])).toMatch(/Refusing --host 0\.0\.0\.0/);
     expect(parseCli(['--data-dir', '/tmp/x', '--port', 'abc'])).toMatch(/--port/);
     expect(parseCli(['--data-dir', '/tmp/x', '--bogus'])).toMatch(/Usage/);
-    expect(parseCli(['--data-dir', '/tmp/x', '--port', '8080', '--host', '::1'])).toEqual({ dataDir: '/tmp/x', port: 8080, host: '::1' });
+    expect(parseCli(['--data-dir', '/tmp/x', '--port', '8080', '--host', '::1'])).toEqual({
+      dataDir: '/tmp/x',
+      port: 8080,
+      host: '::1',
+    });
   });
 });

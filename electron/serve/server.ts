@@ -102,7 +102,10 @@ function origins(port: number): string[] {
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
   if (!isLoopbackHost(host))
-    throw new ServeError(`Refusing to listen on ${host}: serve mode only listens on 127.0.0.1 or ::1`, 'host-not-allowed');
+    throw new ServeError(
+      `Refusing to listen on ${host}: serve mode only listens on 127.0.0.1 or ::1`,
+      'host-not-allowed',
+    );
   const token = options.token ?? randomBytes(24).toString('base64url');
   const sockets = new Set<WebSocket>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
@@ -150,7 +153,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   }
 
   await new Promise<void>((resolve, reject) => {
-    const onError = (err: Error): void => reject(new ServeError(`Cannot listen on ${host}:${options.port ?? 0}: ${err.message}`, 'listen-failed'));
+    const onError = (err: Error): void =>
+      reject(
+        new ServeError(`Cannot listen on ${host}:${options.port ?? 0}: ${err.message}`, 'listen-failed'),
+      );
     http.once('error', onError);
     http.listen(options.port ?? 0, host, () => {
       http.off('error', onError);
@@ -174,7 +180,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
 }
 
 /** Frame shape (docs/api.md): `{ "type": "invoke", "id": 1, "command": "snapshot", "args": null }`. */
-async function handleFrame(text: string, send: (frame: unknown) => void, options: ServeOptions): Promise<void> {
+async function handleFrame(
+  text: string,
+  send: (frame: unknown) => void,
+  options: ServeOptions,
+): Promise<void> {
   let frame: unknown;
   try {
     frame = JSON.parse(text);
@@ -184,11 +194,13 @@ async function handleFrame(text: string, send: (frame: unknown) => void, options
   if (typeof frame !== 'object' || frame === null || Array.isArray(frame))
     return send({ type: 'error', message: 'Frame must be a JSON object' });
   const { type, id, command, args } = frame as Record<string, unknown>;
-  const validId = (typeof id === 'number' && Number.isSafeInteger(id)) || (typeof id === 'string' && id.length <= 64);
+  const validId =
+    (typeof id === 'number' && Number.isSafeInteger(id)) || (typeof id === 'string' && id.length <= 64);
   if (type !== 'invoke' || !validId || typeof command !== 'string')
     return send({
       type: 'error',
-      message: 'Frame must be { "type": "invoke", "id": <integer or string>, "command": <string>, "args": … }',
+      message:
+        'Frame must be { "type": "invoke", "id": <integer or string>, "command": <string>, "args": … }',
       ...(validId ? { id } : {}),
     });
   const result = await dispatchCommand(options.service.handlers, command, args, options.onInternalError);
@@ -218,7 +230,13 @@ async function handleHttp(req: IncomingMessage, res: ServerResponse, ctx: HttpCo
     'Cross-Origin-Resource-Policy': 'same-origin',
   };
   const text = (status: number, body: string): void => {
-    res.writeHead(status, { ...headers, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }).end(body);
+    res
+      .writeHead(status, {
+        ...headers,
+        'Content-Type': 'text/plain; charset=utf-8',
+        'Cache-Control': 'no-store',
+      })
+      .end(body);
   };
   if (!hostAllowed(req, ctx.port)) return text(403, 'Forbidden host\n');
   if (req.method !== 'GET' && req.method !== 'HEAD') return text(405, 'Method not allowed\n');
@@ -234,10 +252,12 @@ async function handleHttp(req: IncomingMessage, res: ServerResponse, ctx: HttpCo
   if (isPage && !tokenMatches(ctx.token, url.searchParams.get('token')))
     return text(401, 'Unauthorized: open the URL printed by `npm run serve`, including its ?token=…\n');
   const file = normalize(join(ctx.staticDir, isPage ? 'index.html' : path));
-  if (!file.startsWith(normalize(ctx.staticDir) + sep) || path.includes('\0')) return text(404, 'Not found\n');
+  if (!file.startsWith(normalize(ctx.staticDir) + sep) || path.includes('\0'))
+    return text(404, 'Not found\n');
   const stat = await fs.stat(file).catch(() => undefined);
   if (!stat?.isFile()) {
-    if (isPage) return text(503, `The renderer is not built (${file} is missing): run \`npm run build:renderer\`\n`);
+    if (isPage)
+      return text(503, `The renderer is not built (${file} is missing): run \`npm run build:renderer\`\n`);
     return text(404, 'Not found\n');
   }
   res.writeHead(200, {

@@ -23,7 +23,8 @@ function response(name: string, replace: Record<string, string> = {}): SipRespon
 }
 
 /** `401-md5.sip` with its NONCE placeholder filled and STALE either `, stale=true` or removed. */
-const md5Challenge = (nonce: string, stale = false) => response('401-md5.sip', { NONCE: nonce, STALE: stale ? ', stale=true' : '' });
+const md5Challenge = (nonce: string, stale = false) =>
+  response('401-md5.sip', { NONCE: nonce, STALE: stale ? ', stale=true' : '' });
 
 function credentials(request: SipRequest, header = 'Authorization'): Array<Record<string, string>> {
   return parseAuthElements(request.getAll(header)).map((e) => e.params);
@@ -36,7 +37,13 @@ describe('DigestSession.authorize', () => {
     expect(session.authorize(request, response('401-multiple-challenges.sip'))).toBe('retry');
     const [auth, ...rest] = credentials(request);
     expect(rest).toHaveLength(0);
-    expect(auth).toMatchObject({ algorithm: 'SHA-512-256', nonce: 'n-sha512', opaque: 'op"aque', qop: 'auth', nc: '00000001' });
+    expect(auth).toMatchObject({
+      algorithm: 'SHA-512-256',
+      nonce: 'n-sha512',
+      opaque: 'op"aque',
+      qop: 'auth',
+      nc: '00000001',
+    });
     const H = (s: string) => createHash('sha512-256').update(s).digest('hex');
     const ha1 = H('201:pbx.example.test:s3cret!');
     const ha2 = H('REGISTER:sip:pbx.example.test');
@@ -101,7 +108,9 @@ describe('DigestSession.authorize', () => {
 
   it('gives up on responses it cannot answer', () => {
     const session = new DigestSession(CREDENTIALS);
-    expect(session.authorize(register(), response('401-md5.sip', { NONCE: 'n', MD5STALE: 'SHA3-999' }))).toBe('give-up');
+    expect(session.authorize(register(), response('401-md5.sip', { NONCE: 'n', MD5STALE: 'SHA3-999' }))).toBe(
+      'give-up',
+    );
     expect(session.lastError?.code).toBe('no-supported-challenge');
     const forbidden = md5Challenge('n');
     forbidden.status = 403;

@@ -21,11 +21,7 @@ export interface DigestCredentials {
 }
 
 export type AuthenticationErrorCode =
-  | 'not-a-challenge'
-  | 'no-supported-challenge'
-  | 'no-matching-realm'
-  | 'rejected'
-  | 'too-many-stale';
+  'not-a-challenge' | 'no-supported-challenge' | 'no-matching-realm' | 'rejected' | 'too-many-stale';
 
 /** Why a {@link DigestSession} gave up; `status` is the 401/407 (or other) status that ended it. */
 export class AuthenticationError extends Error {
@@ -104,7 +100,8 @@ export class DigestSession {
   authorize(request: SipRequest, response: SipResponse): AuthorizeResult {
     this.lastError = undefined;
     const { status } = response;
-    if (status !== 401 && status !== 407) return this.giveUp(`status ${status} is not a challenge`, 'not-a-challenge', status);
+    if (status !== 401 && status !== 407)
+      return this.giveUp(`status ${status} is not a challenge`, 'not-a-challenge', status);
     const kind: Kind = status === 401 ? 'www' : 'proxy';
     const headers = HEADERS[kind];
     const all = parseChallenges(response.getAll(headers.challenge));
@@ -114,20 +111,31 @@ export class DigestSession {
       return this.giveUp(`no challenge for realm ${wanted}`, 'no-matching-realm', status, wanted);
     }
     const chosen = this.choosePerRealm(offered);
-    if (chosen.length === 0) return this.giveUp('no supported digest challenge', 'no-supported-challenge', status);
+    if (chosen.length === 0)
+      return this.giveUp('no supported digest challenge', 'no-supported-challenge', status);
 
     const sent = parseCredentialRealms(request.getAll(headers.credentials));
     for (const challenge of chosen) {
       const state = this.realms.get(key(kind, challenge.realm));
       if (challenge.stale) {
         if ((state?.staleRetries ?? 0) >= this.maxStaleRetries) {
-          return this.giveUp(`realm ${challenge.realm} keeps answering stale`, 'too-many-stale', status, challenge.realm);
+          return this.giveUp(
+            `realm ${challenge.realm} keeps answering stale`,
+            'too-many-stale',
+            status,
+            challenge.realm,
+          );
         }
         continue;
       }
       const rejected = state?.answers.has(request) && sent.some((c) => c.realm === challenge.realm);
       if (rejected) {
-        return this.giveUp(`credentials rejected for realm ${challenge.realm}`, 'rejected', status, challenge.realm);
+        return this.giveUp(
+          `credentials rejected for realm ${challenge.realm}`,
+          'rejected',
+          status,
+          challenge.realm,
+        );
       }
     }
 
@@ -188,7 +196,9 @@ export class DigestSession {
 
   private writeCredentials(request: SipRequest, kind: Kind, realms: Set<string>): void {
     const name = HEADERS[kind].credentials;
-    const kept = request.getAll(name).filter((v) => !parseCredentialRealms([v]).some((c) => realms.has(c.realm)));
+    const kept = request
+      .getAll(name)
+      .filter((v) => !parseCredentialRealms([v]).some((c) => realms.has(c.realm)));
     const added: string[] = [];
     for (const realm of realms) {
       const state = this.realms.get(key(kind, realm));
@@ -210,7 +220,12 @@ export class DigestSession {
     request.set(name, [...kept, ...added]);
   }
 
-  private giveUp(message: string, code: AuthenticationErrorCode, status: number, realm?: string): AuthorizeResult {
+  private giveUp(
+    message: string,
+    code: AuthenticationErrorCode,
+    status: number,
+    realm?: string,
+  ): AuthorizeResult {
     this.lastError = new AuthenticationError(message, code, status, realm);
     return 'give-up';
   }

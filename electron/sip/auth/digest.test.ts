@@ -69,7 +69,11 @@ describe('parseChallenges', () => {
   });
 
   it('drops challenges without realm or nonce and keeps unknown algorithms as received', () => {
-    const challenges = parseChallenges(['Digest realm="a"', 'Digest nonce="1"', 'Digest realm="a", nonce="1", algorithm=SHA3-999']);
+    const challenges = parseChallenges([
+      'Digest realm="a"',
+      'Digest nonce="1"',
+      'Digest realm="a", nonce="1", algorithm=SHA3-999',
+    ]);
     expect(challenges).toHaveLength(1);
     expect(challenges[0]?.algorithm).toBe('SHA3-999');
   });
@@ -85,11 +89,24 @@ describe('chooseChallenge', () => {
     ]);
     expect(chooseChallenge(challenges)?.nonce).toBe('sha512');
     expect(chooseChallenge(challenges.filter((c) => c.nonce !== 'sha512'))?.nonce).toBe('sha256');
-    expect(chooseChallenge(challenges.filter((c) => c.nonce === 'md5' || c.nonce === 'unknown'))?.nonce).toBe('md5');
+    expect(chooseChallenge(challenges.filter((c) => c.nonce === 'md5' || c.nonce === 'unknown'))?.nonce).toBe(
+      'md5',
+    );
+  });
+
+  it('keeps the server order among equally strong challenges', () => {
+    const challenges = parseChallenges([
+      'Digest realm="r", nonce="first", algorithm=SHA-256-sess, qop=auth',
+      'Digest realm="r", nonce="second", algorithm=SHA-256, qop=auth',
+    ]);
+    expect(chooseChallenge(challenges)?.nonce).toBe('first');
   });
 
   it('returns undefined when nothing is answerable (unknown algorithm or qop)', () => {
-    const challenges = parseChallenges(['Digest realm="r", nonce="1", algorithm=SHA3-999', 'Digest realm="r", nonce="2", qop="auth-conf"']);
+    const challenges = parseChallenges([
+      'Digest realm="r", nonce="1", algorithm=SHA3-999',
+      'Digest realm="r", nonce="2", qop="auth-conf"',
+    ]);
     expect(chooseChallenge(challenges)).toBeUndefined();
   });
 });
@@ -155,7 +172,9 @@ describe('computeDigestResponse', () => {
     };
     const ha1 = H('alice:pbx.example:sécret');
     const ha2 = H('REGISTER:sip:pbx.example');
-    expect(computeDigestResponse({ ...base, algorithm: 'SHA-512-256' })).toBe(H(`${ha1}:abc123:00000007:c0ffee:auth:${ha2}`));
+    expect(computeDigestResponse({ ...base, algorithm: 'SHA-512-256' })).toBe(
+      H(`${ha1}:abc123:00000007:c0ffee:auth:${ha2}`),
+    );
     const sessHa1 = H(`${ha1}:abc123:c0ffee`);
     expect(computeDigestResponse({ ...base, algorithm: 'SHA-512-256-sess' })).toBe(
       H(`${sessHa1}:abc123:00000007:c0ffee:auth:${ha2}`),
@@ -164,7 +183,15 @@ describe('computeDigestResponse', () => {
 
   it('hashes the body into A2 for auth-int and falls back to RFC 2069 without qop', () => {
     const md5 = (s: string): string => createHash('md5').update(s).digest('hex');
-    const common = { algorithm: 'MD5' as const, username: 'u', password: 'p', realm: 'r', nonce: 'n', method: 'INVITE', uri: 'sip:b@h' };
+    const common = {
+      algorithm: 'MD5' as const,
+      username: 'u',
+      password: 'p',
+      realm: 'r',
+      nonce: 'n',
+      method: 'INVITE',
+      uri: 'sip:b@h',
+    };
     const ha1 = md5('u:r:p');
     expect(computeDigestResponse({ ...common, qop: 'auth-int', nc: 1, cnonce: 'c', body: 'v=0\r\n' })).toBe(
       md5(`${ha1}:n:00000001:c:auth-int:${md5(`INVITE:sip:b@h:${md5('v=0\r\n')}`)}`),
@@ -176,7 +203,14 @@ describe('computeDigestResponse', () => {
 describe('buildAuthorizationHeader', () => {
   const build = (challenge: string, extra: { nc?: number; body?: string } = {}): Record<string, string> =>
     parseAuthElements([
-      buildAuthorizationHeader({ challenge: only([challenge]), method: 'REGISTER', uri: 'sip:r', username: 'u', password: 'p', ...extra }),
+      buildAuthorizationHeader({
+        challenge: only([challenge]),
+        method: 'REGISTER',
+        uri: 'sip:r',
+        username: 'u',
+        password: 'p',
+        ...extra,
+      }),
     ])[0]!.params;
 
   it('formats nc as 8 hex digits and draws a fresh cnonce each time', () => {

@@ -6,7 +6,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import { parseAuthElements, quote } from './auth-params';
 
 /** Algorithms this implementation can answer (RFC 7616 §6.1 registry, RFC 8760 §2.1). */
-export const DIGEST_ALGORITHMS = ['MD5', 'MD5-sess', 'SHA-256', 'SHA-256-sess', 'SHA-512-256', 'SHA-512-256-sess'] as const;
+export const DIGEST_ALGORITHMS = [
+  'MD5',
+  'MD5-sess',
+  'SHA-256',
+  'SHA-256-sess',
+  'SHA-512-256',
+  'SHA-512-256-sess',
+] as const;
 
 export type DigestAlgorithm = (typeof DIGEST_ALGORITHMS)[number];
 
@@ -153,7 +160,9 @@ export function computeDigestResponse(input: DigestInput): string {
     ha1 = H(`${ha1}:${input.nonce}:${input.cnonce}`);
   }
   const a2 =
-    input.qop === 'auth-int' ? `${input.method}:${input.uri}:${H(input.body ?? '')}` : `${input.method}:${input.uri}`;
+    input.qop === 'auth-int'
+      ? `${input.method}:${input.uri}:${H(input.body ?? '')}`
+      : `${input.method}:${input.uri}`;
   const ha2 = H(a2);
   if (input.qop === undefined) return H(`${ha1}:${input.nonce}:${ha2}`);
   if (input.nc === undefined || input.cnonce === undefined) throw new Error('qop needs nc and cnonce');
@@ -200,7 +209,9 @@ export function buildAuthorizationHeader(input: AuthorizationInput): string {
     cnonce,
     body: input.body,
   });
-  const username = challenge.userhash ? hash(algorithm, `${input.username}:${challenge.realm}`) : input.username;
+  const username = challenge.userhash
+    ? hash(algorithm, `${input.username}:${challenge.realm}`)
+    : input.username;
   const parts = [
     `username=${quote(username)}`,
     `realm=${quote(challenge.realm)}`,

@@ -92,6 +92,7 @@ describe('parseMessage', () => {
   it.each([
     ['empty input', '\r\n\r\n', /empty message/],
     ['garbage start line', 'HELLO\r\n' + HEADERS.join('\r\n'), /malformed request line/],
+    ['a stray datagram', 'hello world', /malformed request line/],
     ['wrong version', options().replace('SIP/2.0\r\n', 'SIP/3.0\r\n'), /unsupported SIP version/],
     ['bad status', ['SIP/2.0 99 Odd', ...HEADERS].join('\r\n'), /malformed status line/],
     ['header without colon', options(['Broken header']), /malformed header line/],

@@ -46,7 +46,7 @@ export function parseMessage(data: Uint8Array | string): SipMessage {
   }
   const head = buf.toString('utf8', start, headEnd);
   const lines = head.split('\n');
-  const startLine = stripCr(lines[0] ?? '');
+  const startLine = parseStartLine(stripCr(lines[0] ?? ''), head);
   const headers = parseHeaderLines(lines, head);
   const seen = new Set<string>();
   let contentLength: string | undefined;
@@ -59,9 +59,10 @@ export function parseMessage(data: Uint8Array | string): SipMessage {
     throw new SipParseError(`missing mandatory header ${missing.join(', ')} (RFC 3261 §8.1.1)`, head);
   }
   const body = readBody(buf, bodyStart, contentLength, head, typeof data !== 'string');
-  const message = startLine.startsWith('SIP/')
-    ? parseStatusLine(startLine, headers, body, head)
-    : parseRequestLine(startLine, headers, body, head);
+  const message =
+    startLine.kind === 'request'
+      ? new SipRequestMessage(startLine.method, startLine.uri, headers, body)
+      : new SipResponseMessage(startLine.status, startLine.reason, headers, body);
   validate(message, head);
   return message;
 }
@@ -123,14 +124,17 @@ function readBody(
   return out;
 }
 
-function parseStatusLine(line: string, headers: HeaderList, body: Uint8Array, head: string): SipMessage {
-  const m = /^SIP\/2\.0 +([1-6]\d\d)(?: +(.*))?$/i.exec(line.trim());
-  if (!m)
-    throw new SipParseError(`malformed status line "${line}" (expected SIP/2.0 <status> <reason>)`, head);
-  return new SipResponseMessage(Number(m[1]), (m[2] ?? '').trim(), headers, body);
-}
+type StartLine =
+  { kind: 'request'; method: string; uri: string } | { kind: 'response'; status: number; reason: string };
 
-function parseRequestLine(line: string, headers: HeaderList, body: Uint8Array, head: string): SipMessage {
+/** Request-Line or Status-Line (RFC 3261 §7.1, §7.2); checked before the headers so garbage fails clearly. */
+function parseStartLine(line: string, head: string): StartLine {
+  if (line.startsWith('SIP/')) {
+    const m = /^SIP\/2\.0 +([1-6]\d\d)(?: +(.*))?$/i.exec(line.trim());
+    if (!m)
+      throw new SipParseError(`malformed status line "${line}" (expected SIP/2.0 <status> <reason>)`, head);
+    return { kind: 'response', status: Number(m[1]), reason: (m[2] ?? '').trim() };
+  }
   const first = line.indexOf(' ');
   const last = line.lastIndexOf(' ');
   const method = line.slice(0, first);
@@ -140,7 +144,7 @@ function parseRequestLine(line: string, headers: HeaderList, body: Uint8Array, h
   if (!TOKEN.test(method)) throw new SipParseError(`invalid method "${method}"`, head);
   if (version.toUpperCase() !== 'SIP/2.0')
     throw new SipParseError(`unsupported SIP version "${version}"`, head);
-  return new SipRequestMessage(method, uri, headers, body);
+  return { kind: 'request', method, uri };
 }
 
 function validate(message: SipMessage, head: string): void {

@@ -11,7 +11,12 @@ function setup(protocol: 'udp' | 'tcp' = 'udp', timers?: { t1?: number; t2?: num
   const clock = new FakeClock();
   const flow = new FakeFlow(clock, protocol);
   const stray: SipResponse[] = [];
-  const layer = new TransactionLayer({ clock, timers, onRequest: () => undefined, onStrayResponse: (r) => stray.push(r) });
+  const layer = new TransactionLayer({
+    clock,
+    timers,
+    onRequest: () => undefined,
+    onStrayResponse: (r) => stray.push(r),
+  });
   const user = {
     onProvisional: vi.fn<(res: SipResponse, tx: ClientTransaction) => void>(),
     onFinal: vi.fn<(res: SipResponse, tx: ClientTransaction) => void>(),
@@ -174,16 +179,19 @@ describe('INVITE client transaction over UDP', () => {
 });
 
 describe('client transactions over TCP', () => {
-  it.each(['register-outgoing.sip', 'invite-outgoing.sip'])('%s: sends once, never retransmits, still times out at 64*T1', (name) => {
-    const { clock, flow, layer, user } = setup('tcp');
-    layer.sendRequest(fixtureRequest(name), flow, user);
-    clock.advance(31_999);
-    expect(flow.times).toEqual([0]);
-    expect(user.onTimeout).not.toHaveBeenCalled();
-    clock.advance(1);
-    expect(user.onTimeout).toHaveBeenCalledOnce();
-    expect(layer.size).toBe(0);
-  });
+  it.each(['register-outgoing.sip', 'invite-outgoing.sip'])(
+    '%s: sends once, never retransmits, still times out at 64*T1',
+    (name) => {
+      const { clock, flow, layer, user } = setup('tcp');
+      layer.sendRequest(fixtureRequest(name), flow, user);
+      clock.advance(31_999);
+      expect(flow.times).toEqual([0]);
+      expect(user.onTimeout).not.toHaveBeenCalled();
+      clock.advance(1);
+      expect(user.onTimeout).toHaveBeenCalledOnce();
+      expect(layer.size).toBe(0);
+    },
+  );
 
   it('terminates at once after the final response (Timers D and K are zero)', () => {
     const { flow, layer, user } = setup('tcp');
@@ -257,7 +265,10 @@ describe('client transport errors (RFC 3261 §17.1.4)', () => {
     const elsewhere = layer.sendRequest(fixtureRequest('invite-outgoing.sip'), other, user);
     layer.flowClosed(flow, flow.closedError());
     await flushMicrotasks();
-    expect(user.onTransportError).toHaveBeenCalledExactlyOnceWith(pending, expect.objectContaining({ code: 'flow-closed' }));
+    expect(user.onTransportError).toHaveBeenCalledExactlyOnceWith(
+      pending,
+      expect.objectContaining({ code: 'flow-closed' }),
+    );
     expect(elsewhere.state).toBe('calling');
     expect(layer.size).toBe(1);
   });

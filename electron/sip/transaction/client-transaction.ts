@@ -93,7 +93,10 @@ export abstract class ClientTransaction extends Transaction {
   }
 
   protected timeout(timer: 'B' | 'F'): void {
-    this.error = new TransactionTimeoutError(`no final response to ${this.method} within timer ${timer}`, timer);
+    this.error = new TransactionTimeoutError(
+      `no final response to ${this.method} within timer ${timer}`,
+      timer,
+    );
     this.terminate();
     this.user.onTimeout(this);
   }

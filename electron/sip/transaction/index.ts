@@ -3,6 +3,16 @@ export { TransactionLayer, type TransactionLayerOptions } from './transaction-la
 export { ClientTransaction, buildAck, type ClientTransactionUser } from './client-transaction';
 export { ServerTransaction, type ServerTransactionUser } from './server-transaction';
 export type { TransactionState } from './transaction';
-export { TransactionTimeoutError, TransactionTransportError, type TransactionTransportErrorCode } from './errors';
-export { DEFAULT_TIMER_CONFIG, TRYING_DELAY_MS, resolveTimerConfig, timerDurations, type TimerConfig } from './timers';
+export {
+  TransactionTimeoutError,
+  TransactionTransportError,
+  type TransactionTransportErrorCode,
+} from './errors';
+export {
+  DEFAULT_TIMER_CONFIG,
+  TRYING_DELAY_MS,
+  resolveTimerConfig,
+  timerDurations,
+  type TimerConfig,
+} from './timers';
 export { isRfc3261Branch } from './matching';

@@ -106,7 +106,9 @@ describe('non-INVITE server transaction', () => {
   it('matches by branch, sent-by and method (RFC 3261 §17.2.3)', () => {
     const { requests, deliver } = setup();
     deliver('options-incoming.sip');
-    deliver('options-incoming.sip', (r) => r.set('Via', 'SIP/2.0/UDP 127.0.0.1:5099;branch=z9hG4bKhjhs8ass877'));
+    deliver('options-incoming.sip', (r) =>
+      r.set('Via', 'SIP/2.0/UDP 127.0.0.1:5099;branch=z9hG4bKhjhs8ass877'),
+    );
     deliver('options-incoming.sip', (r) => r.set('Via', 'SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bKother'));
     expect(requests).toHaveLength(3);
   });
@@ -207,7 +209,9 @@ describe('INVITE server transaction', () => {
     second.deliver('invite-incoming.sip');
     const onTimeout = vi.fn();
     second.requests[0]!.tx.user = { onTimeout };
-    second.requests[0]!.tx.respond(createResponse(second.requests[0]!.tx.request, 603, 'Decline', { toTag: 't2' }));
+    second.requests[0]!.tx.respond(
+      createResponse(second.requests[0]!.tx.request, 603, 'Decline', { toTag: 't2' }),
+    );
     second.clock.advance(32_000);
     expect(onTimeout).toHaveBeenCalledOnce();
     expect(second.flow.sent).toHaveLength(1);
@@ -260,7 +264,10 @@ describe('server transport errors (RFC 3261 §17.2.4)', () => {
     tx.respond(createResponse(tx.request, 200));
     expect(onTransportError).not.toHaveBeenCalled();
     await new Promise<void>((resolve) => setImmediate(resolve));
-    expect(onTransportError).toHaveBeenCalledExactlyOnceWith(tx, expect.objectContaining({ code: 'send-failed' }));
+    expect(onTransportError).toHaveBeenCalledExactlyOnceWith(
+      tx,
+      expect.objectContaining({ code: 'send-failed' }),
+    );
     expect(layer.size).toBe(0);
   });
 
@@ -287,7 +294,11 @@ describe('layer hooks', () => {
       onSend: (message) => sent.push(message.kind === 'request' ? message.method : String(message.status)),
     });
     layer.receive(overTheWire(fixtureRequest('options-incoming.sip')), flow);
-    layer.sendRequest(fixtureRequest('register-outgoing.sip'), flow, { onFinal: () => undefined, onTimeout: () => undefined, onTransportError: () => undefined });
+    layer.sendRequest(fixtureRequest('register-outgoing.sip'), flow, {
+      onFinal: () => undefined,
+      onTimeout: () => undefined,
+      onTransportError: () => undefined,
+    });
     clock.advance(500);
     expect(sent).toEqual(['200', 'REGISTER', 'REGISTER']);
   });
@@ -296,7 +307,11 @@ describe('layer hooks', () => {
     const clock = new FakeClock();
     const dropped: string[] = [];
     const onRequest = vi.fn();
-    const layer = new TransactionLayer({ clock, onRequest, onDrop: (_m, _f, reason) => dropped.push(reason) });
+    const layer = new TransactionLayer({
+      clock,
+      onRequest,
+      onDrop: (_m, _f, reason) => dropped.push(reason),
+    });
     const request = fixtureRequest('options-incoming.sip');
     request.remove('Via');
     layer.receive(request, new FakeFlow(clock));

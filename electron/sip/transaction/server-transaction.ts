@@ -74,7 +74,8 @@ export abstract class ServerTransaction extends Transaction {
 export class InviteServerTransaction extends ServerTransaction {
   start(): void {
     this.startTimer('trying', TRYING_DELAY_MS, () => {
-      if (this.current === 'proceeding' && !this.lastResponse) this.send(createResponse(this.request, 100, 'Trying'));
+      if (this.current === 'proceeding' && !this.lastResponse)
+        this.send(createResponse(this.request, 100, 'Trying'));
     });
   }
 
@@ -126,7 +127,8 @@ export class InviteServerTransaction extends ServerTransaction {
     }
     // A retransmitted INVITE: repeat the last provisional or the non-2xx final; in Accepted the TU's own 2xx
     // retransmissions cover it (RFC 6026 §7.1), and in Confirmed there is nothing to say.
-    if ((this.current === 'proceeding' || this.current === 'completed') && this.lastResponse) this.send(this.lastResponse);
+    if ((this.current === 'proceeding' || this.current === 'completed') && this.lastResponse)
+      this.send(this.lastResponse);
     return true;
   }
 

@@ -46,7 +46,10 @@ export class FakeFlow implements Flow {
   }
 
   closedError(): TransportError {
-    return new TransportError('connection reset', 'closed', { host: this.remote.host, port: this.remote.port });
+    return new TransportError('connection reset', 'closed', {
+      host: this.remote.host,
+      port: this.remote.port,
+    });
   }
 }
 

@@ -25,7 +25,8 @@ const TIMER_D_UNRELIABLE_MS = 32_000;
 export function resolveTimerConfig(partial: Partial<TimerConfig> = {}): TimerConfig {
   const config = { ...DEFAULT_TIMER_CONFIG, ...partial };
   for (const [name, value] of Object.entries(config)) {
-    if (!Number.isFinite(value) || value <= 0) throw new Error(`timer ${name} must be a positive number, got ${value}`);
+    if (!Number.isFinite(value) || value <= 0)
+      throw new Error(`timer ${name} must be a positive number, got ${value}`);
   }
   return config;
 }

@@ -15,10 +15,19 @@
 import type { Clock } from '../clock';
 import type { SipMessage, SipRequest, SipResponse } from '../message/types';
 import type { Flow } from '../transport/types';
-import { InviteClientTransaction, NonInviteClientTransaction, type ClientTransaction, type ClientTransactionUser } from './client-transaction';
+import {
+  InviteClientTransaction,
+  NonInviteClientTransaction,
+  type ClientTransaction,
+  type ClientTransactionUser,
+} from './client-transaction';
 import { TransactionTransportError } from './errors';
 import { cancelTargetKey, clientKey, requestKey, responseKey } from './matching';
-import { InviteServerTransaction, NonInviteServerTransaction, type ServerTransaction } from './server-transaction';
+import {
+  InviteServerTransaction,
+  NonInviteServerTransaction,
+  type ServerTransaction,
+} from './server-transaction';
 import { resolveTimerConfig, type TimerConfig } from './timers';
 import type { Transaction, TransactionContext } from './transaction';
 
@@ -72,9 +81,18 @@ export class TransactionLayer {
     const branch = request.vias[0]?.branch;
     if (!branch) throw new Error(`${request.method} has no top Via branch`);
     const key = clientKey(branch, request.method);
-    if (this.clients.has(key)) throw new Error(`branch ${branch} is already used by a live ${request.method} transaction`);
+    if (this.clients.has(key))
+      throw new Error(`branch ${branch} is already used by a live ${request.method} transaction`);
     const Kind = request.method === 'INVITE' ? InviteClientTransaction : NonInviteClientTransaction;
-    const tx = new Kind(key, request, flow, this.ctx, user, branch, request.method === 'INVITE' ? 'calling' : 'trying');
+    const tx = new Kind(
+      key,
+      request,
+      flow,
+      this.ctx,
+      user,
+      branch,
+      request.method === 'INVITE' ? 'calling' : 'trying',
+    );
     if (this.closed) {
       tx.flowFailed(new TransactionTransportError('transaction layer is shut down', 'shutdown'));
       return tx;
@@ -93,7 +111,9 @@ export class TransactionLayer {
       this.write(message, flow);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      throw new TransactionTransportError(`send failed on ${flow.id}: ${reason}`, 'send-failed', { cause: error });
+      throw new TransactionTransportError(`send failed on ${flow.id}: ${reason}`, 'send-failed', {
+        cause: error,
+      });
     }
   }
 
@@ -102,7 +122,8 @@ export class TransactionLayer {
     if (this.closed) return;
     if (message.kind === 'response') return this.receiveResponse(message, flow);
     const key = requestKey(message);
-    if (key === undefined) return this.options.onDrop?.(message, flow, 'request without a usable Via or CSeq');
+    if (key === undefined)
+      return this.options.onDrop?.(message, flow, 'request without a usable Via or CSeq');
     const existing = this.servers.get(key);
     if (existing && existing.receiveRequest(message)) return;
     if (message.method === 'ACK') {
@@ -129,7 +150,8 @@ export class TransactionLayer {
   flowClosed(flow: Flow, error?: Error): void {
     const message = `flow ${flow.id} closed${error ? `: ${error.message}` : ''}`;
     for (const tx of [...this.clients.values(), ...this.servers.values()]) {
-      if (tx.flow === flow || tx.flow.id === flow.id) tx.flowFailed(new TransactionTransportError(message, 'flow-closed', { cause: error }));
+      if (tx.flow === flow || tx.flow.id === flow.id)
+        tx.flowFailed(new TransactionTransportError(message, 'flow-closed', { cause: error }));
     }
   }
 
@@ -141,7 +163,8 @@ export class TransactionLayer {
 
   private receiveResponse(response: SipResponse, flow: Flow): void {
     const key = responseKey(response);
-    if (key === undefined) return this.options.onDrop?.(response, flow, 'response without a Via branch or CSeq');
+    if (key === undefined)
+      return this.options.onDrop?.(response, flow, 'response without a Via branch or CSeq');
     const tx = this.clients.get(key);
     if (tx && tx.receiveResponse(response)) return;
     this.options.onStrayResponse?.(response, flow);

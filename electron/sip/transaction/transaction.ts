@@ -9,7 +9,8 @@ import { TransactionTransportError } from './errors';
 import type { TimerConfig } from './timers';
 
 /** Union of the states of RFC 3261 §17 figures 5–8, plus `accepted` from RFC 6026 §7.1. */
-export type TransactionState = 'calling' | 'trying' | 'proceeding' | 'completed' | 'accepted' | 'confirmed' | 'terminated';
+export type TransactionState =
+  'calling' | 'trying' | 'proceeding' | 'completed' | 'accepted' | 'confirmed' | 'terminated';
 
 /** What a transaction needs from its layer. */
 export interface TransactionContext {
@@ -86,7 +87,11 @@ export abstract class Transaction {
       return true;
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      this.flowFailed(new TransactionTransportError(`send failed on ${this.flow.id}: ${reason}`, 'send-failed', { cause: error }));
+      this.flowFailed(
+        new TransactionTransportError(`send failed on ${this.flow.id}: ${reason}`, 'send-failed', {
+          cause: error,
+        }),
+      );
       return false;
     }
   }

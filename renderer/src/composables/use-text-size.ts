@@ -25,7 +25,8 @@ function apply(): void {
 
 /** Reads the remembered size and applies it (called once at start-up). */
 export function applyStoredTextSize(): void {
-  const stored = Number(storage()?.getItem(STORAGE_KEY));
+  const raw = storage()?.getItem(STORAGE_KEY);
+  const stored = raw ? Number(raw) : Number.NaN;
   if (Number.isInteger(stored) && stored >= 0 && stored < TEXT_SIZES.length) index.value = stored;
   apply();
 }

@@ -1,0 +1,99 @@
+/**
+ * Test doubles for the renderer: an in-memory ConsoleApi with scripted command handlers and event emission, and a
+ * realistic snapshot. Used by store and component tests only (nothing in the app imports this).
+ */
+import type { CommandArgs, CommandName, CommandResult, ConsoleApi, EventName, Events, Snapshot } from '../../../shared/contract';
+import type { LineState } from '../../../shared/lines';
+import type { PublicSettings } from '../../../shared/settings';
+import type { TraceEntry } from '../../../shared/trace';
+
+export type Handlers = {
+  [K in CommandName]?: (args: CommandArgs<K>) => CommandResult<K> | Promise<CommandResult<K>>;
+};
+
+export interface FakeConsoleApi {
+  api: ConsoleApi;
+  calls: { command: CommandName; args: unknown }[];
+  emit<E extends EventName>(event: E, payload: Events[E]): void;
+  handlers: Handlers;
+}
+
+export function createFakeApi(handlers: Handlers = {}): FakeConsoleApi {
+  const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  const calls: FakeConsoleApi['calls'] = [];
+  const api: ConsoleApi = {
+    async invoke<K extends CommandName>(command: K, args: CommandArgs<K>): Promise<CommandResult<K>> {
+      calls.push({ command, args });
+      const handler = handlers[command] as ((a: CommandArgs<K>) => CommandResult<K> | Promise<CommandResult<K>>) | undefined;
+      if (!handler) return { ok: false, error: { code: 'not-found', message: `no handler for ${command}` } };
+      return handler(args);
+    },
+    on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void {
+      let set = listeners.get(event);
+      if (!set) listeners.set(event, (set = new Set()));
+      set.add(listener as (payload: unknown) => void);
+      return () => set.delete(listener as (payload: unknown) => void);
+    },
+  };
+  return {
+    api,
+    calls,
+    handlers,
+    emit(event, payload) {
+      for (const listener of listeners.get(event) ?? []) listener(payload);
+    },
+  };
+}
+
+export function makeLine(number: number, overrides: Partial<LineState> = {}): LineState {
+  return {
+    number,
+    id: `l${number}`,
+    displayName: `Line ${number}`,
+    aor: `sip:${100 + number}@pbx.example.com`,
+    transport: 'udp',
+    enabled: true,
+    isDefault: number === 1,
+    status: 'registered',
+    ...overrides,
+  };
+}
+
+export function makeSettings(): PublicSettings {
+  return {
+    version: 1,
+    defaultLine: 1,
+    lines: [
+      { id: 'l1', enabled: true, displayName: 'Reception', user: '101', domain: 'pbx.example.com', transport: 'udp', expires: 3600, hasPassword: true },
+      { id: 'l2', enabled: true, displayName: 'Sales', user: '200', domain: 'pbx.example.com', transport: 'tcp', expires: 3600, hasPassword: false },
+    ],
+    sip: { t1Ms: 500, t2Ms: 4000, t4Ms: 5000, retryBaseSeconds: 30, retryMaxSeconds: 1800 },
+    diagnostics: { traceToFile: false, traceBufferSize: 2000 },
+  };
+}
+
+export function makeSnapshot(overrides: Partial<Snapshot> = {}): Snapshot {
+  return {
+    app: { version: '0.1.0', mode: 'serve' },
+    settings: makeSettings(),
+    lines: [makeLine(1, { displayName: 'Reception' }), makeLine(2, { displayName: 'Sales', transport: 'tcp', status: 'registering' })],
+    ...overrides,
+  };
+}
+
+export function makeTrace(seq: number, overrides: Partial<TraceEntry> = {}): TraceEntry {
+  const method = overrides.method ?? 'REGISTER';
+  return {
+    seq,
+    time: 1_700_000_000_000 + seq,
+    direction: 'out',
+    transport: 'udp',
+    local: '127.0.0.1:5062',
+    remote: '127.0.0.1:5060',
+    firstLine: `${method} sip:pbx.example.com SIP/2.0`,
+    method,
+    callId: `call-${seq}`,
+    text: `${method} sip:pbx.example.com SIP/2.0\r\nCall-ID: call-${seq}\r\n\r\n`,
+    ...overrides,
+  };
+}
