@@ -30,6 +30,7 @@ export const de: Record<MessageKey, string> = {
 
   'lines.title': 'Leitungen',
   'lines.subtitle': 'Registrierungsstatus jeder SIP-Leitung',
+  'lines.waiting': 'Warte auf die Konsolen-Engine…',
   'lines.empty': 'Noch keine Leitungen eingerichtet.',
   'lines.emptyHint': 'Richten Sie die erste Leitung in den Einstellungen ein, um die Telefonanlage zu verbinden.',
   'lines.goSettings': 'Einstellungen öffnen',

@@ -31,6 +31,7 @@ export const en = {
 
   'lines.title': 'Lines',
   'lines.subtitle': 'Registration state of every SIP line',
+  'lines.waiting': 'Waiting for the console engine…',
   'lines.empty': 'No lines are configured yet.',
   'lines.emptyHint': 'Add your first line in Settings to connect to the PBX.',
   'lines.goSettings': 'Open settings',

@@ -30,6 +30,8 @@ export const useConnectionStore = defineStore('connection', () => {
   const nextAttemptAt = ref<number | undefined>();
   const app = ref<Snapshot['app'] | undefined>();
   const snapshotError = ref<AppError | undefined>();
+  /** Whether a snapshot has ever arrived; until then "no lines" would be a guess, not a fact. */
+  const loaded = ref(false);
   const unsubscribers: (() => void)[] = [];
 
   const connected = computed(() => state.value === 'connected');
@@ -37,6 +39,7 @@ export const useConnectionStore = defineStore('connection', () => {
   /** Applies a full snapshot to every store (the single source of truth after a (re)connect). */
   function applySnapshot(snapshot: Snapshot): void {
     app.value = snapshot.app;
+    loaded.value = true;
     useLinesStore().apply(snapshot.lines);
     useSettingsStore().applySaved(snapshot.settings, snapshot.settingsProblem);
   }
@@ -87,5 +90,5 @@ export const useConnectionStore = defineStore('connection', () => {
     for (const unsubscribe of unsubscribers.splice(0)) unsubscribe();
   }
 
-  return { api, state, connected, nextAttemptAt, app, snapshotError, start, stop, refresh, applySnapshot };
+  return { api, state, connected, loaded, nextAttemptAt, app, snapshotError, start, stop, refresh, applySnapshot };
 });

@@ -161,7 +161,8 @@ export const useSettingsStore = defineStore('settings', () => {
   async function save(): Promise<boolean> {
     attempted.value = true;
     const api = useConnectionStore().api;
-    if (errors.value.length > 0 || !api || saving.value) return false;
+    // Never save before the real settings arrived: the empty placeholder draft would wipe every line.
+    if (errors.value.length > 0 || !api || saving.value || !saved.value) return false;
     const sent = input.value;
     const sentJson = JSON.stringify(sent);
     saving.value = true;

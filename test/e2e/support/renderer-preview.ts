@@ -124,6 +124,15 @@ const shots: Shot[] = [
     },
   },
   {
+    name: 'settings-advanced',
+    prepare: async (page) => {
+      await page.getByTestId('nav-settings').click();
+      await page.locator('details.advanced summary').click();
+      await page.getByTestId('sip-field-t2Ms').fill('300');
+      await page.getByTestId('diagnostics-field-traceBufferSize').scrollIntoViewIfNeeded();
+    },
+  },
+  {
     name: 'diagnostics',
     prepare: async (page) => {
       await page.getByTestId('nav-diagnostics').click();
