@@ -32,7 +32,7 @@ export function benchParse(iterations = 50_000): Record<string, string> {
 export async function benchUdpAnswer(count = 20_000, window = 200): Promise<Record<string, string>> {
   const clock = new SystemClock();
   const transport = new UdpTransport({ host: '127.0.0.1', port: 0 });
-  const stack = new SipStack({ clock, transportFactory: () => transport });
+  const stack = new SipStack({ clock, transportFactory: () => transport, onWarning: (m) => console.error(m) });
   stack.addRequestHandler((request, tx) => {
     if (request.method !== 'NOTIFY') return false;
     tx.respond(createResponse(request, 200, 'OK'));
@@ -64,7 +64,7 @@ export async function benchUdpAnswer(count = 20_000, window = 200): Promise<Reco
     for (let i = 0; i < window && sent < count; i++, sent++) {
       const branch = `z9hG4bKbench${sent}`;
       const message = template
-        .replace(/^Via: .*$/m, `Via: SIP/2.0/UDP 127.0.0.1:${clientPort};branch=${branch}`)
+        .replace(/^Via: .*$/m, `Via: SIP/2.0/UDP 127.0.0.1:${clientPort};branch=${branch}\r`)
         .replace(/^CSeq: \d+/m, `CSeq: ${sent + 1}`);
       sentAt.set(branch, performance.now());
       client.send(message, serverPort, '127.0.0.1');

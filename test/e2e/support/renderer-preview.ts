@@ -141,6 +141,12 @@ const shots: Shot[] = [
   },
 ];
 
+/** Every size in both schemes in English, plus one German pass to catch strings that do not fit. */
+function variants(): { size: (typeof SIZES)[number]; colorScheme: (typeof SCHEMES)[number]; locale: string }[] {
+  const all = SIZES.flatMap((size) => SCHEMES.map((colorScheme) => ({ size, colorScheme, locale: 'en-US' })));
+  return [...all, { size: SIZES[0], colorScheme: 'light', locale: 'de-DE' }];
+}
+
 async function openPage(context: BrowserContext, colorScheme: 'light' | 'dark', problems: string[]): Promise<Page> {
   const page = await context.newPage();
   page.on('console', (msg) => void (msg.type() === 'error' && problems.push(msg.text())));
@@ -162,27 +168,25 @@ async function main(): Promise<void> {
   });
   const problems: string[] = [];
   try {
-    for (const size of SIZES) {
-      for (const colorScheme of SCHEMES) {
-        const context = await browser.newContext({ viewport: size, deviceScaleFactor: 1 });
-        const tag = `${colorScheme}-${size.width}x${size.height}`;
-        for (const shot of shots) {
-          const page = await openPage(context, colorScheme, problems);
-          await page.addInitScript({ content: initScript(previewData()) });
-          await page.goto(url);
-          await page.getByTestId('line-status-1').waitFor();
-          await shot.prepare(page);
-          await page.waitForTimeout(150);
-          await page.screenshot({ path: join(OUT_DIR, `${tag}-${shot.name}.png`) });
-          await page.close();
-        }
-        // Without the fake API the app falls back to the WebSocket client, which cannot connect here.
-        const offline = await openPage(context, colorScheme, problems);
-        await offline.goto(url);
-        await offline.getByTestId('connection-banner').getByText('reconnecting').waitFor();
-        await offline.screenshot({ path: join(OUT_DIR, `${tag}-disconnected.png`) });
-        await context.close();
+    for (const { size, colorScheme, locale } of variants()) {
+      const context = await browser.newContext({ viewport: size, deviceScaleFactor: 1, locale });
+      const tag = `${colorScheme}-${size.width}x${size.height}${locale === 'en-US' ? '' : `-${locale}`}`;
+      for (const shot of shots) {
+        const page = await openPage(context, colorScheme, problems);
+        await page.addInitScript({ content: initScript(previewData()) });
+        await page.goto(url);
+        await page.getByTestId('line-status-1').waitFor();
+        await shot.prepare(page);
+        await page.waitForTimeout(150);
+        await page.screenshot({ path: join(OUT_DIR, `${tag}-${shot.name}.png`) });
+        await page.close();
       }
+      // Without the fake API the app falls back to the WebSocket client, which cannot connect here.
+      const offline = await openPage(context, colorScheme, problems);
+      await offline.goto(url);
+      await offline.locator('[data-testid="connection-banner"].is-reconnecting').waitFor();
+      await offline.screenshot({ path: join(OUT_DIR, `${tag}-disconnected.png`) });
+      await context.close();
     }
   } finally {
     await browser.close();
