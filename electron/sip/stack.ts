@@ -57,6 +57,14 @@ export class SipStack {
     return this.wrap(flow);
   }
 
+  /**
+   * Creates the transport for `protocol` now rather than on the first outgoing flow, so a stack that only answers
+   * (a test server, a benchmark peer) hears requests. Returns the transport for binding details.
+   */
+  listen(protocol: TransportProtocol): Transport {
+    return this.transport(protocol);
+  }
+
   sendRequest(request: SipRequest, flow: Flow, user: ClientTransactionUser): ClientTransaction {
     return this.transactions.sendRequest(request, flow, user);
   }

@@ -79,8 +79,8 @@ describe('lines against Kamailio', () => {
       const s = manager.states()[3]!;
       return s.status === 'failed' ? s : undefined;
     });
-    expect(failed.sipStatus).toBe(401);
-    expect(failed.nextRetryAt).toBeGreaterThan(Date.now());
+    expect(failed!.sipStatus).toBe(401);
+    expect(failed!.nextRetryAt).toBeGreaterThan(Date.now());
 
     const contacts = await kam.ulDump();
     const aors = contacts.map((c) => c.aor).sort();

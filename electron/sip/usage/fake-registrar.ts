@@ -44,9 +44,9 @@ export class FakeRegistrar {
     });
   }
 
-  /** Opens the listening transport (the stack creates it on first use). */
+  /** Opens the listening transport. */
   async listen(): Promise<void> {
-    await this.stack.getFlow({ protocol: this.options.endpoint.protocol, host: '127.0.0.254', port: 9 }).catch(() => undefined);
+    this.stack.listen(this.options.endpoint.protocol);
   }
 
   private handle(request: SipRequest) {

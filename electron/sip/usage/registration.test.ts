@@ -158,7 +158,7 @@ describe('Registration (RFC 3261 §10)', () => {
     const clientTransport = net.transport({ ...CLIENT, protocol: 'tcp' });
     const stack = new SipStack({ clock, transportFactory: () => clientTransport });
     stacks.push(stack, registrar.stack);
-    await registrar.stack.getFlow({ protocol: 'tcp', host: CLIENT.host, port: CLIENT.port }).catch(() => undefined);
+    await registrar.listen();
     const registration = new Registration(
       { displayName: '', user: '101', domain: 'test.local', password: 'secret', transport: 'tcp', expires: 600, retryBaseSeconds: 5, retryMaxSeconds: 60 },
       { stack, clock, resolve: async () => [{ protocol: 'tcp', host: SERVER.host, port: SERVER.port, serverName: 'x' }], random: () => 0.5 },
