@@ -47,7 +47,7 @@ async function main(): Promise<void> {
     onFileError: (err) =>
       process.stderr.write(`Cannot write the SIP trace file: ${(err as Error).message}\n`),
   });
-  const lines = createLineManager({ clock, dataDir: cli.dataDir, trace });
+  const lines = createLineManager({ clock, dataDir: cli.dataDir, trace, log: (message) => process.stderr.write(`${message}\n`) });
   const service = new ConsoleService({ store, lines, trace, mode: 'serve', version: appVersion(), clock });
   await service.start();
   if (store.problem) process.stderr.write(`${store.problem}\n`);
