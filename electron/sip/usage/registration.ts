@@ -275,7 +275,7 @@ export class Registration {
   }
 
   private buildRegister(flow: Flow, expires: number): SipRequest {
-    const { displayName, user, domain } = this.config;
+    const { displayName, domain } = this.config;
     const local = flow.local;
     const viaHost = local.host.includes(':') ? `[${local.host}]` : local.host;
     const headers: Array<[string, string]> = [
