@@ -7,6 +7,7 @@ import type { LineState } from './lines';
 import type { Result } from './result';
 import { fail, ok } from './result';
 import type { PublicSettings, SettingsInput } from './settings';
+import type { NotifyQueueStats, TileConfig, TilesPatch, TileView } from './tiles';
 import type { TraceEntry, TraceFilter } from './trace';
 
 /** Everything the UI needs to draw itself from nothing. Tiles, calls and history join it in later issues. */
@@ -14,6 +15,9 @@ export interface Snapshot {
   app: { version: string; mode: 'electron' | 'serve' };
   settings: PublicSettings;
   lines: LineState[];
+  /** Every tile (configured tiles first, in order, then list members by list). */
+  tiles: TileView[];
+  blf: NotifyQueueStats;
   /** Whether the last settings file load failed, and why (the app then runs on the last good settings). */
   settingsProblem?: string;
 }
@@ -25,6 +29,9 @@ export interface Commands {
   'lines.reregister': { args: { line: number }; result: LineState };
   'trace.list': { args: TraceFilter; result: TraceEntry[] };
   'trace.clear': { args: void; result: void };
+  /** Parses a phone key configuration (seed 000 `<key><keyConfiguration>…`) into tiles; the caller saves them. */
+  'tiles.importXml': { args: { xml: string }; result: TileConfig[] };
+  'blf.stats': { args: void; result: NotifyQueueStats };
 }
 
 /** Events main → renderer: name → payload. */
@@ -34,6 +41,10 @@ export interface Events {
   'settings.changed': PublicSettings;
   /** New trace entries, batched. */
   'trace.appended': TraceEntry[];
+  /** Tile changes, batched (at most ~20 a second). */
+  'tiles.patch': TilesPatch;
+  /** NOTIFY queue figures, at most once a second while they change. */
+  'blf.stats': NotifyQueueStats;
 }
 
 export type CommandName = keyof Commands;
@@ -110,12 +121,18 @@ export const commandValidators: { [K in CommandName]: ArgsValidator<CommandArgs<
   'lines.reregister': lineRef,
   'trace.list': traceFilter,
   'trace.clear': noArgs,
+  'tiles.importXml': (raw) => {
+    if (!isRecord(raw) || typeof raw.xml !== 'string') return fail('invalid-argument', 'xml must be a string', { field: 'xml' });
+    if (raw.xml.length > 2_000_000) return fail('invalid-argument', 'xml is larger than 2 MB', { field: 'xml' });
+    return ok({ xml: raw.xml });
+  },
+  'blf.stats': noArgs,
 };
 
 export const commandNames = Object.keys(commandValidators) as CommandName[];
 
 /** The runtime list of events (kept in step with {@link Events} by the `satisfies` check). */
-export const eventNames = ['lines.changed', 'settings.changed', 'trace.appended'] as const satisfies readonly EventName[];
+export const eventNames = ['lines.changed', 'settings.changed', 'trace.appended', 'tiles.patch', 'blf.stats'] as const satisfies readonly EventName[];
 
 export function isCommandName(name: unknown): name is CommandName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(commandValidators, name);

@@ -8,6 +8,7 @@ import { fail, ok } from './result';
 import type { DiagnosticsSettings, LineConfig, LineTlsTrust, Settings, SipTimingSettings } from './settings';
 import { MAX_LINES } from './settings';
 import { isValidHost, isValidHostPort } from './host-syntax';
+import { normalizeTileSettings, tileSettingsErrors } from './tiles-validate';
 
 export { isValidHost, isValidHostPort };
 
@@ -21,7 +22,7 @@ export interface FieldError {
 
 type Rec = Record<string, unknown>;
 
-const TOP_KEYS = ['version', 'lines', 'defaultLine', 'sip', 'diagnostics'];
+const TOP_KEYS = ['version', 'lines', 'defaultLine', 'sip', 'diagnostics', 'tiles', 'tileLists', 'notify'];
 const LINE_KEYS = [
   'id',
   'enabled',
@@ -204,6 +205,8 @@ export function settingsErrors(input: unknown): FieldError[] {
     );
   checkSip(c, input.sip);
   checkDiagnostics(c, input.diagnostics);
+  // Busy lamp field settings (absent in files from before it: defaults apply).
+  c.errors.push(...tileSettingsErrors(input, count));
   return c.errors;
 }
 
@@ -251,6 +254,7 @@ function normalize(input: Rec): Settings {
     defaultLine: input.defaultLine as number,
     sip: Object.fromEntries(SIP_KEYS.map((k) => [k, sip[k]])) as unknown as SipTimingSettings,
     diagnostics: Object.fromEntries(DIAG_KEYS.map((k) => [k, d[k]])) as unknown as DiagnosticsSettings,
+    ...normalizeTileSettings(input),
   };
 }
 

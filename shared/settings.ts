@@ -1,3 +1,5 @@
+import { NOTIFY_PROFILES, type NotifyThrottleSettings, type TileConfig, type TileListConfig } from './tiles';
+
 /**
  * Settings model (stored as JSON in the data dir, see docs/config.md). Validation lives in `settings-validate.ts`.
  */
@@ -65,6 +67,11 @@ export interface Settings {
   defaultLine: number;
   sip: SipTimingSettings;
   diagnostics: DiagnosticsSettings;
+  /** Busy lamp field keys, in display order. */
+  tiles: TileConfig[];
+  /** Resource-list groups (RFC 4662), each shown as a group of tiles. */
+  tileLists: TileListConfig[];
+  notify: NotifyThrottleSettings;
 }
 
 export type PublicSettings = Omit<Settings, 'lines'> & { lines: PublicLineConfig[] };
@@ -78,7 +85,13 @@ export const DEFAULT_SETTINGS: Settings = {
   defaultLine: 1,
   sip: { t1Ms: 500, t2Ms: 4000, t4Ms: 5000, retryBaseSeconds: 30, retryMaxSeconds: 1800 },
   diagnostics: { traceToFile: false, traceBufferSize: 2000 },
+  tiles: [],
+  tileLists: [],
+  notify: { profile: 'console', ...NOTIFY_PROFILES.console },
 };
+
+/** At most this many tiles (and list members) on one panel. */
+export const MAX_TILES = 2000;
 
 /** Strips passwords for the renderer. */
 export function toPublicSettings(settings: Settings): PublicSettings {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ConsoleService } from './console-service';
 import { dispatchCommand, forwardEvents } from './contract-dispatch';
 import { FakeLines } from './fake-lines.test-helper';
+import { FakeTiles } from './fake-tiles.test-helper';
 import { plainCipher, SettingsStore } from './settings-store';
 import { TRACE_BATCH_MS, TraceLog } from './trace-log';
 import { FakeClock } from '../sip/clock';
@@ -31,6 +32,7 @@ const input = (lines: SettingsInput['lines'], extra: Partial<SettingsInput> = {}
 let dir: string;
 let clock: FakeClock;
 let lines: FakeLines;
+let tiles: FakeTiles;
 let trace: TraceLog;
 let service: ConsoleService;
 
@@ -40,12 +42,13 @@ beforeEach(() => {
   lines = new FakeLines();
   trace = new TraceLog({ clock, dataDir: dir });
   const store = new SettingsStore({ dataDir: dir, cipher: plainCipher });
-  service = new ConsoleService({ store, lines, trace, mode: 'serve', version: '9.9.9', clock });
+  tiles = new FakeTiles();
+  service = new ConsoleService({ store, lines, tiles, trace, mode: 'serve', version: '9.9.9', clock });
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 function record(): { [E in keyof Events]: Events[E][] } {
-  const seen = { 'lines.changed': [], 'settings.changed': [], 'trace.appended': [] } as {
+  const seen = { 'lines.changed': [], 'settings.changed': [], 'trace.appended': [], 'tiles.patch': [], 'blf.stats': [] } as {
     [E in keyof Events]: Events[E][];
   };
   forwardEvents(service, (event, payload) => (seen[event] as unknown[]).push(payload));
@@ -64,8 +67,11 @@ describe('ConsoleService', () => {
         app: { version: '9.9.9', mode: 'serve' },
         settings: { ...DEFAULT_SETTINGS, lines: [{ ...lineA, hasPassword: true }] },
         lines: lines.states(),
+        tiles: tiles.tileViews(),
+        blf: tiles.stats(),
       },
     });
+    expect(tiles.applied).toHaveLength(1);
     expect(JSON.stringify(snap)).not.toContain('"pw"');
   });
 

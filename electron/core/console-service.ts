@@ -5,6 +5,7 @@
 import type { CommandHandlers, EventName, Events, Snapshot } from '../../shared/contract';
 import type { LineState } from '../../shared/lines';
 import type { Result } from '../../shared/result';
+import type { NotifyQueueStats, TileConfig, TilesPatch, TileView } from '../../shared/tiles';
 import { ok } from '../../shared/result';
 import type { PublicSettings, Settings } from '../../shared/settings';
 import { toPublicSettings } from '../../shared/settings';
@@ -27,9 +28,24 @@ export interface LinesController {
   shutdown(): Promise<void>;
 }
 
+/** The busy lamp field as the service drives it (implemented in blf/blf-service.ts). */
+export interface TilesController {
+  /** Subscribes what the tiles and lists need, un-subscribes what they no longer need. */
+  apply(settings: Settings): void;
+  tileViews(): TileView[];
+  stats(): NotifyQueueStats;
+  onPatch(listener: (patch: TilesPatch) => void): () => void;
+  onStats(listener: (stats: NotifyQueueStats) => void): () => void;
+  /** Parses a phone key configuration into tiles (not saved). */
+  importXml(xml: string): Result<TileConfig[]>;
+  /** Un-SUBSCRIBEs everything. */
+  shutdown(): Promise<void>;
+}
+
 export interface ConsoleServiceDeps {
   store: SettingsStore;
   lines: LinesController;
+  tiles: TilesController;
   trace: TraceLog;
   mode: 'electron' | 'serve';
   version: string;
@@ -58,6 +74,8 @@ export class ConsoleService implements ContractHost {
         deps.trace.clear();
         return ok(undefined);
       },
+      'tiles.importXml': ({ xml }) => deps.tiles.importXml(xml),
+      'blf.stats': () => ok(deps.tiles.stats()),
     };
   }
 
@@ -71,14 +89,17 @@ export class ConsoleService implements ContractHost {
 
   /** Loads the settings file and starts the lines on it. */
   async start(): Promise<void> {
-    const { store, lines, trace } = this.deps;
+    const { store, lines, trace, tiles } = this.deps;
     const settings = await store.load();
     trace.configure(settings.diagnostics);
     this.unsubscribers.push(
       lines.onChanged((states) => this.emit('lines.changed', states)),
       trace.subscribe((batch) => this.emit('trace.appended', batch)),
+      tiles.onPatch((patch) => this.emit('tiles.patch', patch)),
+      tiles.onStats((stats) => this.emit('blf.stats', stats)),
     );
     lines.apply(settings);
+    tiles.apply(settings);
   }
 
   /** Un-REGISTERs every line, waiting at most `timeoutMs`; safe to call more than once. */
@@ -93,6 +114,8 @@ export class ConsoleService implements ContractHost {
       app: { version, mode },
       settings: toPublicSettings(store.current),
       lines: lines.states(),
+      tiles: this.deps.tiles.tileViews(),
+      blf: this.deps.tiles.stats(),
     };
     if (store.problem !== undefined) snap.settingsProblem = store.problem;
     return snap;
@@ -106,6 +129,7 @@ export class ConsoleService implements ContractHost {
     if (!saved.ok) return saved;
     trace.configure(saved.value.diagnostics);
     lines.apply(saved.value);
+    this.deps.tiles.apply(saved.value);
     const pub = toPublicSettings(saved.value);
     this.emit('settings.changed', pub);
     return ok(pub);
@@ -128,7 +152,12 @@ export class ConsoleService implements ContractHost {
       (resolve) => (timer = clock.setTimeout(() => resolve('timeout'), timeoutMs)),
     );
     try {
-      await Promise.race([this.deps.lines.shutdown().catch(() => undefined), bound]);
+      // Un-SUBSCRIBE before un-REGISTER: the subscriptions still need the lines' flows.
+      const sequence = async (): Promise<void> => {
+        await this.deps.tiles.shutdown().catch(() => undefined);
+        await this.deps.lines.shutdown().catch(() => undefined);
+      };
+      await Promise.race([sequence(), bound]);
     } finally {
       clock.clearTimeout(timer);
       this.unsubscribers.splice(0).forEach((off) => off());

@@ -10,6 +10,7 @@ import type { LineConfig, Settings } from '../../shared/settings';
 import type { Clock } from '../sip/clock';
 import { SipStack, type SipStackOptions } from '../sip/stack';
 import type { TlsOptions } from '../sip/transport/types';
+import type { LineContext } from '../sip/usage/line-context';
 import { Registration, type RegistrationConfig } from '../sip/usage/registration';
 import type { LinesController } from './console-service';
 import type { TraceLog } from './trace-log';
@@ -132,6 +133,38 @@ export class LineManager implements LinesController {
         server: state.server,
       };
     });
+  }
+
+  /** The context other usages (subscriptions, later publications and calls) act through for line `number`. */
+  lineContext(number: number): LineContext | undefined {
+    const entry = this.lines[number - 1];
+    if (!entry || !entry.config.enabled) return undefined;
+    const { config, registration } = entry;
+    return {
+      stack: this.stack,
+      number,
+      aor: registration.aor,
+      displayName: config.displayName,
+      domain: config.domain,
+      credentials: { username: config.authUser || config.user, password: config.password ?? '' },
+      outboundRoute: config.outboundProxy ? `<sip:${config.outboundProxy};lr>` : undefined,
+      getFlow: () => registration.flowForRequests(),
+      contactUri: (flow) => registration.contactUri(flow),
+      userAgent: this.stack.userAgent,
+    };
+  }
+
+  /**
+   * Identity of line `number`'s current configuration: it changes whenever the line is rebuilt (new credentials,
+   * server or transport), telling other usages to start afresh on it.
+   */
+  lineToken(number: number): object | undefined {
+    return this.lines[number - 1]?.registration;
+  }
+
+  /** 1-based number of the default outgoing line. */
+  get defaultLineNumber(): number {
+    return this.defaultLine;
   }
 
   reregister(line: number): Result<LineState> {

@@ -73,13 +73,22 @@ vi.mock('electron', () => ({
   safeStorage: fake.safeStorage,
   ipcMain: fake.ipcMain,
 }));
-vi.mock('../core/line-manager', () => ({
-  createLineManager: () => {
-    const lines = new FakeLines();
-    fake.lines.current = lines;
-    return lines;
-  },
-}));
+vi.mock('../core/create-console', async () => {
+  const { ConsoleService } = await import('../core/console-service');
+  const { SettingsStore } = await import('../core/settings-store');
+  const { TraceLog } = await import('../core/trace-log');
+  const { FakeTiles } = await import('../core/fake-tiles.test-helper');
+  return {
+    createConsole: (options: { clock: never; dataDir: string; cipher: never; mode: 'electron'; version: string }) => {
+      const lines = new FakeLines();
+      fake.lines.current = lines;
+      const store = new SettingsStore({ dataDir: options.dataDir, cipher: options.cipher });
+      const trace = new TraceLog({ clock: options.clock });
+      const service = new ConsoleService({ store, lines, tiles: new FakeTiles(), trace, mode: options.mode, version: options.version, clock: options.clock });
+      return { service, store };
+    },
+  };
+});
 
 (globalThis as { __userData?: string }).__userData = userData;
 await import('./index');

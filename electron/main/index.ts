@@ -5,10 +5,8 @@
 import { app, BrowserWindow, safeStorage, session } from 'electron';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConsoleService } from '../core/console-service';
-import { createLineManager } from '../core/line-manager';
-import { SettingsStore } from '../core/settings-store';
-import { TraceLog } from '../core/trace-log';
+import type { ConsoleService } from '../core/console-service';
+import { createConsole } from '../core/create-console';
 import { SystemClock } from '../sip/clock';
 import { registerIpc, rendererUrlCheck } from './ipc';
 import { createSecretCipher } from './safe-storage-cipher';
@@ -54,11 +52,16 @@ function createWindow(): BrowserWindow {
 async function start(): Promise<void> {
   hardenSession(session.defaultSession, electronCsp(devServerUrl));
   const dataDir = app.getPath('userData');
-  const clock = new SystemClock();
-  const store = new SettingsStore({ dataDir, cipher: createSecretCipher(safeStorage) });
-  const trace = new TraceLog({ clock, dataDir, onFileError: (err) => console.error('SIP trace file:', err) });
-  const lines = createLineManager({ clock, dataDir, trace });
-  service = new ConsoleService({ store, lines, trace, mode: 'electron', version: app.getVersion(), clock });
+  const built = createConsole({
+    clock: new SystemClock(),
+    dataDir,
+    cipher: createSecretCipher(safeStorage),
+    mode: 'electron',
+    version: app.getVersion(),
+    log: (message) => console.warn(message),
+  });
+  const store = built.store;
+  service = built.service;
   registerIpc({
     host: service,
     webContents: () => window?.webContents,

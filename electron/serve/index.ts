@@ -7,10 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SystemClock } from '../sip/clock';
-import { ConsoleService } from '../core/console-service';
-import { createLineManager } from '../core/line-manager';
-import { plainCipher, SettingsStore } from '../core/settings-store';
-import { TraceLog } from '../core/trace-log';
+import { createConsole } from '../core/create-console';
+import { plainCipher } from '../core/settings-store';
 import { parseCli } from './cli';
 import { startServer } from './server';
 
@@ -39,16 +37,14 @@ async function main(): Promise<void> {
       `The renderer is not built (${staticDir}): run \`npm run build:renderer\` (\`npm run serve\` does it for you).\n`,
     );
 
-  const clock = new SystemClock();
-  const store = new SettingsStore({ dataDir: cli.dataDir, cipher: plainCipher });
-  const trace = new TraceLog({
-    clock,
+  const { service, store } = createConsole({
+    clock: new SystemClock(),
     dataDir: cli.dataDir,
-    onFileError: (err) =>
-      process.stderr.write(`Cannot write the SIP trace file: ${(err as Error).message}\n`),
+    cipher: plainCipher,
+    mode: 'serve',
+    version: appVersion(),
+    log: (message) => process.stderr.write(`${message}\n`),
   });
-  const lines = createLineManager({ clock, dataDir: cli.dataDir, trace, log: (message) => process.stderr.write(`${message}\n`) });
-  const service = new ConsoleService({ store, lines, trace, mode: 'serve', version: appVersion(), clock });
   await service.start();
   if (store.problem) process.stderr.write(`${store.problem}\n`);
 

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { ConsoleService } from '../core/console-service';
 import { FakeLines } from '../core/fake-lines.test-helper';
+import { FakeTiles } from '../core/fake-tiles.test-helper';
 import { plainCipher, SettingsStore } from '../core/settings-store';
 import { TRACE_BATCH_MS, TraceLog } from '../core/trace-log';
 import { FakeClock } from '../sip/clock';
@@ -35,7 +36,7 @@ beforeEach(async () => {
   lines = new FakeLines();
   trace = new TraceLog({ clock });
   const store = new SettingsStore({ dataDir: join(dir, 'data'), cipher: plainCipher });
-  const service = new ConsoleService({ store, lines, trace, mode: 'serve', version: '1.2.3', clock });
+  const service = new ConsoleService({ store, lines, tiles: new FakeTiles(), trace, mode: 'serve', version: '1.2.3', clock });
   await service.start();
   server = await startServer({ port: 0, staticDir, service });
 });

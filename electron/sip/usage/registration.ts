@@ -165,10 +165,7 @@ export class Registration {
         this.targetIndex = 0;
       }
       const target = this.targets[this.targetIndex]!;
-      // SNI carries names only (RFC 6066 §3); an IP target is checked against the certificate's IP SAN instead.
-      const servername = this.config.tls?.servername ?? (isIP(target.serverName) ? undefined : target.serverName);
-      const tls: TlsOptions | undefined = this.config.transport === 'tls' ? { ...this.config.tls, ...(servername ? { servername } : {}) } : undefined;
-      const flow = await this.deps.stack.getFlow(target, tls);
+      const flow = await this.deps.stack.getFlow(target, this.tlsOptions(target));
       if (generation !== this.generation) return;
       this.flow = flow;
       this.send(flow, generation);
@@ -294,11 +291,30 @@ export class Registration {
     return createRequest({ method: 'REGISTER', uri: `sip:${domain}`, headers });
   }
 
+  /**
+   * The flow other usages of this line send on: the binding's flow when registered (so requests to us come back over
+   * the same connection), else one to the line's first target.
+   */
+  async flowForRequests(): Promise<Flow> {
+    if (this.flow) return this.flow;
+    const via = this.config.outboundProxy || this.config.registrar || this.config.domain;
+    const targets = this.targets.length > 0 ? this.targets : await (this.deps.resolve ?? resolveTargets)(via, this.config.transport);
+    const target = targets[Math.min(this.targetIndex, targets.length - 1)]!;
+    return this.deps.stack.getFlow(target, this.tlsOptions(target));
+  }
+
   /** Contact from the real local address and port of the flow (RFC 3261 §10.2.1). */
-  private contactUri(flow: Flow): string {
+  contactUri(flow: Flow): string {
     const host = flow.local.host.includes(':') ? `[${flow.local.host}]` : flow.local.host;
     const transport = flow.protocol === 'udp' ? '' : `;transport=${flow.protocol}`;
     return `sip:${this.config.user}@${host}:${flow.local.port}${transport}`;
+  }
+
+  private tlsOptions(target: ResolvedTarget): TlsOptions | undefined {
+    if (this.config.transport !== 'tls') return undefined;
+    // SNI carries names only (RFC 6066 §3); an IP target is checked against the certificate's IP SAN instead.
+    const servername = this.config.tls?.servername ?? (isIP(target.serverName) ? undefined : target.serverName);
+    return { ...this.config.tls, ...(servername ? { servername } : {}) };
   }
 
   private clearTimer(): void {

@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { SettingsInput } from '../../../shared/settings';
 import { useConnectionStore } from '../stores/connection';
 import { useSettingsStore } from '../stores/settings';
-import { createFakeApi, makeSettings, type FakeConsoleApi } from '../testing/fake-console-api';
+import { createFakeApi, makeSettings, makeSnapshot, type FakeConsoleApi } from '../testing/fake-console-api';
 import SettingsView from './SettingsView.vue';
 
 let fake: FakeConsoleApi;
@@ -14,7 +14,7 @@ beforeEach(async () => {
   setActivePinia(createPinia());
   saved = [];
   fake = createFakeApi({
-    snapshot: () => ({ ok: true, value: { app: { version: '1', mode: 'serve' }, settings: makeSettings(), lines: [] } }),
+    snapshot: () => ({ ok: true, value: makeSnapshot({ app: { version: '1', mode: 'serve' }, settings: makeSettings(), lines: [] }) }),
     'trace.list': () => ({ ok: true, value: [] }),
     'settings.save': (input) => {
       saved.push(input);

@@ -1,9 +1,13 @@
-/** Which main screen is shown. A shared ref rather than a router: three screens, no URLs worth bookmarking. */
+/** Which main screen is shown. A shared ref rather than a router: a handful of screens, no URLs worth bookmarking. */
 import { ref } from 'vue';
 
-export type ViewName = 'lines' | 'settings' | 'diagnostics';
+export type ViewName = 'panel' | 'lines' | 'keys' | 'settings' | 'diagnostics';
 
-const current = ref<ViewName>('lines');
+/** Screens in navigation order; Alt+1… follows this order. */
+export const VIEW_ORDER: readonly ViewName[] = ['panel', 'lines', 'keys', 'settings', 'diagnostics'];
+
+/** The busy lamp field is what a receptionist looks at all day, so it is the first screen. */
+const current = ref<ViewName>('panel');
 
 export function useView() {
   return {

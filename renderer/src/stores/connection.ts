@@ -10,6 +10,7 @@ import type { AppError } from '../../../shared/result';
 import type { WsConsoleApi, WsConnectionState } from '../api/ws-client';
 import { useLinesStore } from './lines';
 import { useSettingsStore } from './settings';
+import { useTilesStore } from './tiles';
 import { useTraceStore } from './trace';
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting';
@@ -42,6 +43,7 @@ export const useConnectionStore = defineStore('connection', () => {
     loaded.value = true;
     useLinesStore().apply(snapshot.lines);
     useSettingsStore().applySaved(snapshot.settings, snapshot.settingsProblem);
+    useTilesStore().applySnapshot(snapshot.tiles, snapshot.blf);
   }
 
   /** Fetches snapshot and trace; called on start and after each reconnect. */
@@ -65,10 +67,13 @@ export const useConnectionStore = defineStore('connection', () => {
     const lines = useLinesStore();
     const settings = useSettingsStore();
     const trace = useTraceStore();
+    const tiles = useTilesStore();
     unsubscribers.push(
       consoleApi.on('lines.changed', (payload) => lines.apply(payload)),
       consoleApi.on('settings.changed', (payload) => settings.applySaved(payload)),
       consoleApi.on('trace.appended', (payload) => trace.append(payload)),
+      consoleApi.on('tiles.patch', (payload) => tiles.applyPatch(payload)),
+      consoleApi.on('blf.stats', (payload) => tiles.applyStats(payload)),
     );
     if (!isWsApi(consoleApi)) {
       state.value = 'connected';

@@ -1,7 +1,7 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { SettingsInput } from '../../../shared/settings';
-import { createFakeApi, makeSettings } from '../testing/fake-console-api';
+import { createFakeApi, makeSettings, makeSnapshot } from '../testing/fake-console-api';
 import { useConnectionStore } from './connection';
 import { useSettingsStore } from './settings';
 
@@ -10,7 +10,7 @@ let sent: SettingsInput[];
 async function setup(saveResult?: (input: SettingsInput) => ReturnType<typeof failure>) {
   sent = [];
   const fake = createFakeApi({
-    snapshot: () => ({ ok: true, value: { app: { version: '1', mode: 'serve' }, settings: makeSettings(), lines: [] } }),
+    snapshot: () => ({ ok: true, value: makeSnapshot({ app: { version: '1', mode: 'serve' }, settings: makeSettings(), lines: [] }) }),
     'trace.list': () => ({ ok: true, value: [] }),
     'settings.save': (input) => {
       sent.push(structuredClone(input));

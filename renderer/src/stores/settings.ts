@@ -30,6 +30,9 @@ function emptyDraft(): DraftSettings {
     defaultLineId: undefined,
     sip: { t1Ms: '', t2Ms: '', t4Ms: '', retryBaseSeconds: '', retryMaxSeconds: '' },
     diagnostics: { traceToFile: false, traceBufferSize: '' },
+    tiles: [],
+    tileLists: [],
+    notify: { profile: 'console', ratePerSecond: '', queueBound: '' },
   };
 }
 
@@ -74,7 +77,11 @@ export const useSettingsStore = defineStore('settings', () => {
 
   /** Whether the line at `index` has any validation problem (for the marker in the line list). */
   function lineHasErrors(index: number): boolean {
-    const prefix = `lines.${index}.`;
+    return hasErrorsUnder(`lines.${index}.`);
+  }
+
+  /** Whether any shown problem sits at or below `prefix` (`tiles.3.`): for markers in the key and line lists. */
+  function hasErrorsUnder(prefix: string): boolean {
     if (activeServerError.value?.field?.startsWith(prefix)) return true;
     return errors.value.some((error) => error.field.startsWith(prefix) && (attempted.value || touched.value.has(error.field)));
   }
@@ -200,6 +207,7 @@ export const useSettingsStore = defineStore('settings', () => {
     activeServerError,
     fieldError,
     lineHasErrors,
+    hasErrorsUnder,
     touch,
     applySaved,
     revert,

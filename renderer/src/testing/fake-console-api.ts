@@ -5,6 +5,7 @@
 import type { CommandArgs, CommandName, CommandResult, ConsoleApi, EventName, Events, Snapshot } from '../../../shared/contract';
 import type { LineState } from '../../../shared/lines';
 import type { PublicSettings } from '../../../shared/settings';
+import type { NotifyQueueStats, TileView } from '../../../shared/tiles';
 import type { TraceEntry } from '../../../shared/trace';
 
 export type Handlers = {
@@ -69,6 +70,28 @@ export function makeSettings(): PublicSettings {
     ],
     sip: { t1Ms: 500, t2Ms: 4000, t4Ms: 5000, retryBaseSeconds: 30, retryMaxSeconds: 1800 },
     diagnostics: { traceToFile: false, traceBufferSize: 2000 },
+    tiles: [],
+    tileLists: [],
+    notify: { profile: 'console', ratePerSecond: 2000, queueBound: 5000 },
+  };
+}
+
+export function makeStats(overrides: Partial<NotifyQueueStats> = {}): NotifyQueueStats {
+  return { depth: 0, bound: 5000, ratePerSecond: 2000, received: 0, applied: 0, coalesced: 0, rejected: 0, subscriptions: 0, ...overrides };
+}
+
+/** A tile view for extension `number` (idle unless overridden). */
+export function makeTile(number: number | string, overrides: Partial<TileView> = {}): TileView {
+  return {
+    id: `t${number}`,
+    name: `Extension ${number}`,
+    uri: `sip:${number}@pbx.example.com`,
+    line: 1,
+    state: 'idle',
+    since: 1_700_000_000_000,
+    dialogs: [],
+    action: { kind: 'call', uri: `sip:${number}@pbx.example.com` },
+    ...overrides,
   };
 }
 
@@ -77,6 +100,8 @@ export function makeSnapshot(overrides: Partial<Snapshot> = {}): Snapshot {
     app: { version: '0.1.0', mode: 'serve' },
     settings: makeSettings(),
     lines: [makeLine(1, { displayName: 'Reception' }), makeLine(2, { displayName: 'Sales', transport: 'tcp', status: 'registering' })],
+    tiles: [],
+    blf: makeStats(),
     ...overrides,
   };
 }

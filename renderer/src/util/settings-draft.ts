@@ -10,6 +10,17 @@ import type {
   PublicSettings,
   SettingsInput,
 } from '../../../shared/settings';
+import {
+  draftNotifyFrom,
+  draftTileFrom,
+  draftTileListFrom,
+  notifyToInput,
+  tileListToInput,
+  tileToInput,
+  type DraftNotify,
+  type DraftTile,
+  type DraftTileList,
+} from './tile-draft';
 
 export interface DraftLine {
   id: string;
@@ -39,6 +50,10 @@ export interface DraftSettings {
   defaultLineId: string | undefined;
   sip: { t1Ms: string; t2Ms: string; t4Ms: string; retryBaseSeconds: string; retryMaxSeconds: string };
   diagnostics: { traceToFile: boolean; traceBufferSize: string };
+  /** Busy lamp field keys in panel order. */
+  tiles: DraftTile[];
+  tileLists: DraftTileList[];
+  notify: DraftNotify;
 }
 
 /** Editor fields of a line and where each sits in `SettingsInput` below `lines.<index>`. */
@@ -122,6 +137,9 @@ export function draftFrom(settings: PublicSettings): DraftSettings {
       traceToFile: settings.diagnostics.traceToFile,
       traceBufferSize: String(settings.diagnostics.traceBufferSize),
     },
+    tiles: settings.tiles.map(draftTileFrom),
+    tileLists: settings.tileLists.map(draftTileListFrom),
+    notify: draftNotifyFrom(settings.notify),
   };
 }
 
@@ -180,6 +198,9 @@ export function toInput(draft: DraftSettings): SettingsInput {
       traceToFile: draft.diagnostics.traceToFile,
       traceBufferSize: num(draft.diagnostics.traceBufferSize),
     },
+    tiles: draft.tiles.map(tileToInput),
+    tileLists: draft.tileLists.map(tileListToInput),
+    notify: notifyToInput(draft.notify),
   };
 }
 

@@ -6,7 +6,9 @@
 import type { LineState } from '../../../shared/lines';
 import type { AppError } from '../../../shared/result';
 import type { PublicSettings } from '../../../shared/settings';
+import type { NotifyQueueStats, TileConfig } from '../../../shared/tiles';
 import type { TraceEntry } from '../../../shared/trace';
+import { generatedPanel, previewPanel, PREVIEW_IMPORT, type PreviewTile } from './preview-tiles';
 
 export type PreviewLine = Omit<LineState, 'nextRetryAt' | 'expiresAt'> & { retryInMs?: number; expiresInMs?: number };
 
@@ -15,6 +17,9 @@ export interface PreviewData {
   settings: PublicSettings;
   trace: Omit<TraceEntry, 'time'>[];
   saveError?: AppError;
+  tiles: PreviewTile[];
+  blf: NotifyQueueStats;
+  importResult: TileConfig[];
 }
 
 const FINGERPRINT = '3A:9F:61:0C:D2:7B:44:E8:19:A5:C3:0F:6E:B2:88:D1:5C:72:EE:04:9B:31:A7:6D:F0:12:8C:4E:B9:57:23:AD';
@@ -71,9 +76,17 @@ function buildTrace(): Omit<TraceEntry, 'time'>[] {
 
 const base = { enabled: true, expires: 3600 } as const;
 
-/** Fresh data for one page (the fake API mutates its copy). */
-export function previewData(): PreviewData {
+/**
+ * Fresh data for one page (the fake API mutates its copy). `tiles` replaces the 60-extension panel with that many
+ * generated tiles (the 1,000-tile preview).
+ */
+export function previewData(options: { tiles?: number } = {}): PreviewData {
+  const panel = previewPanel();
+  const tiles = options.tiles === undefined ? panel.tiles : generatedPanel(options.tiles);
   return {
+    tiles,
+    blf: { depth: 37, bound: 5000, ratePerSecond: 2000, received: 48_213, applied: 47_902, coalesced: 274, rejected: 3, subscriptions: options.tiles ?? 41 },
+    importResult: PREVIEW_IMPORT,
     lines: [
       { ...base, number: 1, id: 'l1', displayName: 'Reception', aor: 'sip:101@pbx.example.com', transport: 'udp', isDefault: true, status: 'registered', sipStatus: 200, reason: 'OK', server: 'udp:127.0.0.1:5060', expiresInMs: 3_412_000 },
       { ...base, number: 2, id: 'l2', displayName: 'Sales queue', aor: 'sip:200@pbx.example.com', transport: 'tcp', isDefault: false, status: 'registering', server: 'tcp:127.0.0.1:5060' },
@@ -91,6 +104,9 @@ export function previewData(): PreviewData {
       ],
       sip: { t1Ms: 500, t2Ms: 4000, t4Ms: 5000, retryBaseSeconds: 30, retryMaxSeconds: 1800 },
       diagnostics: { traceToFile: false, traceBufferSize: 2000 },
+      tiles: options.tiles === undefined ? panel.configs : [],
+      tileLists: options.tiles === undefined ? panel.lists : [],
+      notify: { profile: 'console', ratePerSecond: 2000, queueBound: 5000 },
     },
     trace: buildTrace(),
   };

@@ -7,43 +7,20 @@
  * 1920×1080 in light and dark to test-results/preview/. Console errors (e.g. CSP violations) are printed and make
  * the run fail, so a screen that only looks right because an error was swallowed does not pass.
  */
-import { createServer, type Server } from 'node:http';
-import { readFile, mkdir } from 'node:fs/promises';
-import { extname, join, normalize, resolve } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../../support/browser';
+import { serveStatic } from '../../support/static-server';
 import { previewData, type PreviewData } from './preview-data';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
-const STATIC_DIR = join(ROOT, 'out/renderer');
 const OUT_DIR = join(ROOT, 'test-results/preview');
 const SIZES = [
   { width: 1366, height: 768 },
   { width: 1920, height: 1080 },
 ] as const;
 const SCHEMES = ['light', 'dark'] as const;
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-};
-
-function serve(dir: string): Promise<Server> {
-  const server = createServer((req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname));
-    const file = join(dir, path === '/' ? 'index.html' : path);
-    if (!file.startsWith(dir)) return void res.writeHead(403).end();
-    readFile(file).then(
-      (body) => res.writeHead(200, { 'Content-Type': MIME[extname(file)] ?? 'application/octet-stream' }).end(body),
-      () => res.writeHead(404).end('not found'),
-    );
-  });
-  // No WebSocket upgrade handler: without the fake API the app sees a dead engine and shows its banner.
-  server.on('upgrade', (_req, socket) => socket.destroy());
-  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
-}
 
 /** Runs in the page before the app: a ConsoleApi answering from `data`, with times relative to page load. */
 function installFakeApi(data: PreviewData): void {
@@ -55,13 +32,18 @@ function installFakeApi(data: PreviewData): void {
     expiresAt: expiresInMs === undefined ? undefined : start + expiresInMs,
   }));
   let trace = data.trace.map((entry, i) => ({ ...entry, time: start - (data.trace.length - i) * 173 - 40_000 }));
+  const tiles = data.tiles.map(({ sinceAgoMs, ...tile }) => ({ ...tile, since: start - sinceAgoMs }));
   let settings = data.settings;
   const reply = (value: unknown) => Promise.resolve({ ok: true, value });
   const api = {
     invoke(command: string, args: unknown) {
       switch (command) {
         case 'snapshot':
-          return reply({ app: { version: '0.1.0', mode: 'electron' }, settings, lines });
+          return reply({ app: { version: '0.1.0', mode: 'electron' }, settings, lines, tiles, blf: data.blf });
+        case 'blf.stats':
+          return reply(data.blf);
+        case 'tiles.importXml':
+          return reply(data.importResult);
         case 'trace.list':
           return reply(trace);
         case 'trace.clear':
@@ -98,13 +80,64 @@ function installFakeApi(data: PreviewData): void {
  * The init script as source text. tsx (esbuild) wraps named functions in `__name(…)`, which does not exist in the
  * page, so a local stand-in is provided around the serialised function.
  */
-function initScript(data: PreviewData): string {
+function initScript(data: PreviewData = previewData()): string {
   return `(() => { const __name = (f) => f; (${installFakeApi.toString()})(${JSON.stringify(data)}); })();`;
 }
 
-type Shot = { name: string; prepare: (page: Page) => Promise<void> };
+type Shot = { name: string; data?: () => PreviewData; prepare: (page: Page) => Promise<void> };
 
 const shots: Shot[] = [
+  { name: 'panel', prepare: async (page) => void (await page.getByTestId('tile-k101').waitFor()) },
+  {
+    name: 'panel-focus',
+    prepare: async (page) => {
+      await page.getByTestId('tile-k106').focus();
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('Enter');
+    },
+  },
+  {
+    name: 'panel-search',
+    prepare: async (page) => {
+      await page.keyboard.press('/');
+      await page.keyboard.type('lunch');
+      await page.getByTestId('tile-search').fill('an');
+    },
+  },
+  {
+    name: 'panel-compact',
+    prepare: async (page) => {
+      await page.getByRole('button', { name: /^(Compact|Kompakt)$/ }).click();
+    },
+  },
+  { name: 'panel-1000', data: () => previewData({ tiles: 1000 }), prepare: async (page) => void (await page.getByTestId('tile-grid').waitFor()) },
+  {
+    name: 'keys',
+    prepare: async (page) => {
+      await page.getByTestId('nav-keys').click();
+      await page.locator('[data-testid="key-4"] .pick').click();
+    },
+  },
+  {
+    name: 'keys-error',
+    prepare: async (page) => {
+      await page.getByTestId('nav-keys').click();
+      await page.getByTestId('tile-editor-add').click();
+      await page.getByTestId('tile-field-name').fill('Night porter');
+      await page.getByTestId('tile-field-uri').fill('sip:@pbx');
+      await page.getByTestId('save-keys').click();
+    },
+  },
+  {
+    name: 'keys-import',
+    prepare: async (page) => {
+      await page.getByTestId('nav-keys').click();
+      await page.getByTestId('tile-import').click();
+      await page.getByTestId('tile-import-xml').fill('<key><keyConfiguration><function><invocations><invocation><invite><uri>77</uri></invite></invocation></invocations></function></keyConfiguration></key>');
+      await page.getByTestId('tile-import-read').click();
+      await page.getByTestId('tile-import-preview').waitFor();
+    },
+  },
   { name: 'lines', prepare: async (page) => void (await page.getByTestId('nav-lines').click()) },
   {
     name: 'settings',
@@ -141,10 +174,24 @@ const shots: Shot[] = [
   },
 ];
 
-/** Every size in both schemes in English, plus one German pass to catch strings that do not fit. */
+/**
+ * Every size in both schemes in English, plus one German pass to catch strings that do not fit. While iterating,
+ * `PREVIEW_ONLY=panel,keys` limits the shots (by name prefix) and `PREVIEW_VARIANT=light-1366x768` the variants.
+ */
 function variants(): { size: (typeof SIZES)[number]; colorScheme: (typeof SCHEMES)[number]; locale: string }[] {
   const all = SIZES.flatMap((size) => SCHEMES.map((colorScheme) => ({ size, colorScheme, locale: 'en-US' })));
-  return [...all, { size: SIZES[0], colorScheme: 'light', locale: 'de-DE' }];
+  const list = [...all, { size: SIZES[0], colorScheme: 'light' as const, locale: 'de-DE' }];
+  const wanted = process.env.PREVIEW_VARIANT?.split(',');
+  return wanted ? list.filter((v) => wanted.includes(tagOf(v))) : list;
+}
+
+function tagOf(v: { size: { width: number; height: number }; colorScheme: string; locale: string }): string {
+  return `${v.colorScheme}-${v.size.width}x${v.size.height}${v.locale === 'en-US' ? '' : `-${v.locale}`}`;
+}
+
+function selectedShots(): Shot[] {
+  const only = process.env.PREVIEW_ONLY?.split(',');
+  return only ? shots.filter((shot) => only.some((prefix) => shot.name.startsWith(prefix))) : shots;
 }
 
 async function openPage(context: BrowserContext, colorScheme: 'light' | 'dark', problems: string[]): Promise<Page> {
@@ -157,25 +204,19 @@ async function openPage(context: BrowserContext, colorScheme: 'light' | 'dark', 
 
 async function main(): Promise<void> {
   await mkdir(OUT_DIR, { recursive: true });
-  const server = await serve(STATIC_DIR);
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/?token=preview`;
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    ],
-  });
+  const server = await serveStatic();
+  const url = `${server.url}?token=preview`;
+  const browser = await launchChromium();
   const problems: string[] = [];
   try {
     for (const { size, colorScheme, locale } of variants()) {
       const context = await browser.newContext({ viewport: size, deviceScaleFactor: 1, locale });
-      const tag = `${colorScheme}-${size.width}x${size.height}${locale === 'en-US' ? '' : `-${locale}`}`;
-      for (const shot of shots) {
+      const tag = tagOf({ size, colorScheme, locale });
+      for (const shot of selectedShots()) {
         const page = await openPage(context, colorScheme, problems);
-        await page.addInitScript({ content: initScript(previewData()) });
+        await page.addInitScript({ content: initScript(shot.data?.()) });
         await page.goto(url);
-        await page.getByTestId('line-status-1').waitFor();
+        await page.getByTestId('strip-line-1').waitFor();
         await shot.prepare(page);
         await page.waitForTimeout(150);
         await page.screenshot({ path: join(OUT_DIR, `${tag}-${shot.name}.png`) });
@@ -190,7 +231,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await browser.close();
-    server.close();
+    await server.close();
   }
   const real = problems.filter((text) => !/WebSocket|ERR_CONNECTION|net::/.test(text));
   if (real.length) {

@@ -1,0 +1,339 @@
+/**
+ * Busy lamp field service (issue 3): turns the configured tiles and resource lists into exactly one SIP subscription
+ * per unique (event, URI, line), feeds every NOTIFY body through the throttled {@link NotifyQueue}, keeps per
+ * subscription state (dialogs with version ordering, presence, list members) and publishes tile views as batched
+ * patches. The 200 OK to each NOTIFY is sent by the subscription usage before anything here runs.
+ */
+import type { Result } from '../../../shared/result';
+import type { Settings } from '../../../shared/settings';
+import { NOTIFY_PROFILES, type NotifyQueueStats, type TileConfig, type TileListConfig, type TilesPatch, type TileView, type WatchEvent } from '../../../shared/tiles';
+import type { Clock } from '../../sip/clock';
+import { ACCEPT_BY_EVENT, parseEventBody } from '../../sip/event-bodies';
+import { peekDialogInfoState } from '../../sip/event-bodies/dialog-info';
+import type { EventBody } from '../../sip/event-bodies/types';
+import { Subscription, SubscriptionRouter, type SubscriptionStatus } from '../../sip/usage/subscription';
+import type { LineManager } from '../line-manager';
+import { importKeyConfiguration } from './key-config-import';
+import { NotifyQueue } from './notify-queue';
+import { PatchBatcher } from './patch-batcher';
+import { SubscriptionState, type ListMember, type TileSource } from './subscription-state';
+import { computeTileView } from './tile-view';
+
+export interface BlfServiceDeps {
+  clock: Clock;
+  lines: LineManager;
+  log?: (message: string) => void;
+  /** Subscription lifetime requested (RFC 6665 §4.1.2.1); the notifier may shorten it. */
+  expires?: number;
+}
+
+interface QueuedNotify {
+  entry: SubscriptionState;
+  /** The entry's generation when the NOTIFY arrived: bodies of a replaced subscription are dropped. */
+  generation: number;
+  contentType: string;
+  body: Uint8Array;
+}
+
+/** A tile as configured, resolved to its line and subscription keys. */
+interface ResolvedTile {
+  config: TileConfig;
+  line: number;
+  uri: string;
+  keys: Partial<Record<WatchEvent, string>>;
+}
+
+const FULL_STATE = /fullState\s*=\s*["']?(true|false|1|0)/;
+
+export class BlfService {
+  private readonly entries = new Map<string, SubscriptionState>();
+  private tiles: ResolvedTile[] = [];
+  private lists: Array<{ config: TileListConfig; key: string }> = [];
+  private readonly views = new Map<string, TileView>();
+  private readonly queue: NotifyQueue<QueuedNotify>;
+  private readonly batcher: PatchBatcher;
+  private readonly routers = new WeakMap<object, SubscriptionRouter>();
+  private malformed = 0;
+  private readonly statsListeners = new Set<(stats: NotifyQueueStats) => void>();
+  private lastLineStatus = new Map<number, string>();
+  private closed = false;
+
+  constructor(private readonly deps: BlfServiceDeps) {
+    const profile = NOTIFY_PROFILES.console;
+    this.queue = new NotifyQueue<QueuedNotify>({
+      clock: deps.clock,
+      ratePerSecond: profile.ratePerSecond,
+      bound: profile.queueBound,
+      classify: (item) => ({ key: item.entry.key, kind: this.classify(item) }),
+      apply: (item) => this.applyNotify(item),
+    });
+    this.queue.onStats(() => this.emitStats());
+    this.batcher = new PatchBatcher({ clock: deps.clock });
+    deps.lines.onChanged((states) => {
+      for (const state of states) {
+        const before = this.lastLineStatus.get(state.number);
+        this.lastLineStatus.set(state.number, state.status);
+        // The PBX came back (or the line just registered): subscriptions that were failing retry now, and after an
+        // outage every subscription is refreshed — a restarted notifier has forgotten them (481 → new subscription).
+        if (state.status === 'registered' && before !== undefined && before !== 'registered') {
+          for (const entry of this.entries.values()) if (entry.line === state.number) entry.subscription?.refresh();
+        }
+      }
+    });
+  }
+
+  /** Tile changes, batched (≤ 20 a second). */
+  onPatch(listener: (patch: TilesPatch) => void): () => void {
+    return this.batcher.onFlush(listener);
+  }
+
+  onStats(listener: (stats: NotifyQueueStats) => void): () => void {
+    this.statsListeners.add(listener);
+    return () => this.statsListeners.delete(listener);
+  }
+
+  /** Every tile view: configured tiles in order, then list members list by list. */
+  tileViews(): TileView[] {
+    const views: TileView[] = [];
+    for (const tile of this.tiles) {
+      const view = this.views.get(tile.config.id);
+      if (view) views.push(view);
+    }
+    for (const list of this.lists) {
+      const entry = this.entries.get(list.key);
+      for (const member of entry?.members.values() ?? []) {
+        const view = this.views.get(memberTileId(list.config, member.uri));
+        if (view) views.push(view);
+      }
+    }
+    return views;
+  }
+
+  stats(): NotifyQueueStats {
+    const q = this.queue.stats();
+    let subscriptions = 0;
+    for (const entry of this.entries.values()) if (entry.status?.state === 'active' || entry.status?.state === 'pending') subscriptions++;
+    return { depth: q.depth, bound: q.bound, ratePerSecond: q.ratePerSecond, received: q.received, applied: q.applied, coalesced: q.coalesced, rejected: q.rejected + this.malformed, subscriptions };
+  }
+
+  /** Brings subscriptions in line with the settings: one per unique (event, URI, line); unused ones un-SUBSCRIBE. */
+  apply(settings: Settings): void {
+    const limits = settings.notify.profile === 'custom' ? settings.notify : NOTIFY_PROFILES[settings.notify.profile];
+    this.queue.configure({ ratePerSecond: limits.ratePerSecond, bound: limits.queueBound });
+    const defaultLine = settings.defaultLine;
+    const wanted = new Map<string, { event: WatchEvent; uri: string; line: number; eventList: boolean }>();
+
+    this.tiles = settings.tiles.map((config) => {
+      const line = config.line ?? defaultLine;
+      const uri = this.qualify(config.uri, line);
+      const keys: ResolvedTile['keys'] = {};
+      for (const event of config.watch) {
+        const key = subscriptionKey(event, uri, line, false);
+        keys[event] = key;
+        wanted.set(key, { event, uri, line, eventList: false });
+      }
+      return { config, line, uri, keys };
+    });
+    this.lists = settings.tileLists.map((config) => {
+      const line = config.line ?? defaultLine;
+      const uri = this.qualify(config.uri, line);
+      const key = subscriptionKey(config.event, uri, line, true);
+      wanted.set(key, { event: config.event, uri, line, eventList: true });
+      return { config, key };
+    });
+
+    for (const [key, entry] of this.entries) {
+      const token = this.deps.lines.lineToken(entry.line);
+      if (!wanted.has(key) || entry.lineToken !== token) {
+        this.entries.delete(key);
+        void entry.stop();
+      }
+    }
+    for (const [key, want] of wanted) {
+      if (this.entries.has(key)) continue;
+      const entry = new SubscriptionState(key, want.event, want.uri, want.line, want.eventList, this.deps.lines.lineToken(want.line));
+      this.entries.set(key, entry);
+      this.startSubscription(entry);
+    }
+    this.recomputeAll();
+  }
+
+  /** Parses a phone key configuration (seed 000) into tiles, checked against the configured lines. */
+  importXml(xml: string): Result<TileConfig[]> {
+    return importKeyConfiguration(xml, { lineCount: this.deps.lines.states().length });
+  }
+
+  async shutdown(): Promise<void> {
+    this.closed = true;
+    const entries = [...this.entries.values()];
+    this.entries.clear();
+    await Promise.all(entries.map((entry) => entry.stop()));
+    this.batcher.flush();
+  }
+
+  private startSubscription(entry: SubscriptionState): void {
+    const line = this.deps.lines.lineContext(entry.line);
+    if (!line) {
+      entry.status = { state: 'failed', reason: `line ${entry.line} is not configured or disabled` };
+      entry.noLine = true;
+      return;
+    }
+    let router = this.routers.get(line.stack);
+    if (!router) {
+      router = new SubscriptionRouter(line.stack);
+      this.routers.set(line.stack, router);
+    }
+    const generation = ++entry.generation;
+    entry.subscription = new Subscription(
+      line,
+      {
+        event: entry.event,
+        target: entry.uri,
+        accept: ACCEPT_BY_EVENT[entry.event],
+        expires: this.deps.expires ?? 3600,
+        eventList: entry.eventList,
+      },
+      { clock: this.deps.clock, router },
+      {
+        onNotify: (notify) => {
+          if (this.closed) return;
+          this.queue.push({ entry, generation, contentType: notify.contentType, body: notify.body });
+        },
+        onStatus: (status: SubscriptionStatus) => {
+          if (entry.generation !== generation) return;
+          const restarted = status.state === 'subscribing' && entry.status?.state !== 'subscribing';
+          entry.status = status;
+          // A new dialog starts a new version space (RFC 4235 §4.1.2).
+          if (restarted) entry.resetVersions();
+          this.recomputeEntry(entry);
+        },
+      },
+    );
+    entry.subscription.start();
+  }
+
+  private classify(item: QueuedNotify): 'full' | 'partial' | 'unknown' {
+    if (item.body.length === 0) return 'full';
+    if (item.entry.eventList) {
+      const head = new TextDecoder().decode(item.body.subarray(0, 4096));
+      const m = FULL_STATE.exec(head);
+      return m ? (m[1] === 'true' || m[1] === '1' ? 'full' : 'partial') : 'unknown';
+    }
+    if (item.entry.event === 'dialog') return peekDialogInfoState(item.body).state ?? 'unknown';
+    return 'full';
+  }
+
+  private applyNotify(item: QueuedNotify): void {
+    const { entry } = item;
+    if (entry.generation !== item.generation || this.entries.get(entry.key) !== entry) return;
+    const parsed = parseEventBody(item.contentType, item.body);
+    if (!parsed.ok) {
+      this.malformed++;
+      this.deps.log?.(`NOTIFY for ${entry.uri} (${entry.event}) ignored: ${parsed.reason}`);
+      return;
+    }
+    for (const warning of parsed.warnings) this.deps.log?.(`NOTIFY for ${entry.uri} (${entry.event}): ${warning}`);
+    const outcome = entry.applyBody(parsed.value as EventBody);
+    if (outcome.needFullState) entry.subscription?.refresh();
+    if (outcome.problem) this.deps.log?.(`NOTIFY for ${entry.uri} (${entry.event}) ignored: ${outcome.problem}`);
+    this.recomputeEntry(entry);
+  }
+
+  private recomputeAll(): void {
+    const live = new Set<string>();
+    for (const tile of this.tiles) {
+      live.add(tile.config.id);
+      this.updateView(this.viewForTile(tile));
+    }
+    for (const list of this.lists) {
+      const entry = this.entries.get(list.key);
+      for (const member of entry?.members.values() ?? []) {
+        live.add(memberTileId(list.config, member.uri));
+        this.updateView(this.viewForMember(list.config, entry!, member));
+      }
+    }
+    for (const id of [...this.views.keys()]) {
+      if (!live.has(id)) {
+        this.views.delete(id);
+        this.batcher.remove(id);
+      }
+    }
+    this.emitStats();
+  }
+
+  private recomputeEntry(entry: SubscriptionState): void {
+    for (const tile of this.tiles) if (tile.keys.dialog === entry.key || tile.keys.presence === entry.key) this.updateView(this.viewForTile(tile));
+    if (!entry.eventList) return;
+    for (const list of this.lists) {
+      if (list.key !== entry.key) continue;
+      const live = new Set<string>();
+      for (const member of entry.members.values()) {
+        live.add(memberTileId(list.config, member.uri));
+        this.updateView(this.viewForMember(list.config, entry, member));
+      }
+      for (const id of [...this.views.keys()]) {
+        if (id.startsWith(`${list.config.id}/`) && !live.has(id)) {
+          this.views.delete(id);
+          this.batcher.remove(id);
+        }
+      }
+    }
+  }
+
+  private viewForTile(tile: ResolvedTile): TileView {
+    const dialog = tile.keys.dialog ? this.entries.get(tile.keys.dialog) : undefined;
+    const presence = tile.keys.presence ? this.entries.get(tile.keys.presence) : undefined;
+    const sources: { dialog?: TileSource; presence?: TileSource } = {};
+    if (tile.keys.dialog) sources.dialog = dialog?.source() ?? { status: undefined };
+    if (tile.keys.presence) sources.presence = presence?.source() ?? { status: undefined };
+    return computeTileView(
+      { id: tile.config.id, name: tile.config.name, uri: tile.uri, group: tile.config.group, line: tile.line, action: tile.config.action },
+      sources,
+      this.views.get(tile.config.id),
+      this.deps.clock.wallNow(),
+    );
+  }
+
+  private viewForMember(list: TileListConfig, entry: SubscriptionState, member: ListMember): TileView {
+    const id = memberTileId(list, member.uri);
+    const source = entry.memberSource(member);
+    return computeTileView(
+      { id, name: member.name || member.uri, uri: member.uri, group: list.name, line: entry.line, action: { kind: 'call', uri: member.uri }, listId: list.id },
+      entry.event === 'dialog' ? { dialog: source } : { presence: source },
+      this.views.get(id),
+      this.deps.clock.wallNow(),
+    );
+  }
+
+  private updateView(view: TileView): void {
+    const previous = this.views.get(view.id);
+    if (previous && sameView(previous, view)) return;
+    this.views.set(view.id, view);
+    this.batcher.upsert(view);
+  }
+
+  private emitStats(): void {
+    const stats = this.stats();
+    for (const listener of this.statsListeners) listener(stats);
+  }
+
+  /** A bare extension becomes `sip:<ext>@<line domain>`; URIs stay as they are. */
+  private qualify(uri: string, line: number): string {
+    if (/^(sips?|tel):/i.test(uri)) return uri;
+    const domain = this.deps.lines.lineContext(line)?.domain;
+    return domain ? `sip:${uri}@${domain}` : `sip:${uri}`;
+  }
+}
+
+/** List members are tiles `<list id>/<resource uri>` (shared/tiles.ts TileView.id). */
+function memberTileId(list: TileListConfig, uri: string): string {
+  return `${list.id}/${uri}`;
+}
+
+function subscriptionKey(event: WatchEvent, uri: string, line: number, eventList: boolean): string {
+  return `${event}|${uri.toLowerCase()}|${line}${eventList ? '|list' : ''}`;
+}
+
+function sameView(a: TileView, b: TileView): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}

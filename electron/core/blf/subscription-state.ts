@@ -1,0 +1,149 @@
+/**
+ * What one SIP subscription knows (issue 3 §4): its status, the dialogs of the watched extension (with RFC 4235
+ * version ordering), its presence, waiting messages, and — for a resource list — the same per list member.
+ */
+import type { PresenceInfo, WatchEvent } from '../../../shared/tiles';
+import type { DialogInfoDialog, DialogInfoDocument, EventBody, RlmiResource } from '../../sip/event-bodies/types';
+import type { Subscription, SubscriptionStatus } from '../../sip/usage/subscription';
+import { DialogTracker } from './dialog-tracker';
+
+/** Everything a tile needs from one event source. */
+export interface TileSource {
+  /** Undefined while nothing was subscribed yet. */
+  status: SubscriptionStatus | undefined;
+  /** True when the tile's line does not exist or is disabled. */
+  noLine?: boolean;
+  dialogs?: DialogInfoDialog[];
+  presence?: PresenceInfo;
+  messagesWaiting?: boolean;
+  /** Set for a list member: its instance state in the RLMI (RFC 4662 §5.2). */
+  instanceState?: 'active' | 'pending' | 'terminated';
+  instanceReason?: string;
+}
+
+export interface ListMember {
+  uri: string;
+  name: string;
+  tracker: DialogTracker;
+  dialogs: DialogInfoDialog[];
+  presence?: PresenceInfo;
+  instanceState?: 'active' | 'pending' | 'terminated';
+  instanceReason?: string;
+}
+
+export interface ApplyOutcome {
+  /** A gap in partial state: refresh the subscription to get full state (RFC 4235 §4.1.2, RFC 4662 §5.2). */
+  needFullState: boolean;
+  problem?: string;
+}
+
+export class SubscriptionState {
+  subscription: Subscription | undefined;
+  status: SubscriptionStatus | undefined;
+  noLine = false;
+  /** Bumped for every new Subscription object, so late bodies of a replaced one are dropped. */
+  generation = 0;
+  private readonly tracker = new DialogTracker();
+  private dialogs: DialogInfoDialog[] = [];
+  private presence: PresenceInfo | undefined;
+  private messagesWaiting: boolean | undefined;
+  private listVersion = -1;
+  readonly members = new Map<string, ListMember>();
+
+  constructor(
+    readonly key: string,
+    readonly event: WatchEvent,
+    readonly uri: string,
+    readonly line: number,
+    readonly eventList: boolean,
+    readonly lineToken: object | undefined,
+  ) {}
+
+  /** Forgets version numbers: a new subscription dialog counts versions from scratch. */
+  resetVersions(): void {
+    this.tracker.reset();
+    this.listVersion = -1;
+    for (const member of this.members.values()) member.tracker.reset();
+  }
+
+  applyBody(body: EventBody): ApplyOutcome {
+    switch (body.type) {
+      case 'dialog-info':
+        return this.applyDialogInfo(this.tracker, body, (dialogs) => (this.dialogs = dialogs));
+      case 'presence':
+        this.presence = body.presence;
+        return { needFullState: false };
+      case 'message-summary':
+        this.messagesWaiting = body.waiting;
+        return { needFullState: false };
+      case 'resource-list':
+        return this.applyList(body);
+    }
+  }
+
+  source(): TileSource {
+    return { status: this.status, noLine: this.noLine, dialogs: this.dialogs, presence: this.presence, messagesWaiting: this.messagesWaiting };
+  }
+
+  memberSource(member: ListMember): TileSource {
+    return {
+      status: this.status,
+      noLine: this.noLine,
+      dialogs: member.dialogs,
+      presence: member.presence,
+      instanceState: member.instanceState,
+      instanceReason: member.instanceReason,
+    };
+  }
+
+  async stop(): Promise<void> {
+    this.generation++;
+    const subscription = this.subscription;
+    this.subscription = undefined;
+    await subscription?.stop();
+  }
+
+  private applyDialogInfo(tracker: DialogTracker, doc: DialogInfoDocument, set: (dialogs: DialogInfoDialog[]) => void): ApplyOutcome {
+    const result = tracker.apply(doc);
+    if (result.accepted) set(result.dialogs);
+    return { needFullState: result.needFullState };
+  }
+
+  /** RFC 4662 §5.2: full state replaces the member list; partial state updates only the resources it names. */
+  private applyList(list: Extract<EventBody, { type: 'resource-list' }>): ApplyOutcome {
+    if (this.listVersion >= 0 && list.version <= this.listVersion) return { needFullState: false, problem: `stale list version ${list.version}` };
+    const gap = !list.fullState && this.listVersion >= 0 && list.version > this.listVersion + 1;
+    if (!list.fullState && this.listVersion < 0) return { needFullState: true, problem: 'partial list state before any full state' };
+    this.listVersion = list.version;
+    if (list.fullState) {
+      const keep = new Set(list.resources.map((r) => r.uri));
+      for (const uri of [...this.members.keys()]) if (!keep.has(uri)) this.members.delete(uri);
+    }
+    const problems: string[] = [];
+    for (const resource of list.resources) {
+      const member = this.member(resource);
+      member.instanceState = resource.state;
+      member.instanceReason = resource.reason;
+      if (resource.problem) problems.push(`${resource.uri}: ${resource.problem}`);
+      const body = resource.body;
+      if (body?.type === 'dialog-info') this.applyDialogInfo(member.tracker, body, (dialogs) => (member.dialogs = dialogs));
+      else if (body?.type === 'presence') member.presence = body.presence;
+      else if (!body && resource.state === 'terminated') {
+        member.dialogs = [];
+        member.presence = undefined;
+      }
+    }
+    return { needFullState: gap, problem: problems.length ? problems.join('; ') : undefined };
+  }
+
+  private member(resource: RlmiResource): ListMember {
+    let member = this.members.get(resource.uri);
+    const name = resource.names.find((n) => !n.lang || n.lang.startsWith('en'))?.text ?? resource.names[0]?.text ?? '';
+    if (!member) {
+      member = { uri: resource.uri, name, tracker: new DialogTracker(), dialogs: [] };
+      this.members.set(resource.uri, member);
+    } else if (name) member.name = name;
+    return member;
+  }
+}
+

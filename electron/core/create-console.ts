@@ -1,0 +1,31 @@
+/**
+ * Builds the whole engine behind the contract: settings store, SIP trace, lines, busy lamp field and the console
+ * service. Shared by both composition roots (Electron main and serve), which differ only in how they protect
+ * secrets and where they log.
+ */
+import type { Clock } from '../sip/clock';
+import { BlfService } from './blf/blf-service';
+import { ConsoleService } from './console-service';
+import { createLineManager } from './line-manager';
+import { SettingsStore, type SecretCipher } from './settings-store';
+import { TraceLog } from './trace-log';
+
+export interface ConsoleOptions {
+  clock: Clock;
+  dataDir: string;
+  cipher: SecretCipher;
+  mode: 'electron' | 'serve';
+  version: string;
+  /** Operational messages (malformed NOTIFYs, unreadable files, …). */
+  log: (message: string) => void;
+}
+
+export function createConsole(options: ConsoleOptions): { service: ConsoleService; store: SettingsStore } {
+  const { clock, dataDir, cipher, mode, version, log } = options;
+  const store = new SettingsStore({ dataDir, cipher });
+  const trace = new TraceLog({ clock, dataDir, onFileError: (err) => log(`Cannot write the SIP trace file: ${(err as Error).message}`) });
+  const lines = createLineManager({ clock, dataDir, trace, log });
+  const tiles = new BlfService({ clock, lines, log });
+  const service = new ConsoleService({ store, lines, tiles, trace, mode, version, clock });
+  return { service, store };
+}

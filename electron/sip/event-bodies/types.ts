@@ -1,0 +1,78 @@
+/**
+ * Parsed event bodies (issue 3 §3). Every parser is pure and never throws on bad input: it returns
+ * `{ ok: false, reason }` so the caller can log why and leave every tile untouched.
+ */
+import type { DialogRef, PresenceInfo } from '../../../shared/tiles';
+
+export type BodyResult<T> = { ok: true; value: T; warnings: string[] } | { ok: false; reason: string };
+
+/** One participant of a dialog (RFC 4235 §4.1.6). */
+export interface DialogParticipant {
+  identity?: string;
+  displayName?: string;
+  target?: string;
+  /** `+sip.rendering` target param: `no` means the participant put the call on hold (RFC 4235 §4.1.6.2). */
+  rendering?: 'yes' | 'no';
+}
+
+export interface DialogInfoDialog extends DialogRef {
+  /** `<state event>` and `code` (RFC 4235 §4.1.4), e.g. `replaced`, 486. */
+  event?: string;
+  code?: number;
+  local?: DialogParticipant;
+  remote?: DialogParticipant;
+}
+
+/** `application/dialog-info+xml` (RFC 4235 §4). */
+export interface DialogInfoDocument {
+  type: 'dialog-info';
+  entity: string;
+  version: number;
+  state: 'full' | 'partial';
+  dialogs: DialogInfoDialog[];
+}
+
+/** `application/pidf+xml`, `application/xpidf+xml`, `application/cpim-pidf+xml`, reduced to one presence. */
+export interface PresenceDocument {
+  type: 'presence';
+  entity: string;
+  presence: PresenceInfo;
+}
+
+/** `application/simple-message-summary` (RFC 3842 §5). */
+export interface MessageSummaryDocument {
+  type: 'message-summary';
+  waiting: boolean;
+  account?: string;
+  voice?: { new: number; old: number; urgentNew?: number; urgentOld?: number };
+}
+
+export interface RlmiName {
+  lang?: string;
+  text: string;
+}
+
+/** One list member with its resolved body (RFC 4662 §5). */
+export interface RlmiResource {
+  uri: string;
+  names: RlmiName[];
+  /** State of the (first) instance; absent when the resource has no instance yet (Kamailio: never published). */
+  state?: 'active' | 'pending' | 'terminated';
+  reason?: string;
+  /** The instance's body, parsed; absent when there is none or it failed (then see `problem`). */
+  body?: DialogInfoDocument | PresenceDocument | MessageSummaryDocument;
+  /** Why this resource's part could not be used; other resources still apply. */
+  problem?: string;
+}
+
+/** `multipart/related; type="application/rlmi+xml"` (RFC 4662 §5). */
+export interface ResourceListDocument {
+  type: 'resource-list';
+  uri: string;
+  version: number;
+  fullState: boolean;
+  names: RlmiName[];
+  resources: RlmiResource[];
+}
+
+export type EventBody = DialogInfoDocument | PresenceDocument | MessageSummaryDocument | ResourceListDocument;

@@ -1,0 +1,74 @@
+/**
+ * Words for tiles: the state word shown on the tile, the context line (caller, party, note, why unknown), the
+ * since-duration, and the accessible label read out for the whole tile.
+ */
+import type { Party, TileView } from '../../../shared/tiles';
+import { t } from '../i18n';
+import { tileNumber } from '../stores/tiles';
+
+/** States whose tile shows how long they have lasted. */
+const TIMED = new Set<TileView['state']>(['ringing', 'busy', 'hold']);
+
+/** "102 Bob Miller", "Bob Miller", "102" — whatever of the party is known. */
+export function partyText(party: Party | undefined): string | undefined {
+  if (!party) return undefined;
+  const number = party.number ?? (party.uri ? tileNumber(party.uri) : undefined);
+  const text = [number, party.name && party.name !== number ? party.name : undefined].filter(Boolean).join(' ');
+  return text || undefined;
+}
+
+/** The state word on the tile; an unknown tile says why ("not subscribed", "rejected", "error"). */
+export function stateWord(tile: Pick<TileView, 'state' | 'unknownReason'>): string {
+  if (tile.state === 'unknown') return t(`tile.reason.${tile.unknownReason ?? 'not-subscribed'}`);
+  return t(`tile.state.${tile.state}`);
+}
+
+/** Whole minutes/seconds since `since`, compact for a tile: "0:42", "12:05", "1:02:10". */
+export function sinceText(since: number, now: number): string {
+  const total = Math.max(0, Math.floor((now - since) / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = String(total % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}
+
+/** Whether the tile shows a running duration (and so needs the clock). */
+export function isTimed(tile: Pick<TileView, 'state' | 'since'>): boolean {
+  return TIMED.has(tile.state) && tile.since > 0;
+}
+
+/** The third line of the tile: who calls (ringing), who is on the call (busy/hold), else note or reason detail. */
+export function contextText(tile: TileView): { kind: 'caller' | 'party' | 'note' | 'detail'; text: string } | undefined {
+  if (tile.state === 'ringing') {
+    const caller = partyText(tile.caller);
+    if (caller) return { kind: 'caller', text: caller };
+  }
+  if (tile.state === 'busy' || tile.state === 'hold') {
+    const party = partyText(tile.party);
+    if (party) return { kind: 'party', text: party };
+  }
+  const note = tile.presence?.note?.trim();
+  if (note) return { kind: 'note', text: note };
+  if (tile.state === 'unknown' && tile.detail) return { kind: 'detail', text: tile.detail };
+  return undefined;
+}
+
+/**
+ * What a screen reader says for a tile, e.g. "Anna Schmidt, 101, ringing, caller 102 Bob" or
+ * "Tom Weber, 104, busy for 3:12, with 0301234567, note: Back at 2". The full presence note is also the tile's
+ * accessible description, so the label may stay short.
+ */
+export function tileLabel(tile: TileView, now: number): string {
+  const parts = [tile.name, tileNumber(tile.uri)];
+  const word = stateWord(tile);
+  parts.push(isTimed(tile) && now > 0 ? t('tile.aria.stateFor', { state: word, duration: sinceText(tile.since, now) }) : word);
+  if (tile.state === 'ringing' && partyText(tile.caller)) parts.push(t('tile.aria.caller', { caller: partyText(tile.caller) ?? '' }));
+  if ((tile.state === 'busy' || tile.state === 'hold') && partyText(tile.party))
+    parts.push(t('tile.aria.party', { party: partyText(tile.party) ?? '' }));
+  if (tile.state === 'dnd' || tile.state === 'offline' || tile.state === 'idle') {
+    const note = tile.presence?.note?.trim();
+    if (note) parts.push(t('tile.aria.note', { note }));
+  }
+  if (tile.messagesWaiting) parts.push(t('tile.mwi'));
+  return parts.join(', ');
+}

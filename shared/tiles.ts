@@ -1,0 +1,146 @@
+/**
+ * Busy lamp field model (issue 3): tile configuration (what a receptionist set up) and tile views (what the grid
+ * shows). Configuration is stored in settings.json; views are computed in main and sent as batched patches.
+ */
+
+/** SIP event packages a tile can watch. */
+export type WatchEvent = 'dialog' | 'presence';
+
+/** What activating a tile does. Calls arrive in a later issue; the action is kept in the model now. */
+export type TileAction = { kind: 'call'; uri: string } | { kind: 'none' };
+
+/** One key of the panel (seed 000's `<key>`: invocation = action, reactions = watch). */
+export interface TileConfig {
+  id: string;
+  name: string;
+  /** Extension (`101`) or SIP URI (`sip:101@pbx.example.com`); a bare extension takes the line's domain. */
+  uri: string;
+  /** 1-based line whose identity subscribes; absent = the default outgoing line (and follows it when it changes). */
+  line?: number;
+  watch: WatchEvent[];
+  action: TileAction;
+  /** Department / page the tile is shown under. */
+  group?: string;
+}
+
+/**
+ * A group of tiles fed by one resource list subscription (RFC 4662): one SUBSCRIBE with `Supported: eventlist`,
+ * one tile per list member, named from the RLMI.
+ */
+export interface TileListConfig {
+  id: string;
+  /** Group title; members are shown under it. */
+  name: string;
+  /** The list URI, e.g. `sip:reception-list@pbx.example.com`. */
+  uri: string;
+  line?: number;
+  event: WatchEvent;
+}
+
+/** NOTIFY processing limits (issue 3 §5). The 200 OK never waits for these. */
+export interface NotifyThrottleSettings {
+  /** `console` = our defaults for a 1,000-extension panel; `phone` = the seed's 10/s and 100; `custom` = the numbers below. */
+  profile: 'console' | 'phone' | 'custom';
+  /** Bodies applied per second. */
+  ratePerSecond: number;
+  /** Queued bodies before the queue coalesces per subscription. */
+  queueBound: number;
+}
+
+export const NOTIFY_PROFILES: Record<'console' | 'phone', Omit<NotifyThrottleSettings, 'profile'>> = {
+  // A 1,000-extension panel gets a full-state NOTIFY per subscription after a PBX restart (~1,000–2,000 at once);
+  // 2,000/s applies such a burst within a second while capping CPU spent on a runaway notifier; a bound of 5,000
+  // absorbs that burst without coalescing, and coalescing beyond it keeps every extension's newest state.
+  console: { ratePerSecond: 2000, queueBound: 5000 },
+  phone: { ratePerSecond: 10, queueBound: 100 },
+};
+
+/** What the grid shows for an extension. Presence can make an idle phone show `dnd` or `offline`. */
+export type TileState = 'idle' | 'ringing' | 'busy' | 'hold' | 'offline' | 'dnd' | 'unknown';
+
+/** Why a tile is `unknown`. */
+export type UnknownReason = 'not-subscribed' | 'pending' | 'rejected' | 'error' | 'no-line';
+
+/** Asterisk presence states (seed 002) — also what PIDF/RPID map onto. */
+export type PresenceState = 'available' | 'away' | 'xa' | 'chat' | 'dnd' | 'unavailable' | 'not_set';
+
+export interface PresenceInfo {
+  /** PIDF `<basic>` (RFC 3863 §4.1.4). */
+  basic?: 'open' | 'closed';
+  state?: PresenceState;
+  /** Asterisk subtype (e.g. "at home"). */
+  subtype?: string;
+  /** Human text: Asterisk message, PIDF `<note>` in the preferred language, or RPID activity text. */
+  note?: string;
+  /** RPID activities (RFC 4480 §3.2), e.g. `on-the-phone`, `away`, `meeting`. */
+  activities?: string[];
+}
+
+/** The other end of a call. */
+export interface Party {
+  uri?: string;
+  /** User part / phone number, for display. */
+  number?: string;
+  name?: string;
+}
+
+/** A dialog as reported for pickup (RFC 4235 §4.1) — kept so INVITE/Replaces pickup can be built later. */
+export interface DialogRef {
+  id: string;
+  state: 'trying' | 'proceeding' | 'early' | 'confirmed' | 'terminated';
+  direction?: 'initiator' | 'recipient';
+  callId?: string;
+  localTag?: string;
+  remoteTag?: string;
+  /** Remote target URI (FreeSWITCH puts `sip:**<ext>@host` there for pickup). */
+  remoteTarget?: string;
+  held: boolean;
+}
+
+export interface TileView {
+  /** Tile id, or `<list id>/<resource uri>` for a list member. */
+  id: string;
+  name: string;
+  uri: string;
+  group?: string;
+  /** Effective 1-based line. */
+  line: number;
+  state: TileState;
+  /** Epoch ms when `state` began. */
+  since: number;
+  unknownReason?: UnknownReason;
+  /** Human explanation of `unknownReason` (e.g. "403 Forbidden"). */
+  detail?: string;
+  /** The ringing caller (on a `ringing` tile). */
+  caller?: Party;
+  /** The other party of the current call (busy/hold). */
+  party?: Party;
+  presence?: PresenceInfo;
+  dialogs: DialogRef[];
+  action: TileAction;
+  /** Set for list members. */
+  listId?: string;
+  /** Waiting voice messages for this extension when known (RFC 3842). */
+  messagesWaiting?: boolean;
+}
+
+/** Tile changes, batched (at most ~20 a second). */
+export interface TilesPatch {
+  upsert: TileView[];
+  remove: string[];
+}
+
+/** NOTIFY queue figures for the diagnostics view. */
+export interface NotifyQueueStats {
+  depth: number;
+  bound: number;
+  ratePerSecond: number;
+  received: number;
+  applied: number;
+  /** Bodies dropped because a newer state of the same subscription made them unnecessary. */
+  coalesced: number;
+  /** Bodies refused (malformed, or no subscription). */
+  rejected: number;
+  /** Active SIP subscriptions. */
+  subscriptions: number;
+}
