@@ -1,7 +1,8 @@
 /** Debian's Chromium driven by playwright-core, with the flags this closed network needs. */
 import { chromium, type Browser } from 'playwright-core';
 
-export function launchChromium(): Promise<Browser> {
+/** `extraArgs` add to the fixed flags (the frame-time benchmark lifts the 60 Hz cap with them). */
+export function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: [
@@ -13,6 +14,7 @@ export function launchChromium(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...extraArgs,
     ],
   });
 }

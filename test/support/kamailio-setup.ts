@@ -35,6 +35,8 @@ export interface KamailioConfigValues {
   minExpires: number;
   maxExpires: number;
   defaultExpires: number;
+  /** presence/rls `max_expires`: the longest subscription Kamailio grants. */
+  subscriptionMaxExpires: number;
 }
 
 /** Replaces every `{{NAME}}` token; a token left over means the template and the harness disagree. */
@@ -48,6 +50,7 @@ export function renderConfig(template: string, values: KamailioConfigValues): st
     MIN_EXPIRES: String(values.minExpires),
     MAX_EXPIRES: String(values.maxExpires),
     DEFAULT_EXPIRES: String(values.defaultExpires),
+    SUBSCRIPTION_MAX_EXPIRES: String(values.subscriptionMaxExpires),
   };
   const out = template.replace(/\{\{([A-Z_]+)\}\}/g, (whole, name: string) => tokens[name] ?? whole);
   const left = /\{\{[A-Z_]+\}\}/.exec(out);

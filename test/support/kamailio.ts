@@ -24,6 +24,11 @@ export interface KamailioOptions {
   minExpires?: number;
   /** Registrar `max_expires`; default 3600. */
   maxExpires?: number;
+  /**
+   * Longest subscription Kamailio grants (presence and rls `max_expires`); default 3600. Kamailio keeps
+   * subscriptions in memory, so after a restart a subscriber learns it was forgotten at its next refresh (481).
+   */
+  subscriptionMaxExpires?: number;
   /** Registrar `default_expires` when the REGISTER names none; default 3600 (clamped into min..max). */
   defaultExpires?: number;
 }
@@ -245,6 +250,7 @@ export async function startKamailio(opts: KamailioOptions = {}): Promise<Kamaili
       minExpires,
       maxExpires,
       defaultExpires,
+      subscriptionMaxExpires: opts.subscriptionMaxExpires ?? 3600,
     });
     const instance = new KamailioInstance(
       domain,

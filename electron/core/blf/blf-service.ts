@@ -56,6 +56,7 @@ export class BlfService {
   private malformed = 0;
   private readonly statsListeners = new Set<(stats: NotifyQueueStats) => void>();
   private lastLineStatus = new Map<number, string>();
+  private retry = { retryBaseSeconds: 30, retryMaxSeconds: 1800 };
   private closed = false;
 
   constructor(private readonly deps: BlfServiceDeps) {
@@ -120,6 +121,7 @@ export class BlfService {
   apply(settings: Settings): void {
     const limits = settings.notify.profile === 'custom' ? settings.notify : NOTIFY_PROFILES[settings.notify.profile];
     this.queue.configure({ ratePerSecond: limits.ratePerSecond, bound: limits.queueBound });
+    this.retry = { retryBaseSeconds: settings.sip.retryBaseSeconds, retryMaxSeconds: settings.sip.retryMaxSeconds };
     const defaultLine = settings.defaultLine;
     const wanted = new Map<string, { event: WatchEvent; uri: string; line: number; eventList: boolean }>();
 
@@ -193,7 +195,7 @@ export class BlfService {
         expires: this.deps.expires ?? 3600,
         eventList: entry.eventList,
       },
-      { clock: this.deps.clock, router },
+      { clock: this.deps.clock, router, ...this.retry },
       {
         onNotify: (notify) => {
           if (this.closed) return;
@@ -226,6 +228,11 @@ export class BlfService {
   private applyNotify(item: QueuedNotify): void {
     const { entry } = item;
     if (entry.generation !== item.generation || this.entries.get(entry.key) !== entry) return;
+    if (isBlank(item.body) && !entry.eventList) {
+      entry.applyEmpty();
+      this.recomputeEntry(entry);
+      return;
+    }
     const parsed = parseEventBody(item.contentType, item.body);
     if (!parsed.ok) {
       this.malformed++;
@@ -323,6 +330,11 @@ export class BlfService {
     const domain = this.deps.lines.lineContext(line)?.domain;
     return domain ? `sip:${uri}@${domain}` : `sip:${uri}`;
   }
+}
+
+function isBlank(body: Uint8Array): boolean {
+  for (const byte of body) if (byte !== 0x20 && byte !== 0x0d && byte !== 0x0a && byte !== 0x09) return false;
+  return true;
 }
 
 /** List members are tiles `<list id>/<resource uri>` (shared/tiles.ts TileView.id). */

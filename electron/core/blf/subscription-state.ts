@@ -25,7 +25,8 @@ export interface ListMember {
   uri: string;
   name: string;
   tracker: DialogTracker;
-  dialogs: DialogInfoDialog[];
+  /** Undefined until a dialog-info body for this member arrived. */
+  dialogs?: DialogInfoDialog[];
   presence?: PresenceInfo;
   instanceState?: 'active' | 'pending' | 'terminated';
   instanceReason?: string;
@@ -44,7 +45,8 @@ export class SubscriptionState {
   /** Bumped for every new Subscription object, so late bodies of a replaced one are dropped. */
   generation = 0;
   private readonly tracker = new DialogTracker();
-  private dialogs: DialogInfoDialog[] = [];
+  /** Undefined until the first dialog-info body: no data is not the same as idle. */
+  private dialogs: DialogInfoDialog[] | undefined;
   private presence: PresenceInfo | undefined;
   private messagesWaiting: boolean | undefined;
   private listVersion = -1;
@@ -64,6 +66,17 @@ export class SubscriptionState {
     this.tracker.reset();
     this.listVersion = -1;
     for (const member of this.members.values()) member.tracker.reset();
+  }
+
+  /**
+   * A NOTIFY without a body (RFC 6665 §4.1.3 allows it). For dialog it means no dialogs: idle (RFC 4235 §4.1; Kamailio
+   * sends it for an extension that never had a call). For presence it means nothing is known (Kamailio: never
+   * published), so any earlier presence is dropped.
+   */
+  applyEmpty(): ApplyOutcome {
+    if (this.event === 'dialog') return this.applyBody({ type: 'dialog-info', entity: '', version: -1, state: 'full', dialogs: [] });
+    this.presence = undefined;
+    return { needFullState: false };
   }
 
   applyBody(body: EventBody): ApplyOutcome {
@@ -140,7 +153,7 @@ export class SubscriptionState {
     let member = this.members.get(resource.uri);
     const name = resource.names.find((n) => !n.lang || n.lang.startsWith('en'))?.text ?? resource.names[0]?.text ?? '';
     if (!member) {
-      member = { uri: resource.uri, name, tracker: new DialogTracker(), dialogs: [] };
+      member = { uri: resource.uri, name, tracker: new DialogTracker() };
       this.members.set(resource.uri, member);
     } else if (name) member.name = name;
     return member;

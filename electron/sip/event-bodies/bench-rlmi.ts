@@ -43,19 +43,20 @@ export function buildRlmiBody(resources: number): { contentType: string; body: U
   return { contentType, body };
 }
 
-/** Times `parseEventBody` on a `resources`-member full-state list: median of 9 runs after 3 warm-ups. */
+/** Times `parseEventBody` on a `resources`-member full-state list: median of 11 runs after 5 warm-ups. */
 export function benchRlmi(resources = 1000): { parseMs: number; bodyBytes: number } {
   const { contentType, body } = buildRlmiBody(resources);
   const times: number[] = [];
-  for (let run = 0; run < 12; run++) {
+  for (let run = 0; run < 16; run++) {
     const start = performance.now();
     const result = parseEventBody(contentType, body);
     const elapsed = performance.now() - start;
     if (!result.ok || result.value.type !== 'resource-list' || result.value.resources.length !== resources) {
       throw new Error(`benchmark body no longer parses: ${result.ok ? 'wrong shape' : result.reason}`);
     }
-    if (result.value.resources.some((r) => r.body === undefined)) throw new Error('benchmark body lost a part');
-    if (run >= 3) times.push(elapsed);
+    if (result.value.resources.some((r) => r.body === undefined))
+      throw new Error('benchmark body lost a part');
+    if (run >= 5) times.push(elapsed);
   }
   times.sort((a, b) => a - b);
   return { parseMs: times[Math.floor(times.length / 2)] ?? Number.NaN, bodyBytes: body.length };

@@ -13,7 +13,10 @@ export function loadBody(path: string): string {
 }
 
 /** A list fixture split into its Content-Type and body. */
-export function loadNotify(path: string, lineEnd: 'crlf' | 'lf' = 'crlf'): { contentType: string; body: string } {
+export function loadNotify(
+  path: string,
+  lineEnd: 'crlf' | 'lf' = 'crlf',
+): { contentType: string; body: string } {
   const text = loadBody(path);
   const split = text.indexOf('\n\n');
   const contentType = text

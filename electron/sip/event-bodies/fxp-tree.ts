@@ -3,27 +3,21 @@
  * `xml-scan.ts` so interpreters do not care which reader ran.
  *
  * Configuration, for safety: the document is validated first (the parser alone is lenient and would accept
- * unbalanced or truncated bodies); entity decoding is done by our own decoder that knows only the five
- * predefined entities and character references and ignores every DTD entity declaration, so nothing is ever
- * expanded from a DOCTYPE (billion-laughs style bodies stay inert). For speed: no value parsing, no jPath
+ * unbalanced or truncated bodies); a DOCTYPE with an internal subset is refused before parsing, and entity
+ * decoding is done by our own decoder that knows only the five predefined entities and character references
+ * and ignores every DTD entity declaration, so nothing is ever expanded from a DTD (no billion laughs). For speed: no value parsing, no jPath
  * strings, order preserved (skips the library's object compaction step), one parser instance reused.
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { decodeXmlText, XmlScanError, type XmlElement } from './xml-scan';
+import { decodeXmlText, type XmlElement } from './xml-scan';
 
 const entityDecoder = {
   setExternalEntities: (): void => undefined,
   addInputEntities: (): void => undefined,
   reset: (): void => undefined,
   setXmlVersion: (): void => undefined,
-  decode: (text: string): string => {
-    try {
-      return decodeXmlText(text);
-    } catch (err) {
-      if (err instanceof XmlScanError) return text;
-      throw err;
-    }
-  },
+  // Unknown references stay literal (the validator already accepted the document).
+  decode: (text: string): string => decodeXmlText(text, true),
 };
 
 const parser = new XMLParser({
@@ -70,7 +64,8 @@ const INTERNAL_SUBSET_RE = /<!DOCTYPE[^>[]*\[/i;
  */
 export function parseXmlTree(xml: string): TreeResult {
   try {
-    if (INTERNAL_SUBSET_RE.test(xml)) return { ok: false, reason: 'not XML: DOCTYPE not allowed with an internal subset' };
+    if (INTERNAL_SUBSET_RE.test(xml))
+      return { ok: false, reason: 'not XML: DOCTYPE not allowed with an internal subset' };
     const valid = XMLValidator.validate(xml);
     if (valid !== true) return { ok: false, reason: `not XML: ${valid.err.msg} (line ${valid.err.line})` };
     const doc = parser.parse(xml) as FxpNode[];

@@ -41,7 +41,11 @@ function asText(body: Uint8Array | string): string {
 }
 
 /** A single (non-multipart) body; parts of a resource list come through here too. */
-function parseSingle(essence: string, text: string, options: ParseOptions): BodyResult<EventBody> | undefined {
+function parseSingle(
+  essence: string,
+  text: string,
+  options: ParseOptions,
+): BodyResult<EventBody> | undefined {
   switch (essence) {
     case 'application/dialog-info+xml':
       return parseDialogInfo(text);
@@ -73,13 +77,26 @@ export function parseEventBody(
     if (mediaType.essence === 'multipart/related') {
       return parseResourceList(mediaType, text, (partType, partBody) => {
         const essence = parseMediaType(partType).essence;
-        return parseSingle(essence, partBody, options) ?? { ok: false, reason: `unsupported part type "${essence}"` };
+        return (
+          parseSingle(essence, partBody, options) ?? {
+            ok: false,
+            reason: `unsupported part type "${essence}"`,
+          }
+        );
       });
     }
     if (mediaType.essence === '') return { ok: false, reason: 'no Content-Type' };
-    return parseSingle(mediaType.essence, text, options) ?? { ok: false, reason: `unsupported Content-Type "${mediaType.essence}"` };
+    return (
+      parseSingle(mediaType.essence, text, options) ?? {
+        ok: false,
+        reason: `unsupported Content-Type "${mediaType.essence}"`,
+      }
+    );
   } catch (err) {
-    return { ok: false, reason: `event body parser failed: ${err instanceof Error ? err.message : String(err)}` };
+    return {
+      ok: false,
+      reason: `event body parser failed: ${err instanceof Error ? err.message : String(err)}`,
+    };
   }
 }
 

@@ -81,7 +81,11 @@ function readPart(raw: string, index: number, warnings: string[]): BodyPart {
     i = next;
   }
   if (bodyStart < 0) bodyStart = raw.length;
-  const part: BodyPart = { headers, contentType: headers['content-type'] ?? 'text/plain', body: raw.slice(bodyStart) };
+  const part: BodyPart = {
+    headers,
+    contentType: headers['content-type'] ?? 'text/plain',
+    body: raw.slice(bodyStart),
+  };
   const cid = headers['content-id']?.trim();
   if (cid) part.contentId = cid.startsWith('<') && cid.endsWith('>') ? cid.slice(1, -1).trim() : cid;
   return part;

@@ -38,7 +38,11 @@ describe('parsePidf', () => {
 
   it('seed 003 snom PUBLISH: open with note Lunch', () => {
     const { doc } = read('seed003-snom-publish-lunch.xml');
-    expect(doc).toEqual({ type: 'presence', entity: 'pres:431@192.168.10.59', presence: { basic: 'open', note: 'Lunch' } });
+    expect(doc).toEqual({
+      type: 'presence',
+      entity: 'pres:431@192.168.10.59',
+      presence: { basic: 'open', note: 'Lunch' },
+    });
   });
 
   it('falls back to <im:im> when there is no <note>', () => {
@@ -47,7 +51,11 @@ describe('parsePidf', () => {
 
   it('Asterisk available via the Digium supplement: the machine note "Ready" is not shown', () => {
     const { doc } = read('asterisk-available-digium.xml');
-    expect(doc).toEqual({ type: 'presence', entity: 'sip:101@pbx.example.com', presence: { basic: 'open', state: 'available' } });
+    expect(doc).toEqual({
+      type: 'presence',
+      entity: 'sip:101@pbx.example.com',
+      presence: { basic: 'open', state: 'available' },
+    });
   });
 
   it('Asterisk away with subtype and an escaped multi-line message', () => {
@@ -70,7 +78,10 @@ describe('parsePidf', () => {
 
   it('Asterisk UNAVAILABLE (closed + "Unavailable") → unavailable; in use (closed + "On the phone") is not', () => {
     expect(read('asterisk-unavailable.xml').doc.presence).toEqual({ basic: 'closed', state: 'unavailable' });
-    expect(read('asterisk-inuse.xml').doc.presence).toEqual({ basic: 'closed', activities: ['on-the-phone'] });
+    expect(read('asterisk-inuse.xml').doc.presence).toEqual({
+      basic: 'closed',
+      activities: ['on-the-phone'],
+    });
   });
 
   it('Kamailio aggregate: any open tuple → open, activities merged, strongest state, person note by language', () => {
@@ -100,7 +111,23 @@ describe('parsePidf', () => {
       '<tuple id="t"><status><basic>open</basic></status></tuple>' +
       '<person><r:activities><r:away/><r:other>Dentist</r:other><r:busy/><r:unknown/></r:activities></person></presence>';
     const result = parsePidf(body);
-    expect(result).toMatchObject({ ok: true, value: { presence: { state: 'dnd', activities: ['away', 'other', 'busy'], note: 'Dentist' } } });
+    expect(result).toMatchObject({
+      ok: true,
+      value: { presence: { state: 'dnd', activities: ['away', 'other', 'busy'], note: 'Dentist' } },
+    });
+  });
+
+  it('decodes references in attributes and text, keeping an unknown one literally', () => {
+    const body =
+      '<presence entity="sip:a&amp;b@x"><tuple id="digium-presence"><status>' +
+      '<digium_presence type="away" subtype="at &amp; &#x41;home">m &lt;x&gt; &bogus;</digium_presence></status></tuple></presence>';
+    expect(parsePidf(body)).toMatchObject({
+      ok: true,
+      value: {
+        entity: 'sip:a&b@x',
+        presence: { state: 'away', subtype: 'at & Ahome', note: 'm <x> &bogus;' },
+      },
+    });
   });
 
   it('warns on an unknown Digium type and an unknown basic, and on a missing entity', () => {

@@ -36,7 +36,13 @@ export interface PresenceOptions {
   langs?: readonly string[];
 }
 
-const ASTERISK_NOTES: ReadonlySet<string> = new Set(['ready', 'ringing', 'on the phone', 'on hold', 'unavailable']);
+const ASTERISK_NOTES: ReadonlySet<string> = new Set([
+  'ready',
+  'ringing',
+  'on the phone',
+  'on hold',
+  'unavailable',
+]);
 
 /** Picks a note from one level by language preference. */
 function pickNote(notes: readonly XmlElement[], langs: readonly string[]): string | undefined {
@@ -47,7 +53,10 @@ function pickNote(notes: readonly XmlElement[], langs: readonly string[]): strin
   for (const pref of langs) {
     const want = pref.toLowerCase();
     const hit = candidates.find(
-      (c) => c.lang !== undefined && c.lang !== '' && (c.lang === want || c.lang.startsWith(`${want}-`) || want.startsWith(`${c.lang}-`)),
+      (c) =>
+        c.lang !== undefined &&
+        c.lang !== '' &&
+        (c.lang === want || c.lang.startsWith(`${want}-`) || want.startsWith(`${c.lang}-`)),
     );
     if (hit) return hit.text;
   }
@@ -55,7 +64,11 @@ function pickNote(notes: readonly XmlElement[], langs: readonly string[]): strin
 }
 
 /** Reads a PIDF `<presence>` element (already parsed). */
-export function interpretPidf(root: XmlElement, langs: readonly string[], warnings: string[]): PresenceDocument {
+export function interpretPidf(
+  root: XmlElement,
+  langs: readonly string[],
+  warnings: string[],
+): PresenceDocument {
   const tuples = childrenNamed(root, 'tuple');
   const persons = childrenNamed(root, 'person');
   const devices = childrenNamed(root, 'device');
@@ -73,7 +86,9 @@ export function interpretPidf(root: XmlElement, langs: readonly string[], warnin
 
   const activities: string[] = [];
   let otherText: string | undefined;
-  const personStatuses = persons.map((p) => childNamed(p, 'status')).filter((s): s is XmlElement => s !== undefined);
+  const personStatuses = persons
+    .map((p) => childNamed(p, 'status'))
+    .filter((s): s is XmlElement => s !== undefined);
   for (const holder of [...persons, ...personStatuses, ...tuples, ...statuses, ...devices]) {
     for (const list of childrenNamed(holder, 'activities')) {
       for (const activity of list.children) {
@@ -93,7 +108,8 @@ export function interpretPidf(root: XmlElement, langs: readonly string[], warnin
     const text = n.text.trim().toLowerCase();
     if (!ASTERISK_NOTES.has(text)) return true;
     if (text === 'unavailable') asteriskUnavailable = true;
-    if ((text === 'on the phone' || text === 'on hold') && !activities.includes('on-the-phone')) activities.push('on-the-phone');
+    if ((text === 'on the phone' || text === 'on hold') && !activities.includes('on-the-phone'))
+      activities.push('on-the-phone');
     return false;
   });
 
@@ -134,7 +150,8 @@ export function parsePresenceBody(body: string, options: PresenceOptions = {}): 
   if (body.trim() === '') return { ok: false, reason: 'presence: empty body' };
   const tree = parseXmlTree(body);
   if (!tree.ok) return { ok: false, reason: `presence: ${tree.reason}` };
-  if (tree.root.name !== 'presence') return { ok: false, reason: `presence: root element is <${tree.root.name}>, expected <presence>` };
+  if (tree.root.name !== 'presence')
+    return { ok: false, reason: `presence: root element is <${tree.root.name}>, expected <presence>` };
   const warnings: string[] = [];
   const value = looksLikeXpidf(tree.root)
     ? interpretXpidf(tree.root, warnings)

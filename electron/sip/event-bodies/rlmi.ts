@@ -49,7 +49,10 @@ function names(el: XmlElement): RlmiName[] {
 function instanceState(raw: string, where: string, warnings: string[]): InstanceState | undefined {
   const value = raw.trim().toLowerCase();
   if (STATES.has(value)) return value as InstanceState;
-  const tail = raw.slice(raw.lastIndexOf(':') + 1).replace(/^k(?=[A-Z])/, '').toLowerCase();
+  const tail = raw
+    .slice(raw.lastIndexOf(':') + 1)
+    .replace(/^k(?=[A-Z])/, '')
+    .toLowerCase();
   if (raw.includes('::') && STATES.has(tail)) {
     warnings.push(`rlmi: ${where}: state "${raw}" read as "${tail}"`);
     return tail as InstanceState;
@@ -57,7 +60,11 @@ function instanceState(raw: string, where: string, warnings: string[]): Instance
   return undefined;
 }
 
-function readResource(el: XmlElement, uri: string, warnings: string[]): { resource: RlmiResource; cid?: string } {
+function readResource(
+  el: XmlElement,
+  uri: string,
+  warnings: string[],
+): { resource: RlmiResource; cid?: string } {
   const resource: RlmiResource = { uri, names: names(el) };
   const instances = childrenNamed(el, 'instance');
   const chosen = instances.find((i) => i.attrs['state']?.trim().toLowerCase() === 'active') ?? instances[0];
@@ -83,7 +90,8 @@ export function readRlmiList(xml: string): BodyResult<RlmiList> {
   if (!scanned.ok) return { ok: false, reason: `rlmi: ${scanned.reason}` };
   const warnings = scanned.warnings.map((w) => `rlmi: ${w}`);
   const list = scanned.root;
-  if (list.name !== 'list') return { ok: false, reason: `rlmi: root element is <${list.name}>, expected <list>` };
+  if (list.name !== 'list')
+    return { ok: false, reason: `rlmi: root element is <${list.name}>, expected <list>` };
   const rawVersion = list.attrs['version']?.trim() ?? '';
   const version = /^\d{1,15}$/.test(rawVersion) ? Number(rawVersion) : Number.NaN;
   if (Number.isNaN(version)) return { ok: false, reason: `rlmi: missing or invalid version "${rawVersion}"` };
@@ -93,7 +101,8 @@ export function readRlmiList(xml: string): BodyResult<RlmiList> {
   }
   const uri = list.attrs['uri']?.trim() ?? '';
   if (uri === '') warnings.push('rlmi: list without uri');
-  if (childrenNamed(list, 'list').length > 0) warnings.push('rlmi: nested <list> ignored (non-nested lists only)');
+  if (childrenNamed(list, 'list').length > 0)
+    warnings.push('rlmi: nested <list> ignored (non-nested lists only)');
   const doc: ResourceListDocument = {
     type: 'resource-list',
     uri,
@@ -177,7 +186,8 @@ class Assembler {
     if (part !== undefined) parsed = this.parse(part);
     else {
       parsed = this.anonymous().get(resource.uri);
-      if (parsed !== undefined) this.warnings.push(`rlmi: resource ${resource.uri}: part matched by entity (no Content-ID ${cid})`);
+      if (parsed !== undefined)
+        this.warnings.push(`rlmi: resource ${resource.uri}: part matched by entity (no Content-ID ${cid})`);
     }
     if (parsed === undefined) {
       resource.problem = `no body part with Content-ID <${cid}>`;
@@ -195,7 +205,11 @@ class Assembler {
 }
 
 /** Parses a `multipart/related` RLMI body (RFC 4662 §5); never throws. */
-export function parseResourceList(mediaType: MediaType, text: string, parsePart: PartParser): BodyResult<ResourceListDocument> {
+export function parseResourceList(
+  mediaType: MediaType,
+  text: string,
+  parsePart: PartParser,
+): BodyResult<ResourceListDocument> {
   const boundary = mediaType.params['boundary'];
   if (boundary === undefined) return { ok: false, reason: 'multipart: no boundary parameter' };
   const type = mediaType.params['type']?.trim().toLowerCase();
@@ -207,11 +221,13 @@ export function parseResourceList(mediaType: MediaType, text: string, parsePart:
   const warnings = [...split.warnings];
   const start = mediaType.params['start']?.trim().replace(/^<(.*)>$/, '$1');
   let root = start === undefined ? undefined : split.parts.find((p) => p.contentId === start);
-  if (start !== undefined && root === undefined) warnings.push(`multipart: start <${start}> not found, first part used`);
+  if (start !== undefined && root === undefined)
+    warnings.push(`multipart: start <${start}> not found, first part used`);
   root ??= split.parts[0];
   if (root === undefined) return { ok: false, reason: 'multipart: no body parts' };
   const rootType = root.contentType.split(';', 1)[0]?.trim().toLowerCase();
-  if (rootType !== 'application/rlmi+xml') return { ok: false, reason: `multipart: root part is ${rootType}, not application/rlmi+xml` };
+  if (rootType !== 'application/rlmi+xml')
+    return { ok: false, reason: `multipart: root part is ${rootType}, not application/rlmi+xml` };
   const list = readRlmiList(root.body);
   if (!list.ok) return list;
   warnings.push(...list.warnings);

@@ -6,16 +6,15 @@
  * Why not fast-xml-parser here (it is used for PIDF/XPIDF, see `fxp-tree.ts`): measured on a 1,000-resource
  * RLMI document (129 KB, Node 20) it needs ~15 ms to parse plus ~12 ms for its separate validator; the whole
  * 1,000-resource list NOTIFY with dialog-info parts took ~240 ms through it against ~22 ms with this reader
- * (`bench-rlmi.ts`). Without
- * the validator it silently accepts unbalanced or truncated documents (`<a><b></a>` parses) and silently drops
- * an unquoted attribute such as seed 003's `state=StrUtils::kActive`. A truncated full-state list read that way
- * would look like members were removed. This reader checks tag balance in the same single pass (~2 ms for the
+ * (`bench-rlmi.ts`). Without the validator it silently accepts unbalanced or truncated documents (`<a><b></a>`
+ * parses) and silently drops an unquoted attribute such as seed 003's `state=StrUtils::kActive`. A truncated full-state list read that way
+ * would look like members were removed. This reader checks tag balance in the same single pass (~3 ms for the
  * same document) and can accept unquoted attribute values with a warning (`tolerant`).
  *
  * Safety: no DTD processing at all (a DOCTYPE with an internal subset is refused, an external one is skipped),
  * only the five predefined entities and character references are decoded (XML 1.0 §4.6, §4.1), nesting depth
- * is bounded, an attribute named `__proto__` is dropped (attribute maps are plain objects: V8 handles
- * them far faster than prototype-less ones), lookups use known names only.
+ * is bounded, an attribute named `__proto__` is dropped (attribute maps are plain objects, which V8 handles
+ * far faster than prototype-less ones; callers look up known names only).
  */
 
 /** An element, namespace prefixes removed (vendors use different prefixes for the same namespace). */
@@ -51,6 +50,13 @@ const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '
 
 const isWs = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 
+// ASCII classes for name scanning (a table beats regexes and string compares on the hot path).
+const NAME_END = 1;
+const NAME_BAD = 2;
+const NAME_CLASS = new Uint8Array(128);
+for (const ch of ' \t\r\n>/=') NAME_CLASS[ch.charCodeAt(0)] = NAME_END;
+for (const ch of '<"\'&') NAME_CLASS[ch.charCodeAt(0)] = NAME_BAD;
+
 /** Character reference or predefined entity → text; `undefined` when not allowed (XML 1.0 §2.2 Char). */
 function resolveReference(ref: string): string | undefined {
   if (ref.charCodeAt(0) !== 0x23) return PREDEFINED[ref];
@@ -59,7 +65,11 @@ function resolveReference(ref: string): string | undefined {
   if (digits === '' || !(hex ? /^[0-9a-fA-F]{1,6}$/ : /^[0-9]{1,7}$/).test(digits)) return undefined;
   const cp = parseInt(digits, hex ? 16 : 10);
   const valid =
-    cp === 0x9 || cp === 0xa || cp === 0xd || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) ||
+    cp === 0x9 ||
+    cp === 0xa ||
+    cp === 0xd ||
+    (cp >= 0x20 && cp <= 0xd7ff) ||
+    (cp >= 0xe000 && cp <= 0xfffd) ||
     (cp >= 0x10000 && cp <= 0x10ffff);
   return valid ? String.fromCodePoint(cp) : undefined;
 }
@@ -106,7 +116,8 @@ function skipDoctype(src: string, i: number): number {
     if (quote !== '') {
       if (ch === quote) quote = '';
     } else if (ch === '"' || ch === "'") quote = ch;
-    else if (ch === '[') throw new XmlScanError('DOCTYPE not allowed with an internal subset (entity declarations)');
+    else if (ch === '[')
+      throw new XmlScanError('DOCTYPE not allowed with an internal subset (entity declarations)');
     else if (ch === '>') return j + 1;
   }
   throw new XmlScanError('unterminated DOCTYPE');
@@ -144,7 +155,8 @@ class Scanner {
   private text(from: number, to: number): void {
     if (isBlank(this.src, from, to)) return;
     const top = this.stack[this.stack.length - 1];
-    if (top === undefined) throw new XmlScanError(this.root ? 'content after the root element' : 'text before the root element');
+    if (top === undefined)
+      throw new XmlScanError(this.root ? 'content after the root element' : 'text before the root element');
     top.text += decodeXmlText(this.src.slice(from, to), this.tolerant, this.warnings);
   }
 
@@ -176,7 +188,9 @@ class Scanner {
       const qname = src.slice(i + 2, end).trim();
       const open = this.qnames.pop();
       if (open !== qname) {
-        throw new XmlScanError(open === undefined ? `</${qname}> without start tag` : `</${qname}> closes <${open}>`);
+        throw new XmlScanError(
+          open === undefined ? `</${qname}> without start tag` : `</${qname}> closes <${open}>`,
+        );
       }
       this.stack.pop();
       return end + 1;
@@ -184,24 +198,40 @@ class Scanner {
     return this.startTag(i);
   }
 
+  /** End of the name starting at `j` (element or attribute); throws on a character no name may hold. */
+  private nameEnd(j: number, what: string): number {
+    const src = this.src;
+    const n = src.length;
+    for (; j < n; j++) {
+      const c = src.charCodeAt(j);
+      if (c < 128) {
+        const kind = NAME_CLASS[c];
+        if (kind === NAME_END) break;
+        if (kind === NAME_BAD)
+          throw new XmlScanError(`bad character in ${what} "${src.slice(j - 8 < 0 ? 0 : j - 8, j + 1)}"`);
+      }
+    }
+    return j;
+  }
+
   private startTag(i: number): number {
     const src = this.src;
     const n = src.length;
-    let j = i + 1;
-    while (j < n && !isWs(src.charCodeAt(j)) && src[j] !== '>' && src[j] !== '/') j++;
+    let j = this.nameEnd(i + 1, 'element name');
     const qname = src.slice(i + 1, j);
-    if (qname === '' || /[<"'=&]/.test(qname)) throw new XmlScanError(`bad element name "${qname}"`);
+    if (qname === '') throw new XmlScanError('empty element name');
     const attrs: Record<string, string> = {};
     let selfClosing = false;
     for (;;) {
       while (j < n && isWs(src.charCodeAt(j))) j++;
       if (j >= n) throw new XmlScanError(`unterminated start tag <${qname}>`);
-      if (src[j] === '>') {
+      const c = src.charCodeAt(j);
+      if (c === 0x3e) {
         j++;
         break;
       }
-      if (src[j] === '/') {
-        if (src[j + 1] !== '>') throw new XmlScanError(`stray "/" in <${qname}>`);
+      if (c === 0x2f) {
+        if (src.charCodeAt(j + 1) !== 0x3e) throw new XmlScanError(`stray "/" in <${qname}>`);
         selfClosing = true;
         j += 2;
         break;
@@ -226,11 +256,11 @@ class Scanner {
     const src = this.src;
     const n = src.length;
     const start = j;
-    while (j < n && !isWs(src.charCodeAt(j)) && src[j] !== '=' && src[j] !== '>' && src[j] !== '/') j++;
+    j = this.nameEnd(j, `attribute name in <${qname}>`);
     const name = src.slice(start, j);
-    if (name === '' || /[<"']/.test(name)) throw new XmlScanError(`bad attribute in <${qname}>`);
+    if (name === '') throw new XmlScanError(`bad attribute in <${qname}>`);
     while (j < n && isWs(src.charCodeAt(j))) j++;
-    if (src[j] !== '=') throw new XmlScanError(`attribute ${name} in <${qname}> has no value`);
+    if (src.charCodeAt(j) !== 0x3d) throw new XmlScanError(`attribute ${name} in <${qname}> has no value`);
     j++;
     while (j < n && isWs(src.charCodeAt(j))) j++;
     const quote = src[j];
@@ -243,7 +273,8 @@ class Scanner {
       j = end + 1;
     } else {
       const vStart = j;
-      while (j < n && !isWs(src.charCodeAt(j)) && src[j] !== '>' && !(src[j] === '/' && src[j + 1] === '>')) j++;
+      while (j < n && !isWs(src.charCodeAt(j)) && src[j] !== '>' && !(src[j] === '/' && src[j + 1] === '>'))
+        j++;
       value = src.slice(vStart, j);
       if (!this.tolerant || value === '' || /[<"']/.test(value)) {
         throw new XmlScanError(`unquoted value for attribute ${name} in <${qname}>`);

@@ -23,7 +23,9 @@ export function parseXmlRoot(
   _label: string,
 ): { ok: true; name: string; node: XmlNode } | { ok: false; reason: string } {
   const tree = scanXml(source);
-  return tree.ok ? { ok: true, name: tree.root.name, node: tree.root } : { ok: false, reason: `not XML: ${tree.reason}` };
+  return tree.ok
+    ? { ok: true, name: tree.root.name, node: tree.root }
+    : { ok: false, reason: `not XML: ${tree.reason}` };
 }
 
 /** Attribute by local name (`xml:lang` → `lang`). */

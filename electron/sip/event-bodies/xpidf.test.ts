@@ -11,7 +11,11 @@ const read = (name: string): unknown => {
 
 describe('parseXpidf', () => {
   it('Asterisk NOT_INUSE: open/online, entity without ;method, DOCTYPE skipped', () => {
-    expect(read('asterisk-open.xml')).toEqual({ type: 'presence', entity: 'sip:101@pbx.example.com', presence: { basic: 'open' } });
+    expect(read('asterisk-open.xml')).toEqual({
+      type: 'presence',
+      entity: 'sip:101@pbx.example.com',
+      presence: { basic: 'open' },
+    });
   });
 
   it('Asterisk INUSE: inuse/onthephone → open with on-the-phone', () => {
@@ -23,7 +27,11 @@ describe('parseXpidf', () => {
   });
 
   it('Asterisk UNAVAILABLE/BUSY: closed/offline → closed, no state (Asterisk cannot tell them apart here)', () => {
-    expect(read('asterisk-closed.xml')).toEqual({ type: 'presence', entity: 'sip:104@pbx.example.com', presence: { basic: 'closed' } });
+    expect(read('asterisk-closed.xml')).toEqual({
+      type: 'presence',
+      entity: 'sip:104@pbx.example.com',
+      presence: { basic: 'closed' },
+    });
   });
 
   it('berightback → away, with the address note', () => {
@@ -36,7 +44,10 @@ describe('parseXpidf', () => {
 
   it('Asterisk sends the same XPIDF as application/cpim-pidf+xml: the shape decides', () => {
     const result = parseCpimPidf(loadBody('xpidf/asterisk-inuse.xml'));
-    expect(result).toMatchObject({ ok: true, value: { presence: { basic: 'open', activities: ['on-the-phone'] } } });
+    expect(result).toMatchObject({
+      ok: true,
+      value: { presence: { basic: 'open', activities: ['on-the-phone'] } },
+    });
   });
 
   it.each([

@@ -79,7 +79,8 @@ export function parseXpidf(body: string): BodyResult<PresenceDocument> {
   if (body.trim() === '') return { ok: false, reason: 'xpidf: empty body' };
   const tree = parseXmlTree(body);
   if (!tree.ok) return { ok: false, reason: `xpidf: ${tree.reason}` };
-  if (tree.root.name !== 'presence') return { ok: false, reason: `xpidf: root element is <${tree.root.name}>` };
+  if (tree.root.name !== 'presence')
+    return { ok: false, reason: `xpidf: root element is <${tree.root.name}>` };
   const warnings: string[] = [];
   return { ok: true, value: interpretXpidf(tree.root, warnings), warnings };
 }

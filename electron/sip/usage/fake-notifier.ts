@@ -162,7 +162,7 @@ export class FakeNotifier {
     }
     const expires = Number(request.get('Expires') ?? 3600);
     const toTag = request.to.params.tag;
-    if (toTag !== undefined) return this.inDialog(request, tx, toTag, expires);
+    if (typeof toTag === 'string') return this.inDialog(request, tx, toTag, expires);
     if (this.failWith) {
       tx.respond(createResponse(request, this.failWith.status, undefined, { toTag: newTag(), headers: this.failWith.headers }));
       return;

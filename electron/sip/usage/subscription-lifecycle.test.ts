@@ -151,6 +151,21 @@ describe('Subscription failures', () => {
   });
 });
 
+describe('Subscription over TCP', () => {
+  it('subscribes again over a new connection after the old one broke', async () => {
+    const r = await started({ protocol: 'tcp' });
+    expect(r.subscription.status.state).toBe('active');
+    expect(r.subscribes[0]!.get('Contact')).toContain(';transport=tcp');
+    const old = r.notifier.lastDialog.callId;
+    r.transport.closeFlow({ host: '127.0.0.1', port: 5060 });
+    await r.settle();
+    expect(r.subscription.status).toMatchObject({ state: 'retrying', reason: 'Connection to the notifier closed' });
+    await r.settle(30_000);
+    expect(r.subscription.status.state).toBe('active');
+    expect(r.notifier.lastDialog.callId).not.toBe(old);
+  });
+});
+
 describe('Un-SUBSCRIBE (RFC 6665 §4.1.2.3)', () => {
   it('sends Expires: 0 in the dialog and answers the final NOTIFY 200 without handing it on', async () => {
     const r = await started();

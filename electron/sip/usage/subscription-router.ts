@@ -28,6 +28,10 @@ export interface SubscriptionRouterStats {
 
 const routers = new WeakMap<SipStack, SubscriptionRouter>();
 
+/**
+ * Exactly one per stack: a second router's handler would never see a NOTIFY, because the first answers 481 to
+ * every NOTIFY it cannot place. Use {@link SubscriptionRouter.forStack}, or construct it once per stack yourself.
+ */
 export class SubscriptionRouter {
   readonly stats: SubscriptionRouterStats = { matched: 0, unmatched: 0 };
   /**

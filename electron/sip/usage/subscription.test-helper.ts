@@ -3,8 +3,8 @@ import { FakeClock } from '../clock';
 import type { SipRequest } from '../message';
 import { parseMessage } from '../message';
 import { SipStack } from '../stack';
-import { FakeNetwork } from '../transport/fake-network';
-import type { Endpoint } from '../transport/types';
+import { FakeNetwork, type FakeTransport } from '../transport/fake-network';
+import type { Endpoint, TransportProtocol } from '../transport/types';
 import { fakeLineContext, type FakeLineOptions } from './fake-line-context';
 import { FakeNotifier, type FakeNotifierOptions } from './fake-notifier';
 import { Subscription, type NotifyEvent, type SubscriptionConfig, type SubscriptionDeps, type SubscriptionStatus } from './subscription';
@@ -18,6 +18,8 @@ export interface Rig {
   net: FakeNetwork;
   notifier: FakeNotifier;
   stack: SipStack;
+  /** The subscriber's transport, to break its connections. */
+  transport: FakeTransport;
   router: SubscriptionRouter;
   subscription: Subscription;
   notifies: Array<NotifyEvent & { answeredFirst: boolean }>;
@@ -36,6 +38,7 @@ export interface RigOptions {
   notifier?: Partial<FakeNotifierOptions>;
   deps?: Partial<SubscriptionDeps>;
   line?: Partial<FakeLineOptions>;
+  protocol?: TransportProtocol;
   /** Extra fake endpoints started before the subscription (proxies). */
   setup?: (net: FakeNetwork, clock: FakeClock) => SipStack[];
 }
@@ -43,12 +46,15 @@ export interface RigOptions {
 export async function rig(options: RigOptions = {}): Promise<Rig> {
   const clock = new FakeClock();
   const net = new FakeNetwork();
-  const notifier = new FakeNotifier(net, clock, { endpoint: SERVER, users: { '200': 'secret' }, ...options.notifier });
+  const protocol = options.protocol ?? 'udp';
+  const server: Endpoint = { ...SERVER, protocol };
+  const notifier = new FakeNotifier(net, clock, { endpoint: server, users: { '200': 'secret' }, ...options.notifier });
   notifier.listen();
   const extra = options.setup?.(net, clock) ?? [];
-  const stack = new SipStack({ clock, transportFactory: () => net.transport(CLIENT) });
+  const transport = net.transport({ ...CLIENT, protocol });
+  const stack = new SipStack({ clock, transportFactory: () => transport });
   const router = new SubscriptionRouter(stack);
-  const line = fakeLineContext(stack, { server: SERVER, ...options.line });
+  const line = fakeLineContext(stack, { server, ...options.line });
   const notifies: Rig['notifies'] = [];
   const statuses: SubscriptionStatus[] = [];
   const answered = (cseq: number): boolean =>
@@ -74,6 +80,7 @@ export async function rig(options: RigOptions = {}): Promise<Rig> {
     net,
     notifier,
     stack,
+    transport,
     router,
     subscription,
     notifies,

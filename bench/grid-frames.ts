@@ -1,0 +1,203 @@
+/**
+ * Frame times of the tile grid under load (issue 3 benchmark: "a 1,000-tile grid under 500 tile changes per
+ * second in Chromium, frame p95 < 16 ms").
+ *
+ * Serves the built renderer (out/renderer; built here when missing) on 127.0.0.1, injects a fake
+ * `window.consoleApi` whose snapshot has 1,000 tiles in eight groups, and from inside the page emits `tiles.patch`
+ * batches every 50 ms with 25 changed tiles each (500 changes/s) — the batching main does (§6). Frame times are
+ * the deltas between requestAnimationFrame callbacks while the patches flow; the page is scrolled half-way at
+ * the start so the virtualised window is in the middle of the list, and ringing/hold tiles blink (no reduced
+ * motion). Figures only; not a timed test.
+ *
+ *   npx tsx -e "import('./bench/grid-frames.ts').then(async (m) => console.log(await m.benchGridFrames()))"
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { launchChromium } from '../test/support/browser';
+import { RENDERER_DIR, serveStatic } from '../test/support/static-server';
+
+const TILES = 1000;
+const CHANGES_PER_SECOND = 500;
+const BATCH_MS = 50;
+const DURATION_MS = 5000;
+
+interface PageFigures {
+  /** requestAnimationFrame intervals (vsync-paced: ~16.7 ms when nothing is dropped). */
+  frames: number[];
+  /** Main-thread work per frame: rendering (rAF → style, layout, paint) plus the patch tasks since the last frame. */
+  work: number[];
+  patches: number;
+  changes: number;
+  /** One patch: store update and Vue's re-render of the visible tiles. */
+  applyMs: number[];
+}
+
+/** Runs in the page before the app: the fake API and the load generator (started by `window.__benchStart`). */
+function installBenchApi(config: { tiles: number; perBatch: number; batchMs: number; durationMs: number }): void {
+  const states = ['idle', 'ringing', 'busy', 'hold', 'offline', 'dnd', 'idle', 'busy'] as const;
+  const groups = ['Front office', 'Sales', 'Support', 'Finance', 'Engineering', 'Warehouse', 'Management', 'HR'];
+  const now = Date.now();
+  const tile = (i: number, state: (typeof states)[number], since: number) => {
+    const uri = `sip:${1000 + i}@pbx.example.com`;
+    const view: Record<string, unknown> = {
+      id: `t${i}`,
+      name: `Extension ${1000 + i}`,
+      uri,
+      line: 1,
+      group: groups[Math.floor((i * groups.length) / config.tiles)],
+      state,
+      since,
+      dialogs: [],
+      action: { kind: 'call', uri },
+    };
+    if (state === 'ringing') view.caller = { number: String(2000 + (i % 900)), name: 'Caller' };
+    if (state === 'busy' || state === 'hold') view.party = { number: String(3000 + (i % 900)) };
+    if (state === 'dnd') view.presence = { state: 'dnd', note: 'Do not disturb' };
+    return view;
+  };
+  const tiles = Array.from({ length: config.tiles }, (_, i) => tile(i, states[i % states.length] ?? 'idle', now - i * 1000));
+  const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  const settings = {
+    version: 1,
+    defaultLine: 1,
+    lines: [],
+    sip: { t1Ms: 500, t2Ms: 4000, t4Ms: 5000, retryBaseSeconds: 30, retryMaxSeconds: 1800 },
+    diagnostics: { traceToFile: false, traceBufferSize: 2000 },
+    tiles: [],
+    tileLists: [],
+    notify: { profile: 'console', ratePerSecond: 2000, queueBound: 5000 },
+  };
+  const blf = { depth: 0, bound: 5000, ratePerSecond: 2000, received: 0, applied: 0, coalesced: 0, rejected: 0, subscriptions: config.tiles };
+  const reply = (value: unknown) => Promise.resolve({ ok: true, value });
+  (window as unknown as { consoleApi: unknown }).consoleApi = {
+    invoke(command: string) {
+      if (command === 'snapshot') return reply({ app: { version: 'bench', mode: 'electron' }, settings, lines: [], tiles, blf });
+      if (command === 'trace.list') return reply([]);
+      if (command === 'blf.stats') return reply(blf);
+      return Promise.resolve({ ok: false, error: { code: 'not-found', message: command } });
+    },
+    on(event: string, listener: (payload: unknown) => void) {
+      if (!listeners.has(event)) listeners.set(event, new Set());
+      listeners.get(event)?.add(listener);
+      return () => listeners.get(event)?.delete(listener);
+    },
+  };
+  const emit = (event: string, payload: unknown): void => {
+    for (const listener of listeners.get(event) ?? []) listener(payload);
+  };
+
+  (window as unknown as { __benchStart: () => Promise<unknown> }).__benchStart = () =>
+    new Promise((done) => {
+      const frames: number[] = [];
+      const work: number[] = [];
+      const applyMs: number[] = [];
+      let taskMs = 0;
+      let frameStart = 0;
+      // A message posted in a rAF callback runs after that frame's style, layout and paint: the gap is its cost.
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => {
+        work.push(performance.now() - frameStart + taskMs);
+        taskMs = 0;
+      };
+      let patches = 0;
+      let changes = 0;
+      let seed = 12345;
+      const random = (n: number): number => {
+        seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+        return seed % n;
+      };
+      const started = performance.now();
+      let last = started;
+      const frame = (time: number): void => {
+        frameStart = performance.now();
+        channel.port2.postMessage(0);
+        frames.push(time - last);
+        last = time;
+        if (time - started < config.durationMs) requestAnimationFrame(frame);
+      };
+      requestAnimationFrame((time) => {
+        last = time;
+        requestAnimationFrame(frame);
+      });
+      const timer = setInterval(() => {
+        const upsert = [];
+        for (let k = 0; k < config.perBatch; k++) {
+          const i = random(config.tiles);
+          upsert.push(tile(i, states[random(states.length)] ?? 'idle', Date.now()));
+        }
+        const t0 = performance.now();
+        emit('tiles.patch', { upsert, remove: [] });
+        // Vue queued its re-render during emit; a promise callback queued now runs right after that flush.
+        void Promise.resolve().then(() => {
+          const spent = performance.now() - t0;
+          applyMs.push(spent);
+          taskMs += spent;
+        });
+        patches += 1;
+        changes += upsert.length;
+        if (performance.now() - started >= config.durationMs) {
+          clearInterval(timer);
+          // Let the last frames land before reporting.
+          setTimeout(() => done({ frames, work, patches, changes, applyMs }), 100);
+        }
+      }, config.batchMs);
+    });
+}
+
+function initScript(): string {
+  const config = { tiles: TILES, perBatch: (CHANGES_PER_SECOND * BATCH_MS) / 1000, batchMs: BATCH_MS, durationMs: DURATION_MS };
+  return `(() => { const __name = (f) => f; (${installBenchApi.toString()})(${JSON.stringify(config)}); })();`;
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (!sorted.length) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+function ensureBuilt(): void {
+  if (existsSync(join(RENDERER_DIR, 'index.html'))) return;
+  const root = resolve(import.meta.dirname, '..');
+  execFileSync(join(root, 'node_modules/.bin/vite'), ['build', '--config', 'renderer/vite.config.ts'], { cwd: root, stdio: 'ignore' });
+}
+
+/** Runs the grid under load in headless Chromium and returns print-ready figures. */
+export async function benchGridFrames(): Promise<Record<string, string>> {
+  ensureBuilt();
+  const server = await serveStatic();
+  const browser = await launchChromium();
+  try {
+    const context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, deviceScaleFactor: 1 });
+    const page = await context.newPage();
+    await page.emulateMedia({ reducedMotion: 'no-preference' });
+    await page.addInitScript({ content: initScript() });
+    await page.goto(`${server.url}?token=bench`);
+    await page.getByTestId(`tile-t0`).waitFor();
+    await page.getByTestId('tile-grid').evaluate((el) => {
+      el.scrollTop = el.scrollHeight / 2 - el.clientHeight / 2;
+    });
+    await page.waitForTimeout(300);
+    const rendered = await page.locator('[role="gridcell"]').count();
+    const figures = (await page.evaluate(() => (window as unknown as { __benchStart: () => Promise<unknown> }).__benchStart())) as PageFigures;
+    const sorted = (list: number[]) => [...list].sort((a, b) => a - b);
+    const frames = sorted(figures.frames);
+    const work = sorted(figures.work);
+    const apply = sorted(figures.applyMs);
+    const seconds = DURATION_MS / 1000;
+    // A frame interval of 1.5 vsyncs or more means at least one frame was dropped.
+    const dropped = frames.filter((ms) => ms >= 25).length;
+    const ms = (list: number[], digits = 1) =>
+      `${percentile(list, 50).toFixed(digits)} / ${percentile(list, 95).toFixed(digits)} / ${(list.at(-1) ?? Number.NaN).toFixed(digits)} ms`;
+    return {
+      'tiles / tile elements rendered': `${TILES} / ${rendered}`,
+      load: `${(figures.changes / seconds).toFixed(0)} tile changes/s in ${(figures.patches / seconds).toFixed(0)} patches/s`,
+      'frames (rAF, 60 Hz paced)': `${frames.length} in ${seconds} s = ${(frames.length / seconds).toFixed(1)} fps, ${dropped} dropped`,
+      'frame interval p50 / p95 / max': ms(frames),
+      'frame work p50 / p95 / max': `${ms(work)} (target p95 < 16 ms)`,
+      'patch apply + re-render p50 / p95 / max': ms(apply, 2),
+    };
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import type { TileConfig } from '../../../shared/tiles';
+import { appendImported, draftTileFrom, emptyDraftTile, tileToInput } from './tile-draft';
+
+describe('tile drafts', () => {
+  it('round-trips keys: default line absent, own-address call kept as typed, other call address kept', () => {
+    const keys: TileConfig[] = [
+      { id: 'a', name: 'Anna', uri: '101', watch: ['dialog', 'presence'], action: { kind: 'call', uri: '101' }, group: 'Front' },
+      { id: 'b', name: 'Queue', uri: 'sip:600@pbx.example.com', line: 2, watch: ['presence'], action: { kind: 'call', uri: '*8600' } },
+      { id: 'c', name: 'Door', uri: '190', watch: ['dialog'], action: { kind: 'none' } },
+    ];
+    const drafts = keys.map(draftTileFrom);
+    expect(drafts[0]).toMatchObject({ line: '', actionUri: '', group: 'Front' });
+    expect(drafts[1]).toMatchObject({ line: '2', actionUri: '*8600', watchDialog: false, watchPresence: true });
+    expect(drafts.map(tileToInput)).toEqual(keys);
+  });
+
+  it('turns a half-typed line into NaN so validation names the field, and trims text', () => {
+    const draft = { ...emptyDraftTile(), name: '  Bob ', uri: ' 102 ', line: '2x' };
+    const input = tileToInput(draft);
+    expect(input).toMatchObject({ name: 'Bob', uri: '102', action: { kind: 'call', uri: '102' } });
+    expect(input.line).toBeNaN();
+  });
+
+  it('gives imported keys fresh ids where theirs are taken', () => {
+    const existing = [{ ...emptyDraftTile(), id: 'k1' }];
+    const added = appendImported(existing, [
+      { id: 'k1', name: 'x', uri: '1', watch: ['dialog'], action: { kind: 'none' } },
+      { id: 'k2', name: 'y', uri: '2', watch: ['dialog'], action: { kind: 'none' } },
+      { id: 'k2', name: 'z', uri: '3', watch: ['dialog'], action: { kind: 'none' } },
+    ]);
+    const ids = added.map((tile) => tile.id);
+    expect(ids[1]).toBe('k2');
+    expect(new Set(['k1', ...ids]).size).toBe(4);
+  });
+});
