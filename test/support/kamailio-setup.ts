@@ -91,6 +91,15 @@ export async function createDatabases(
     await copyFile(join(DBTEXT_SCHEMA_DIR, table), join(dir, 'dbtext', table));
 }
 
+/**
+ * Empties the rls tables, as a restart of a server keeping subscriptions in memory would: Kamailio's rls reloads
+ * its db_text rows at start and then never NOTIFYs new subscriptions of a watcher it still has rows for.
+ */
+export async function resetRlsState(dir: string): Promise<void> {
+  for (const table of ['rls_presentity', 'rls_watchers'])
+    await copyFile(join(DBTEXT_SCHEMA_DIR, table), join(dir, 'dbtext', table));
+}
+
 /** A self-signed certificate for the TLS listener that test clients can also use as their trust anchor. */
 export interface TestCertificate {
   certPem: string;

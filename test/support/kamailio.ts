@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createCertificate, createDatabases, KamailioError, runSql, writeConfig } from './kamailio-setup';
+import { createCertificate, createDatabases, KamailioError, resetRlsState, runSql, writeConfig } from './kamailio-setup';
 import { optionsPing, parseUlDump, type UlContact } from './kamailio-probe';
 import { freeTcpPort, freeUdpTcpPort, runProcess } from './process';
 
@@ -221,6 +221,7 @@ class KamailioInstance implements KamailioHandle {
 
   async restart(opts: { downMs?: number } = {}): Promise<void> {
     await this.halt();
+    await resetRlsState(this.dir);
     if (opts.downMs) await sleep(opts.downMs);
     await this.launch();
   }
