@@ -62,7 +62,7 @@ describe('busy lamp field against Kamailio', () => {
   it('shows a call 102 → 101: idle → ringing (caller 102) → busy → idle', async () => {
     const call = await startCall({ kam, caller: { user: '102', password: 'pw102' }, callee: { user: '101', password: 'pw101' }, ringMs: 1500, talkMs: 1500 });
     const ringing = await waitFor('101 ringing', () => (rig.tile('t101')?.state === 'ringing' ? rig.tile('t101') : undefined), 15_000, 20);
-    expect(ringing.caller?.number).toBe('102');
+    expect(ringing!.caller?.number).toBe('102');
     await waitFor('101 busy', () => rig.tile('t101')?.state === 'busy', 15_000, 20);
     expect(rig.tile('t101')?.party?.number).toBe('102');
     await call.done;
