@@ -158,6 +158,8 @@ describe('serve server', () => {
           app: { version: '1.2.3', mode: 'serve' },
           settings: { ...DEFAULT_SETTINGS, lines: [] },
           lines: [],
+          tiles: [],
+          blf: new FakeTiles().stats(),
         },
       },
     });
