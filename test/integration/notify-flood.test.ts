@@ -67,7 +67,9 @@ describe('NOTIFY flood', () => {
 
     const views = new Map(rig.blf.tileViews().map((v) => [v.uri, v]));
     expect(result.finalStates.size).toBe(SUBSCRIPTIONS);
-    const wrong = [...result.finalStates].filter(([uri, final]) => views.get(uri)?.state !== final.state);
+    const wrong = [...result.finalStates]
+      .filter(([uri, final]) => views.get(uri)?.state !== final.state)
+      .map(([uri, final]) => ({ uri, expected: final, shown: views.get(uri)?.state, reason: views.get(uri)?.unknownReason, detail: views.get(uri)?.detail }));
     expect(wrong).toEqual([]);
   });
 });

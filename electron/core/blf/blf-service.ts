@@ -44,6 +44,7 @@ interface ResolvedTile {
 }
 
 const FULL_STATE = /fullState\s*=\s*["']?(true|false|1|0)/;
+const LIST_VERSION = /<list\b[^>]*?\sversion\s*=\s*["']?(\d+)/;
 
 export class BlfService {
   private readonly entries = new Map<string, SubscriptionState>();
@@ -65,7 +66,7 @@ export class BlfService {
       clock: deps.clock,
       ratePerSecond: profile.ratePerSecond,
       bound: profile.queueBound,
-      classify: (item) => ({ key: item.entry.key, kind: this.classify(item) }),
+      classify: (item) => this.classify(item),
       apply: (item) => this.applyNotify(item),
     });
     this.queue.onStats(() => this.emitStats());
@@ -214,15 +215,25 @@ export class BlfService {
     entry.subscription.start();
   }
 
-  private classify(item: QueuedNotify): 'full' | 'partial' | 'unknown' {
-    if (item.body.length === 0) return 'full';
+  /** Cheap look at a body for the queue: full or partial state, and its version (no full parse). */
+  private classify(item: QueuedNotify): { key: string; kind: 'full' | 'partial' | 'unknown'; version?: number } {
+    const key = item.entry.key;
+    if (item.body.length === 0) return { key, kind: 'full' };
     if (item.entry.eventList) {
       const head = new TextDecoder().decode(item.body.subarray(0, 4096));
-      const m = FULL_STATE.exec(head);
-      return m ? (m[1] === 'true' || m[1] === '1' ? 'full' : 'partial') : 'unknown';
+      const full = FULL_STATE.exec(head);
+      const version = LIST_VERSION.exec(head);
+      return {
+        key,
+        kind: full ? (full[1] === 'true' || full[1] === '1' ? 'full' : 'partial') : 'unknown',
+        ...(version ? { version: Number(version[1]) } : {}),
+      };
     }
-    if (item.entry.event === 'dialog') return peekDialogInfoState(item.body).state ?? 'unknown';
-    return 'full';
+    if (item.entry.event === 'dialog') {
+      const peek = peekDialogInfoState(item.body);
+      return { key, kind: peek.state ?? 'unknown', ...(peek.version !== undefined ? { version: peek.version } : {}) };
+    }
+    return { key, kind: 'full' };
   }
 
   private applyNotify(item: QueuedNotify): void {

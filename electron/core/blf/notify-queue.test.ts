@@ -325,3 +325,28 @@ describe('NotifyQueue accounting and stats', () => {
     expect(() => h.queue.configure({ ratePerSecond: 1, bound: 0 })).toThrow(RangeError);
   });
 });
+
+describe('NotifyQueue version order', () => {
+  it('never keeps a full body older (by version) than one already queued, whatever the arrival order', () => {
+    const clock = new FakeClock();
+    const applied: Array<{ key: string; version: number }> = [];
+    const queue = new NotifyQueue<{ key: string; version: number }>({
+      clock,
+      ratePerSecond: 10,
+      bound: 2,
+      classify: (b) => ({ key: b.key, kind: 'full', version: b.version }),
+      apply: (b) => void applied.push(b),
+    });
+    // UDP loss and retransmission: v25 arrives, then the retransmitted v24, while the queue is at its bound.
+    queue.push({ key: 'a', version: 23 });
+    queue.push({ key: 'b', version: 1 });
+    queue.push({ key: 'a', version: 25 });
+    queue.push({ key: 'a', version: 24 });
+    clock.advance(10_000);
+    const last = applied.filter((b) => b.key === 'a').at(-1);
+    expect(last?.version).toBe(25);
+    expect(applied.filter((b) => b.key === 'a').map((b) => b.version)).not.toContain(24);
+    expect(queue.stats().received).toBe(4);
+    expect(queue.stats().applied + queue.stats().coalesced).toBe(4);
+  });
+});

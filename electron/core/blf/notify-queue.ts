@@ -36,7 +36,11 @@ export interface NotifyQueueOptions<T> {
   /** Applies one body to the model. Return `false` when it was refused (counted as rejected, not applied). */
   apply: (item: T) => void | boolean;
   /** The subscription a body belongs to and whether it replaces that subscription's state. Called once per push. */
-  classify: (item: T) => { key: string; kind: NotifyKind };
+  /**
+   * Key (subscription), kind, and the body's version when it has one (dialog-info, RLMI): state is ordered by
+   * version, not by arrival — UDP loss and retransmission deliver an older body after a newer one.
+   */
+  classify: (item: T) => { key: string; kind: NotifyKind; version?: number };
   /** Called when `apply` throws (a bug); the item counts as rejected and the queue goes on. */
   onError?: (error: unknown, item: T) => void;
 }
@@ -64,6 +68,7 @@ interface Entry<T> {
   item: T;
   key: KeyState<T>;
   full: boolean;
+  version: number | undefined;
   /** Left the queue (applied or coalesced); the FIFO skips it. */
   gone: boolean;
 }
@@ -114,7 +119,7 @@ export class NotifyQueue<T> {
 
   /** Queues a body; it is applied later at the configured rate (never synchronously, except as `forced`). */
   push(item: T): void {
-    const { key: name, kind } = this.options.classify(item);
+    const { key: name, kind, version } = this.options.classify(item);
     this.counters.received++;
     let key = this.keys.get(name);
     if (!key) {
@@ -122,6 +127,13 @@ export class NotifyQueue<T> {
       this.keys.set(name, key);
     }
     const full = kind !== 'partial';
+    const newest = key.lastFull;
+    if (full && version !== undefined && newest && !newest.gone && newest.version !== undefined && version < newest.version) {
+      // A newer full state is already queued: this one can never be shown (RFC 4235 §4.1.2), so it is coalesced now.
+      this.counters.coalesced++;
+      this.changed();
+      return;
+    }
     const queued = key.entries.length - key.head;
     if (this.depth >= this.bound) {
       this.coalesceDirty();
@@ -134,7 +146,7 @@ export class NotifyQueue<T> {
     } else if (full && queued > 0) this.dirty.add(key);
     // Coalescing or a forced apply may have emptied (and forgotten) the key.
     if (!this.keys.has(name)) this.keys.set(name, key);
-    const entry: Entry<T> = { item, key, full, gone: false };
+    const entry: Entry<T> = { item, key, full, version, gone: false };
     if (full) key.lastFull = entry;
     key.entries.push(entry);
     if (key.entries.length - key.head === 2) this.chained.add(key);

@@ -4,7 +4,8 @@
  * no TypeScript loader needed in the worker). It answers every SUBSCRIBE 200 with a To tag, and on request blasts
  * NOTIFYs round-robin across the dialogs it created, timing each 200 by its branch.
  *
- * Messages in: `{ type: 'start', ourPort }`, `{ type: 'warm' }`, `{ type: 'flood', count, window }`, `{ type: 'close' }`.
+ * Messages in: `{ type: 'start', ourPort }`, `{ type: 'warm' }`, `{ type: 'flood', count, window }`,
+ * `{ type: 'paced', count, rate, round }` (open loop at `rate`/s), `{ type: 'close' }`.
  * Messages out: `{ type: 'listening', port }`, `{ type: 'dialogs', size }`, `{ type: 'warmed', answered }`,
  * `{ type: 'result', answered, seconds, p50, p99 }`.
  */
@@ -75,6 +76,26 @@ async function blast(messages, window) {
   }
   return (performance.now() - start) / 1000;
 }
+// Open loop: sends at a fixed rate whatever the answers do, as a real notifier would, and times every 200.
+async function paced(messages, rate) {
+  latencies = [];
+  answered = 0;
+  const start = performance.now();
+  let sent = 0;
+  while (sent < messages.length) {
+    const due = Math.min(messages.length, Math.floor(((performance.now() - start) / 1000) * rate) + 1);
+    for (; sent < due; sent++) {
+      sentAt.set(messages[sent].branch, performance.now());
+      socket.send(messages[sent].data, ourPort, '127.0.0.1');
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  const sendSeconds = (performance.now() - start) / 1000;
+  const deadline = performance.now() + 3000;
+  while (sentAt.size > 0 && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+  sentAt.clear();
+  return sendSeconds;
+}
 parentPort.on('message', async (m) => {
   if (m.type === 'start') {
     ourPort = m.ourPort;
@@ -91,6 +112,14 @@ parentPort.on('message', async (m) => {
     const messages = [];
     for (let i = 0; i < m.count; i++) messages.push({ branch: 'z9hG4bKflood' + i, data: notify(all[i % all.length], 'z9hG4bKflood' + i) });
     const seconds = await blast(messages, m.window);
+    latencies.sort((a, b) => a - b);
+    const pick = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
+    parentPort.postMessage({ type: 'result', answered, seconds, p50: pick(50), p99: pick(99) });
+  } else if (m.type === 'paced') {
+    const all = [...dialogs.values()];
+    const messages = [];
+    for (let i = 0; i < m.count; i++) messages.push({ branch: 'z9hG4bKpaced' + m.round + '-' + i, data: notify(all[i % all.length], 'z9hG4bKpaced' + m.round + '-' + i) });
+    const seconds = await paced(messages, m.rate);
     latencies.sort((a, b) => a - b);
     const pick = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
     parentPort.postMessage({ type: 'result', answered, seconds, p50: pick(50), p99: pick(99) });
