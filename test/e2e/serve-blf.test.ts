@@ -2,52 +2,37 @@
  * End to end (issue 3): serve + Chromium + Kamailio + sipp. During a real call 102 → 101 the panel shows 101's tile
  * ringing with the caller's number on the tile itself.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS, type Settings } from '../../shared/settings';
-import { launchChromium } from '../support/browser';
-import { startKamailio, type KamailioHandle } from '../support/kamailio';
+import { DEFAULT_SETTINGS } from '../../shared/settings';
+import { E2E_OUT, startE2eRig, type E2eRig } from '../support/e2e-rig';
 import { startCall } from '../support/phones';
-import { startServe, type ServeHandle } from '../support/serve';
 
-const OUT = join(process.cwd(), 'test-results', 'e2e');
-let kam: KamailioHandle;
-let serve: ServeHandle;
-let browser: Browser;
-let page: Page;
-const dataDir = mkdtempSync(join(tmpdir(), 'ac-e2e-blf-'));
+let rig: E2eRig;
 
 beforeAll(async () => {
-  mkdirSync(OUT, { recursive: true });
-  kam = await startKamailio({ users: ['100', '101', '102', '103'].map((user) => ({ user, password: `pw${user}` })) });
-  // The documented settings file (docs/config.md), as an administrator would roll it out.
-  const settings: Settings = {
-    ...DEFAULT_SETTINGS,
-    lines: [{ id: 'l1', enabled: true, displayName: 'Reception', user: '100', password: 'pw100', domain: kam.domain, registrar: `127.0.0.1:${kam.udpPort}`, transport: 'udp', expires: 600 }],
-    tiles: [
-      { id: 't101', name: 'Anna Schmidt', uri: '101', watch: ['dialog', 'presence'], action: { kind: 'call', uri: '101' }, group: 'Sales' },
-      { id: 't102', name: 'Ben Okafor', uri: '102', watch: ['dialog'], action: { kind: 'call', uri: '102' }, group: 'Sales' },
-      { id: 't103', name: 'Clara Jensen', uri: '103', watch: ['dialog'], action: { kind: 'call', uri: '103' }, group: 'Support' },
-    ],
-  };
-  writeFileSync(join(dataDir, 'settings.json'), JSON.stringify(settings), { mode: 0o600 });
-  serve = await startServe(dataDir);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+  rig = await startE2eRig({
+    kamailio: { users: ['100', '101', '102', '103'].map((user) => ({ user, password: `pw${user}` })) },
+    // The documented settings file (docs/config.md), as an administrator would roll it out.
+    settings: (kam) => ({
+      ...DEFAULT_SETTINGS,
+      lines: [{ id: 'l1', enabled: true, displayName: 'Reception', user: '100', password: 'pw100', domain: kam.domain, registrar: `127.0.0.1:${kam.udpPort}`, transport: 'udp', expires: 600 }],
+      tiles: [
+        { id: 't101', name: 'Anna Schmidt', uri: '101', watch: ['dialog', 'presence'], action: { kind: 'call', uri: '101' }, group: 'Sales' },
+        { id: 't102', name: 'Ben Okafor', uri: '102', watch: ['dialog'], action: { kind: 'call', uri: '102' }, group: 'Sales' },
+        { id: 't103', name: 'Clara Jensen', uri: '103', watch: ['dialog'], action: { kind: 'call', uri: '103' }, group: 'Support' },
+      ],
+    }),
+  });
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-  await kam?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  await rig?.close();
 });
 
 describe('panel during a real call', () => {
   it('shows 101 ringing with the caller number, then busy, then idle', async () => {
+    const { page, kam, serve } = rig;
     await page.goto(serve.url);
     const tile = page.getByTestId('tile-t101');
     await expect.poll(() => tile.getAttribute('data-state'), { timeout: 20_000 }).toBe('idle');
@@ -56,9 +41,9 @@ describe('panel during a real call', () => {
     const call = await startCall({ kam, caller: { user: '102', password: 'pw102' }, callee: { user: '101', password: 'pw101' }, ringMs: 4000, talkMs: 2000 });
     await expect.poll(() => tile.getAttribute('data-state'), { timeout: 15_000, interval: 50 }).toBe('ringing');
     expect(await tile.innerText()).toContain('102');
-    await page.screenshot({ path: join(OUT, 'panel-ringing.png') });
+    await page.screenshot({ path: join(E2E_OUT, 'panel-ringing.png') });
     await expect.poll(() => tile.getAttribute('data-state'), { timeout: 15_000, interval: 50 }).toBe('busy');
-    await page.screenshot({ path: join(OUT, 'panel-busy.png') });
+    await page.screenshot({ path: join(E2E_OUT, 'panel-busy.png') });
     await call.done;
     await expect.poll(() => tile.getAttribute('data-state'), { timeout: 20_000 }).toBe('idle');
   });

@@ -2,40 +2,24 @@
  * End to end (issue 2): the real app in serve mode, driven by Chromium like a receptionist — open it, add a line in
  * Settings, watch it become registered against a real Kamailio — and checked from the PBX's side.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/browser';
-import { startKamailio, type KamailioHandle } from '../support/kamailio';
-import { startServe, type ServeHandle } from '../support/serve';
+import { E2E_OUT, startE2eRig, type E2eRig } from '../support/e2e-rig';
 import { waitFor } from '../support/wait';
 
-const OUT = join(process.cwd(), 'test-results', 'e2e');
-let kam: KamailioHandle;
-let serve: ServeHandle;
-let browser: Browser;
-let page: Page;
-const dataDir = mkdtempSync(join(tmpdir(), 'ac-e2e-'));
+let rig: E2eRig;
 
 beforeAll(async () => {
-  mkdirSync(OUT, { recursive: true });
-  kam = await startKamailio({ users: [{ user: '201', password: 'reception-201' }] });
-  serve = await startServe(dataDir);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+  rig = await startE2eRig({ kamailio: { users: [{ user: '201', password: 'reception-201' }] } });
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-  await kam?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  await rig?.close();
 });
 
 describe('serve + Chromium + Kamailio', () => {
   it('adds a line in settings and shows it registered', async () => {
+    const { page, kam, serve } = rig;
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
@@ -54,19 +38,19 @@ describe('serve + Chromium + Kamailio', () => {
     await page.getByTestId('nav-lines').click();
     await page.getByTestId('line-status-1').filter({ hasText: 'Registered' }).waitFor({ timeout: 20_000 });
     await expect.poll(async () => (await kam.ulDump()).map((c) => c.aor)).toEqual(['201@test.local']);
-    await page.screenshot({ path: join(OUT, 'line-registered.png') });
+    await page.screenshot({ path: join(E2E_OUT, 'line-registered.png') });
 
     await page.getByTestId('nav-diagnostics').click();
     await page.getByTestId('trace-row').first().waitFor();
     await page.getByTestId('trace-filter').fill('REGISTER');
-    await page.screenshot({ path: join(OUT, 'diagnostics-trace.png') });
+    await page.screenshot({ path: join(E2E_OUT, 'diagnostics-trace.png') });
     const body = await page.locator('body').innerText();
     expect(body).not.toContain('reception-201');
     expect(errors).toEqual([]);
   });
 
   it('un-REGISTERs when serve is stopped', async () => {
-    expect(await serve.stop()).toBe(0);
-    await waitFor('no contact left', async () => (await kam.ulDump()).length === 0, 5000);
+    expect(await rig.serve.stop()).toBe(0);
+    await waitFor('no contact left', async () => (await rig.kam.ulDump()).length === 0, 5000);
   });
 });
