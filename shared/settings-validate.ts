@@ -6,7 +6,7 @@
 import type { Result } from './result';
 import { fail, ok } from './result';
 import type { DiagnosticsSettings, LineConfig, LineTlsTrust, Settings, SipTimingSettings } from './settings';
-import { MAX_LINES } from './settings';
+import { DEFAULT_SETTINGS, MAX_LINES } from './settings';
 import { isValidHost, isValidHostPort } from './host-syntax';
 import { normalizeTileSettings, tileSettingsErrors } from './tiles-validate';
 
@@ -37,7 +37,7 @@ const LINE_KEYS = [
   'expires',
   'tls',
 ];
-const SIP_KEYS = ['t1Ms', 't2Ms', 't4Ms', 'retryBaseSeconds', 'retryMaxSeconds'];
+const SIP_KEYS = ['t1Ms', 't2Ms', 't4Ms', 'retryBaseSeconds', 'retryMaxSeconds', 'keepAliveSeconds'];
 const DIAG_KEYS = ['traceToFile', 'traceBufferSize'];
 const TLS_KEYS = ['fingerprint256', 'caFile'];
 
@@ -165,6 +165,8 @@ function checkSip(c: Collector, sip: unknown): void {
       'sip.retryMaxSeconds',
       'SIP timers: longest retry delay must be a whole number of seconds, at least the first delay and at most 86400',
     );
+  if (sip.keepAliveSeconds !== undefined && sip.keepAliveSeconds !== 0 && !isInt(sip.keepAliveSeconds, 10, 3600))
+    c.add('sip.keepAliveSeconds', 'SIP timers: keep-alive must be 0 (off) or a whole number of seconds from 10 to 3600');
 }
 
 function checkDiagnostics(c: Collector, d: unknown): void {
@@ -252,7 +254,8 @@ function normalize(input: Rec): Settings {
     version: 1,
     lines,
     defaultLine: input.defaultLine as number,
-    sip: Object.fromEntries(SIP_KEYS.map((k) => [k, sip[k]])) as unknown as SipTimingSettings,
+    // Files written before keep-alive existed get the default.
+    sip: { ...DEFAULT_SETTINGS.sip, ...Object.fromEntries(SIP_KEYS.filter((k) => sip[k] !== undefined).map((k) => [k, sip[k]])) } as SipTimingSettings,
     diagnostics: Object.fromEntries(DIAG_KEYS.map((k) => [k, d[k]])) as unknown as DiagnosticsSettings,
     ...normalizeTileSettings(input),
   };

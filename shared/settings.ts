@@ -51,6 +51,11 @@ export interface SipTimingSettings {
   /** First retry delay after a failed registration; doubles up to `retryMaxSeconds` with ±20 % jitter. */
   retryBaseSeconds: number;
   retryMaxSeconds: number;
+  /**
+   * OPTIONS keep-alive interval for UDP lines (0 = off): a registrar that stops answering marks the line failed within
+   * about this plus Timer F, instead of at the next refresh. TCP/TLS lines use CRLF keep-alives (RFC 5626 §4.4.1).
+   */
+  keepAliveSeconds: number;
 }
 
 export interface DiagnosticsSettings {
@@ -83,7 +88,7 @@ export const DEFAULT_SETTINGS: Settings = {
   version: 1,
   lines: [],
   defaultLine: 1,
-  sip: { t1Ms: 500, t2Ms: 4000, t4Ms: 5000, retryBaseSeconds: 30, retryMaxSeconds: 1800 },
+  sip: { t1Ms: 500, t2Ms: 4000, t4Ms: 5000, retryBaseSeconds: 30, retryMaxSeconds: 1800, keepAliveSeconds: 30 },
   diagnostics: { traceToFile: false, traceBufferSize: 2000 },
   tiles: [],
   tileLists: [],

@@ -88,7 +88,7 @@ export class LineManager implements LinesController {
     const previous = new Map(this.lines.map((line) => [line.config.id, line]));
     const next: Line[] = [];
     for (const config of settings.lines) {
-      const fingerprint = JSON.stringify([config, settings.sip.retryBaseSeconds, settings.sip.retryMaxSeconds]);
+      const fingerprint = JSON.stringify([config, settings.sip.retryBaseSeconds, settings.sip.retryMaxSeconds, settings.sip.keepAliveSeconds]);
       const existing = previous.get(config.id);
       if (existing && existing.fingerprint === fingerprint) {
         existing.config = config;
@@ -212,6 +212,7 @@ export class LineManager implements LinesController {
       tls,
       retryBaseSeconds: settings.sip.retryBaseSeconds,
       retryMaxSeconds: settings.sip.retryMaxSeconds,
+      keepAliveSeconds: settings.sip.keepAliveSeconds,
     };
   }
 

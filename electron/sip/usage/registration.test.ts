@@ -138,6 +138,34 @@ describe('Registration (RFC 3261 §10)', () => {
     expect(delays).toEqual([30, 60, 100, 100]);
   });
 
+  it('notices a UDP registrar that stopped answering through the OPTIONS keep-alive, and recovers', async () => {
+    const r = await rig({ keepAliveSeconds: 30, retryBaseSeconds: 10, retryMaxSeconds: 60, expires: 3600 });
+    r.registration.start();
+    await r.settle();
+    await r.settle(30_000);
+    const options = r.net.sent.filter((d) => d.text.startsWith('OPTIONS '));
+    expect(options).toHaveLength(1);
+    expect(r.registration.state.status).toBe('registered');
+
+    r.net.setFilter(() => false); // the PBX goes away
+    await r.settle(30_000);
+    await r.settle(32_000); // Timer F of the unanswered OPTIONS
+    expect(r.registration.state).toMatchObject({ status: 'failed', sipStatus: 408 });
+    expect(r.registration.state.reason).toMatch(/keep-alive/);
+
+    r.net.setFilter(undefined); // and comes back
+    await r.settle(r.registration.state.nextRetryAt! - r.clock.wallNow());
+    expect(r.registration.state.status).toBe('registered');
+  });
+
+  it('sends no keep-alive when it is off or the flow is a connection', async () => {
+    const r = await rig({ keepAliveSeconds: 0 });
+    r.registration.start();
+    await r.settle();
+    await r.settle(120_000);
+    expect(r.net.sent.filter((d) => d.text.startsWith('OPTIONS '))).toHaveLength(0);
+  });
+
   it('un-REGISTERs on stop, leaving no binding', async () => {
     const r = await rig();
     r.registration.start();

@@ -28,6 +28,8 @@ export interface RegistrationConfig {
   tls?: TlsOptions;
   retryBaseSeconds: number;
   retryMaxSeconds: number;
+  /** OPTIONS keep-alive interval over UDP while registered; 0 or absent = off (streams use CRLF keep-alives). */
+  keepAliveSeconds?: number;
 }
 
 export interface RegistrationState {
@@ -67,6 +69,7 @@ export class Registration {
   private failures = 0;
   private intervalRounds = 0;
   private timer: TimerHandle | undefined;
+  private keepAliveTimer: TimerHandle | undefined;
   private flow: Flow | undefined;
   /** Bumped on every start/stop so late responses from an older cycle are ignored. */
   private generation = 0;
@@ -215,6 +218,7 @@ export class Registration {
     const refreshMs = refreshDelaySeconds(granted) * 1000;
     this.clearTimer();
     this.timer = this.deps.clock.setTimeout(() => void this.attempt(), refreshMs);
+    this.scheduleKeepAlive(flow);
     this.setState({
       status: 'registered',
       sipStatus: response.status,
@@ -272,6 +276,15 @@ export class Registration {
   }
 
   private buildRegister(flow: Flow, expires: number): SipRequest {
+    return this.buildRequest('REGISTER', flow, this.callId, ++this.cseq, [
+      ['Contact', `<${this.contactUri(flow)}>`],
+      ['Expires', String(expires)],
+      ['Allow', 'INVITE, ACK, CANCEL, BYE, OPTIONS, NOTIFY, REFER, SUBSCRIBE, PUBLISH, MESSAGE'],
+    ]);
+  }
+
+  /** A request to the registrar's domain from the line's AOR (RFC 3261 §10.2: Request-URI names the domain). */
+  private buildRequest(method: string, flow: Flow, callId: string, cseq: number, extra: Array<[string, string]>): SipRequest {
     const { displayName, domain } = this.config;
     const local = flow.local;
     const viaHost = local.host.includes(':') ? `[${local.host}]` : local.host;
@@ -280,15 +293,13 @@ export class Registration {
       ['Max-Forwards', '70'],
       ['From', `${quote(displayName)}<${this.aor}>;tag=${this.fromTag}`],
       ['To', `${quote(displayName)}<${this.aor}>`],
-      ['Call-ID', this.callId],
-      ['CSeq', `${++this.cseq} REGISTER`],
-      ['Contact', `<${this.contactUri(flow)}>`],
-      ['Expires', String(expires)],
-      ['Allow', 'INVITE, ACK, CANCEL, BYE, OPTIONS, NOTIFY, REFER, SUBSCRIBE, PUBLISH, MESSAGE'],
+      ['Call-ID', callId],
+      ['CSeq', `${cseq} ${method}`],
+      ...extra,
       ['User-Agent', this.deps.stack.userAgent],
     ];
     if (this.config.outboundProxy) headers.splice(1, 0, ['Route', `<sip:${this.config.outboundProxy};lr>`]);
-    return createRequest({ method: 'REGISTER', uri: `sip:${domain}`, headers });
+    return createRequest({ method, uri: `sip:${domain}`, headers });
   }
 
   /**
@@ -319,7 +330,31 @@ export class Registration {
 
   private clearTimer(): void {
     this.deps.clock.clearTimeout(this.timer);
+    this.deps.clock.clearTimeout(this.keepAliveTimer);
     this.timer = undefined;
+    this.keepAliveTimer = undefined;
+  }
+
+  /**
+   * Over UDP nothing tells a registered line that its PBX went away until the next refresh, which may be an hour
+   * off. An OPTIONS every `keepAliveSeconds` finds out within that plus Timer F; any final response, even a
+   * challenge, proves the server alive.
+   */
+  private scheduleKeepAlive(flow: Flow): void {
+    const seconds = this.config.keepAliveSeconds ?? 0;
+    if (seconds <= 0 || flow.reliable) return;
+    this.deps.clock.clearTimeout(this.keepAliveTimer);
+    const generation = this.generation;
+    this.keepAliveTimer = this.deps.clock.setTimeout(() => {
+      this.keepAliveTimer = undefined;
+      if (generation !== this.generation || this.current.status !== 'registered' || this.flow !== flow) return;
+      const request = this.buildRequest('OPTIONS', flow, newCallId(), 1, [['Accept', 'application/sdp']]);
+      this.deps.stack.sendRequest(request, flow, {
+        onFinal: () => generation === this.generation && this.scheduleKeepAlive(flow),
+        onTimeout: () => generation === this.generation && this.targetFailed(408, 'PBX stopped answering (keep-alive timed out)'),
+        onTransportError: (_tx, error) => generation === this.generation && this.targetFailed(undefined, error.message),
+      });
+    }, seconds * 1000);
   }
 
   private setState(state: RegistrationState): void {
