@@ -44,6 +44,12 @@ export class SubscriptionState {
   noLine = false;
   /** Bumped for every new Subscription object, so late bodies of a replaced one are dropped. */
   generation = 0;
+  /**
+   * Identifies the subscription dialog bodies now come from, unique across all subscriptions (set by the owner when a
+   * new dialog starts). A new dialog starts a new version space (RFC 4235 §4.1.2, RFC 4662 §5.2), so bodies are
+   * queued per dialog and those of an earlier dialog are never compared with, nor applied after, the new one's.
+   */
+  dialogEpoch = 0;
   private readonly tracker = new DialogTracker();
   /** Undefined until the first dialog-info body: no data is not the same as idle. */
   private dialogs: DialogInfoDialog[] | undefined;
@@ -91,6 +97,8 @@ export class SubscriptionState {
         return { needFullState: false };
       case 'resource-list':
         return this.applyList(body);
+      case 'watcherinfo':
+        return { needFullState: false, problem: 'watcherinfo body on a dialog/presence subscription' };
     }
   }
 

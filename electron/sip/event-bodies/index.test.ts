@@ -110,7 +110,9 @@ describe('ACCEPT_BY_EVENT', () => {
     expect(ACCEPT_BY_EVENT.presence[0]).toBe('application/pidf+xml');
     expect(ACCEPT_BY_EVENT.dialog[0]).toBe('application/dialog-info+xml');
     expect(ACCEPT_BY_EVENT['message-summary'][0]).toBe('application/simple-message-summary');
-    for (const types of Object.values(ACCEPT_BY_EVENT)) {
+    expect(ACCEPT_BY_EVENT['presence.winfo']).toEqual(['application/watcherinfo+xml']);
+    for (const [event, types] of Object.entries(ACCEPT_BY_EVENT)) {
+      if (event === 'presence.winfo') continue;
       expect(types).toContain('multipart/related');
       expect(types).toContain('application/rlmi+xml');
     }

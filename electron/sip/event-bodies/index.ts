@@ -9,6 +9,7 @@ import { parseMessageSummary } from './message-summary';
 import { parseMediaType } from './media-type';
 import { parsePresenceBody, type PresenceOptions } from './pidf';
 import { parseResourceList, parseRlmi } from './rlmi';
+import { parseWatcherInfo } from './watcherinfo';
 
 export type { PresenceOptions } from './pidf';
 
@@ -19,9 +20,10 @@ export type ParseOptions = PresenceOptions;
  * The `Accept` media types we send per event package (RFC 6665 §7.2), in preference order. Asterisk uses the
  * first type it can generate in Accept order, so PIDF comes first for presence (it carries RPID and the Digium
  * presence states; XPIDF cannot). `multipart/related` and `application/rlmi+xml` make list subscriptions
- * (`Supported: eventlist`, RFC 4662 §4.1) acceptable to the notifier.
+ * (`Supported: eventlist`, RFC 4662 §4.1) acceptable to the notifier. Watcher information (RFC 3857 §4.4) is
+ * subscribed for the own resource only, never as a list, so it accepts the one type RFC 3858 defines.
  */
-export const ACCEPT_BY_EVENT: Record<'dialog' | 'presence' | 'message-summary', string[]> = {
+export const ACCEPT_BY_EVENT: Record<'dialog' | 'presence' | 'message-summary' | 'presence.winfo', string[]> = {
   dialog: ['application/dialog-info+xml', 'multipart/related', 'application/rlmi+xml'],
   presence: [
     'application/pidf+xml',
@@ -31,6 +33,7 @@ export const ACCEPT_BY_EVENT: Record<'dialog' | 'presence' | 'message-summary', 
     'application/rlmi+xml',
   ],
   'message-summary': ['application/simple-message-summary', 'multipart/related', 'application/rlmi+xml'],
+  'presence.winfo': ['application/watcherinfo+xml'],
 };
 
 const utf8 = new TextDecoder('utf-8');
@@ -57,6 +60,8 @@ function parseSingle(
       return parseMessageSummary(text);
     case 'application/rlmi+xml':
       return parseRlmi(text);
+    case 'application/watcherinfo+xml':
+      return parseWatcherInfo(text);
     default:
       return undefined;
   }
@@ -105,5 +110,7 @@ export { parseMessageSummary } from './message-summary';
 export { parsePidf, parseCpimPidf, parsePresenceBody } from './pidf';
 export { parseXpidf } from './xpidf';
 export { parseResourceList, parseRlmi } from './rlmi';
+export { parseWatcherInfo, applyWatcherInfo } from './watcherinfo';
+export type { WatcherInfoState, WatcherInfoApplyResult } from './watcherinfo';
 export { splitMultipart } from './multipart';
 export { parseMediaType } from './media-type';

@@ -195,6 +195,8 @@ class Assembler {
       resource.problem = parsed.reason;
     } else if (parsed.value.type === 'resource-list') {
       resource.problem = 'nested resource list not supported';
+    } else if (parsed.value.type === 'watcherinfo') {
+      resource.problem = 'watcherinfo is not a list member body';
     } else {
       resource.body = parsed.value;
       for (const w of parsed.warnings) this.warnings.push(`rlmi: resource ${resource.uri}: ${w}`);

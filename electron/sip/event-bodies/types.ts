@@ -75,4 +75,53 @@ export interface ResourceListDocument {
   resources: RlmiResource[];
 }
 
-export type EventBody = DialogInfoDocument | PresenceDocument | MessageSummaryDocument | ResourceListDocument;
+/** `<watcher status>` (RFC 3858 §3): the state of one subscription to the watched resource. */
+export type WatcherStatus = 'pending' | 'active' | 'waiting' | 'terminated';
+
+/** `<watcher event>` (RFC 3858 §3, RFC 3857 §4.3): what last changed that subscription's status. */
+export type WatcherEvent =
+  | 'subscribe'
+  | 'approved'
+  | 'deactivated'
+  | 'probation'
+  | 'rejected'
+  | 'timeout'
+  | 'giveup'
+  | 'noresource';
+
+/** One subscription to the watched resource (RFC 3858 §3). */
+export interface Watcher {
+  /** Unique within its watcher list; partial documents update by it (RFC 3858 §4). Kamailio uses the Call-ID. */
+  id: string;
+  /** The watcher's URI, the element's text. */
+  uri: string;
+  status: WatcherStatus;
+  event?: WatcherEvent;
+  displayName?: string;
+  /** Seconds the subscription has existed. */
+  durationSubscribed?: number;
+  /** Seconds until the subscription expires. */
+  expiration?: number;
+}
+
+/** `<watcher-list>`: the watchers of one resource for one event package (RFC 3858 §3). */
+export interface WatcherList {
+  resource: string;
+  package: string;
+  watchers: Watcher[];
+}
+
+/** `application/watcherinfo+xml` (RFC 3858). */
+export interface WatcherInfoDocument {
+  type: 'watcherinfo';
+  version: number;
+  state: 'full' | 'partial';
+  lists: WatcherList[];
+}
+
+export type EventBody =
+  | DialogInfoDocument
+  | PresenceDocument
+  | MessageSummaryDocument
+  | ResourceListDocument
+  | WatcherInfoDocument;
