@@ -31,6 +31,8 @@ interface QueuedNotify {
   entry: SubscriptionState;
   /** The entry's generation when the NOTIFY arrived: bodies of a replaced subscription are dropped. */
   generation: number;
+  /** The entry's dialog epoch when the NOTIFY arrived: bodies of a replaced dialog are dropped. */
+  epoch: number;
   contentType: string;
   body: Uint8Array;
 }
@@ -53,12 +55,13 @@ export class BlfService {
   private readonly views = new Map<string, TileView>();
   private readonly queue: NotifyQueue<QueuedNotify>;
   private readonly batcher: PatchBatcher;
-  private readonly routers = new WeakMap<object, SubscriptionRouter>();
-  private malformed = 0;
   private readonly statsListeners = new Set<(stats: NotifyQueueStats) => void>();
   private lastLineStatus = new Map<number, string>();
+  /** Lines that failed since they were last registered. */
+  private readonly linesInOutage = new Set<number>();
   private retry = { retryBaseSeconds: 30, retryMaxSeconds: 1800 };
   private closed = false;
+  private dialogEpochs = 0;
 
   constructor(private readonly deps: BlfServiceDeps) {
     const profile = NOTIFY_PROFILES.console;
@@ -75,10 +78,17 @@ export class BlfService {
       for (const state of states) {
         const before = this.lastLineStatus.get(state.number);
         this.lastLineStatus.set(state.number, state.status);
-        // The PBX came back (or the line just registered): subscriptions that were failing retry now, and after an
-        // outage every subscription is refreshed — a restarted notifier has forgotten them (481 → new subscription).
+        if (state.status === 'failed') this.linesInOutage.add(state.number);
+        // After an outage (failed, then registered again) every subscription of the line is refreshed: a restarted notifier has
+        // forgotten them and answers 481, which starts a new one. When the line merely finished registering, only
+        // subscriptions that are not running are retried now, so a start-up does not subscribe everything twice.
         if (state.status === 'registered' && before !== undefined && before !== 'registered') {
-          for (const entry of this.entries.values()) if (entry.line === state.number) entry.subscription?.refresh();
+          const outage = this.linesInOutage.delete(state.number);
+          for (const entry of this.entries.values()) {
+            if (entry.line !== state.number) continue;
+            const running = entry.status?.state === 'active' || entry.status?.state === 'pending' || entry.status?.state === 'subscribing';
+            if (outage || !running) entry.subscription?.refresh();
+          }
         }
       }
     });
@@ -115,7 +125,7 @@ export class BlfService {
     const q = this.queue.stats();
     let subscriptions = 0;
     for (const entry of this.entries.values()) if (entry.status?.state === 'active' || entry.status?.state === 'pending') subscriptions++;
-    return { depth: q.depth, bound: q.bound, ratePerSecond: q.ratePerSecond, received: q.received, applied: q.applied, coalesced: q.coalesced, rejected: q.rejected + this.malformed, subscriptions };
+    return { depth: q.depth, bound: q.bound, ratePerSecond: q.ratePerSecond, received: q.received, applied: q.applied, coalesced: q.coalesced, rejected: q.rejected, subscriptions };
   }
 
   /** Brings subscriptions in line with the settings: one per unique (event, URI, line); unused ones un-SUBSCRIBE. */
@@ -181,11 +191,8 @@ export class BlfService {
       entry.noLine = true;
       return;
     }
-    let router = this.routers.get(line.stack);
-    if (!router) {
-      router = new SubscriptionRouter(line.stack);
-      this.routers.set(line.stack, router);
-    }
+    // One router per stack, shared with any other subscriber usage (it answers 481 to NOTIFYs it cannot place).
+    const router = SubscriptionRouter.forStack(line.stack);
     const generation = ++entry.generation;
     entry.subscription = new Subscription(
       line,
@@ -200,14 +207,17 @@ export class BlfService {
       {
         onNotify: (notify) => {
           if (this.closed) return;
-          this.queue.push({ entry, generation, contentType: notify.contentType, body: notify.body });
+          this.queue.push({ entry, generation, epoch: entry.dialogEpoch, contentType: notify.contentType, body: notify.body });
         },
         onStatus: (status: SubscriptionStatus) => {
           if (entry.generation !== generation) return;
           const restarted = status.state === 'subscribing' && entry.status?.state !== 'subscribing';
           entry.status = status;
           // A new dialog starts a new version space (RFC 4235 §4.1.2).
-          if (restarted) entry.resetVersions();
+          if (restarted) {
+            entry.dialogEpoch = ++this.dialogEpochs;
+            entry.resetVersions();
+          }
           this.recomputeEntry(entry);
         },
       },
@@ -217,7 +227,8 @@ export class BlfService {
 
   /** Cheap look at a body for the queue: full or partial state, and its version (no full parse). */
   private classify(item: QueuedNotify): { key: string; kind: 'full' | 'partial' | 'unknown'; version?: number } {
-    const key = item.entry.key;
+    // Per dialog, not per subscription: versions of two dialogs (or of a replaced subscription) are not comparable.
+    const key = `${item.entry.key}#${item.epoch}`;
     if (item.body.length === 0) return { key, kind: 'full' };
     if (item.entry.eventList) {
       const head = new TextDecoder().decode(item.body.subarray(0, 4096));
@@ -236,25 +247,26 @@ export class BlfService {
     return { key, kind: 'full' };
   }
 
-  private applyNotify(item: QueuedNotify): void {
+  /** Returns false for a body that cannot be parsed: the queue counts it as rejected, not applied. */
+  private applyNotify(item: QueuedNotify): boolean {
     const { entry } = item;
-    if (entry.generation !== item.generation || this.entries.get(entry.key) !== entry) return;
+    if (entry.generation !== item.generation || entry.dialogEpoch !== item.epoch || this.entries.get(entry.key) !== entry) return true;
     if (isBlank(item.body) && !entry.eventList) {
       entry.applyEmpty();
       this.recomputeEntry(entry);
-      return;
+      return true;
     }
     const parsed = parseEventBody(item.contentType, item.body);
     if (!parsed.ok) {
-      this.malformed++;
       this.deps.log?.(`NOTIFY for ${entry.uri} (${entry.event}) ignored: ${parsed.reason}`);
-      return;
+      return false;
     }
     for (const warning of parsed.warnings) this.deps.log?.(`NOTIFY for ${entry.uri} (${entry.event}): ${warning}`);
     const outcome = entry.applyBody(parsed.value as EventBody);
     if (outcome.needFullState) entry.subscription?.refresh();
     if (outcome.problem) this.deps.log?.(`NOTIFY for ${entry.uri} (${entry.event}) ignored: ${outcome.problem}`);
     this.recomputeEntry(entry);
+    return true;
   }
 
   private recomputeAll(): void {

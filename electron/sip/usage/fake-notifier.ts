@@ -25,6 +25,11 @@ export interface FakeNotifierOptions {
    * and reversed into NOTIFYs, which travel the other way.
    */
   recordRoute?: string[];
+  /**
+   * An existing stack to answer on instead of a new one at `endpoint` — e.g. a FakeRegistrar's, so one endpoint is
+   * registrar and notifier like a PBX (a line sends its SUBSCRIBEs over its registration's flow).
+   */
+  stack?: SipStack;
 }
 
 /** The notifier's side of one subscription dialog. */
@@ -84,7 +89,7 @@ export class FakeNotifier {
     clock: Clock,
     private readonly options: FakeNotifierOptions,
   ) {
-    this.stack = new SipStack({ clock, transportFactory: () => network.transport(options.endpoint) });
+    this.stack = options.stack ?? new SipStack({ clock, transportFactory: () => network.transport(options.endpoint) });
     this.stack.addRequestHandler((request, tx) => {
       if (request.method !== 'SUBSCRIBE') return false;
       this.requests.push(request);
