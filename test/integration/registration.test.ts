@@ -61,7 +61,7 @@ describe('lines against Kamailio', () => {
   it('registers three lines at once over UDP, TCP and TLS; a wrong password ends as failed with the server status', async () => {
     const settings: Settings = {
       ...DEFAULT_SETTINGS,
-      sip: { t1Ms: 50, t2Ms: 400, t4Ms: 500, retryBaseSeconds: 1, retryMaxSeconds: 2 },
+      sip: { ...DEFAULT_SETTINGS.sip, t1Ms: 50, t2Ms: 400, t4Ms: 500, retryBaseSeconds: 1, retryMaxSeconds: 2 },
       lines: [
         line('a', '101', 'pw101', 'udp', kam.udpPort),
         line('b', '102', 'pw102', 'tcp', kam.tcpPort),

@@ -102,7 +102,7 @@ export function previewData(options: { tiles?: number } = {}): PreviewData {
         { ...base, id: 'l3', displayName: 'Branch office Hamburg', user: '300', domain: 'branch.example.net', outboundProxy: 'sbc.branch.example.net:5061', transport: 'tls', expires: 600, tls: { fingerprint256: FINGERPRINT }, hasPassword: true },
         { ...base, id: 'l4', enabled: false, displayName: 'Night service', user: '400', domain: 'pbx.example.com', transport: 'udp', hasPassword: false },
       ],
-      sip: { t1Ms: 500, t2Ms: 4000, t4Ms: 5000, retryBaseSeconds: 30, retryMaxSeconds: 1800 },
+      sip: { t1Ms: 500, t2Ms: 4000, t4Ms: 5000, retryBaseSeconds: 30, retryMaxSeconds: 1800, keepAliveSeconds: 30 },
       diagnostics: { traceToFile: false, traceBufferSize: 2000 },
       tiles: options.tiles === undefined ? panel.configs : [],
       tileLists: options.tiles === undefined ? panel.lists : [],
