@@ -8,6 +8,8 @@ import { detectLocale, setLocale } from './i18n';
 import { useConnectionStore } from './stores/connection';
 import './styles/theme.css';
 import './styles/base.css';
+import './styles/forms.css';
+import './styles/editor-pages.css';
 
 setLocale(detectLocale(navigator.languages ?? [navigator.language]));
 applyStoredTextSize();

@@ -48,7 +48,7 @@ export interface DraftSettings {
   lines: DraftLine[];
   /** The default line follows its line through reordering, so it is kept by id, not number. */
   defaultLineId: string | undefined;
-  sip: { t1Ms: string; t2Ms: string; t4Ms: string; retryBaseSeconds: string; retryMaxSeconds: string };
+  sip: { t1Ms: string; t2Ms: string; t4Ms: string; retryBaseSeconds: string; retryMaxSeconds: string; keepAliveSeconds: string };
   diagnostics: { traceToFile: boolean; traceBufferSize: string };
   /** Busy lamp field keys in panel order. */
   tiles: DraftTile[];
@@ -132,6 +132,7 @@ export function draftFrom(settings: PublicSettings): DraftSettings {
       t4Ms: String(s.t4Ms),
       retryBaseSeconds: String(s.retryBaseSeconds),
       retryMaxSeconds: String(s.retryMaxSeconds),
+      keepAliveSeconds: String(s.keepAliveSeconds),
     },
     diagnostics: {
       traceToFile: settings.diagnostics.traceToFile,
@@ -193,6 +194,7 @@ export function toInput(draft: DraftSettings): SettingsInput {
       t4Ms: num(draft.sip.t4Ms),
       retryBaseSeconds: num(draft.sip.retryBaseSeconds),
       retryMaxSeconds: num(draft.sip.retryMaxSeconds),
+      keepAliveSeconds: num(draft.sip.keepAliveSeconds),
     },
     diagnostics: {
       traceToFile: draft.diagnostics.traceToFile,
