@@ -120,7 +120,7 @@ export const de: Record<MessageKey, string> = {
   'field.t4Ms': 'T4 (ms)',
   'field.retryBaseSeconds': 'Erster neuer Versuch nach (s)',
   'field.retryMaxSeconds': 'Längster Abstand (s)',
-  'field.keepAliveSeconds': 'UDP-Keep-alive (s, 0 = aus)',
+  'field.keepAliveSeconds': 'UDP-Keep-alive (s)',
   'field.traceToFile': 'SIP-Trace in Logdateien schreiben',
   'field.traceBufferSize': 'Nachrichten im Speicher',
 

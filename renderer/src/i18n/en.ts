@@ -121,7 +121,7 @@ export const en = {
   'field.t4Ms': 'T4 (ms)',
   'field.retryBaseSeconds': 'First retry after (s)',
   'field.retryMaxSeconds': 'Longest retry interval (s)',
-  'field.keepAliveSeconds': 'UDP keep-alive (s, 0 = off)',
+  'field.keepAliveSeconds': 'UDP keep-alive (s)',
   'field.traceToFile': 'Write the SIP trace to log files',
   'field.traceBufferSize': 'Messages kept in memory',
 
