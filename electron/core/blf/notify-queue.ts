@@ -21,6 +21,7 @@
  * - Order is preserved per key. `push` is O(1) amortized: each body is coalesced or applied at most once, and
  *   coalescing visits only keys whose queued bodies were superseded.
  */
+import type { NotifyQueueStats } from '../../../shared/tiles';
 import type { Clock, TimerHandle } from '../../sip/clock';
 
 /** Timer tick for batching: at most 50 ticks a second whatever the rate. */
@@ -45,19 +46,8 @@ export interface NotifyQueueOptions<T> {
   onError?: (error: unknown, item: T) => void;
 }
 
-/** Queue figures (the diagnostics view adds the subscription count). */
-export interface NotifyQueueCounters {
-  depth: number;
-  bound: number;
-  ratePerSecond: number;
-  /** Bodies pushed. */
-  received: number;
-  /** Bodies applied (at the rate, forced, or drained). */
-  applied: number;
-  /** Bodies dropped because a newer full state of the same key made them unnecessary. */
-  coalesced: number;
-  /** Bodies refused by `apply` (or an exception) plus those counted with {@link NotifyQueue.reject}. */
-  rejected: number;
+/** Queue figures: the contract's NotifyQueueStats less the subscription count, plus the bound-overflow detail. */
+export interface NotifyQueueCounters extends Omit<NotifyQueueStats, 'subscriptions'> {
   /** Bodies admitted while the depth was at or past the bound (a key's only queued body). */
   overBound: number;
   /** Bodies applied ahead of the rate to keep a key's partial chain from growing past the bound. */

@@ -4,8 +4,7 @@
  * proxies are configured), sends NOTIFYs before or after its 2xx (RFC 6665 §4.1.2.4), terminates with any reason,
  * answers 481 for dialogs it forgot (a restart), or stays silent (timeouts).
  */
-import { computeDigestResponse } from '../auth';
-import { parseAuthElements } from '../auth/auth-params';
+import { verifyDigestAuthorization } from '../auth/digest-verify';
 import type { Clock } from '../clock';
 import { createRequest, createResponse, newBranch, newTag, parseNameAddr, type HeaderPairs, type SipRequest, type SipResponse } from '../message';
 import { SipStack } from '../stack';
@@ -233,24 +232,6 @@ export class FakeNotifier {
   }
 
   private authorized(request: SipRequest): boolean {
-    const answer = parseAuthElements(request.getAll('Authorization'))[0];
-    if (!answer) return false;
-    const params = answer.params;
-    const user = params.username ?? '';
-    const password = this.options.users?.[user];
-    if (password === undefined || params.realm !== this.realm) return false;
-    const expected = computeDigestResponse({
-      algorithm: 'MD5',
-      username: user,
-      password,
-      realm: this.realm,
-      nonce: params.nonce ?? '',
-      method: request.method,
-      uri: params.uri ?? '',
-      qop: params.qop as 'auth' | undefined,
-      nc: params.nc,
-      cnonce: params.cnonce,
-    });
-    return expected === params.response;
+    return verifyDigestAuthorization(request, this.options.users ?? {}, this.realm) !== undefined;
   }
 }

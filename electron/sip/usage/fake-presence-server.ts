@@ -4,8 +4,7 @@
  * entity it does not hold), enforces Min-Expires (423), issues a new entity-tag on every accepted PUBLISH, keeps
  * one body per entity, forgets everything on demand (a restart), refuses PUBLISH outright (501) or stays silent.
  */
-import { computeDigestResponse } from '../auth';
-import { parseAuthElements } from '../auth/auth-params';
+import { verifyDigestAuthorization } from '../auth/digest-verify';
 import type { Clock } from '../clock';
 import { createResponse, newTag, type HeaderPairs, type SipRequest, type SipResponse } from '../message';
 import { SipStack } from '../stack';
@@ -127,24 +126,6 @@ export class FakePresenceServer {
   }
 
   private authorized(request: SipRequest): boolean {
-    const answer = parseAuthElements(request.getAll('Authorization'))[0];
-    if (!answer) return false;
-    const params = answer.params;
-    const user = params.username ?? '';
-    const password = this.options.users?.[user];
-    if (password === undefined || params.realm !== this.realm) return false;
-    const expected = computeDigestResponse({
-      algorithm: 'MD5',
-      username: user,
-      password,
-      realm: this.realm,
-      nonce: params.nonce ?? '',
-      method: request.method,
-      uri: params.uri ?? '',
-      qop: params.qop as 'auth' | undefined,
-      nc: params.nc,
-      cnonce: params.cnonce,
-    });
-    return expected === params.response;
+    return verifyDigestAuthorization(request, this.options.users ?? {}, this.realm) !== undefined;
   }
 }

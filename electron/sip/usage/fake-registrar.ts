@@ -3,8 +3,7 @@
  * it challenges with digest (RFC 3261 §22.4), checks the answer with the same arithmetic a server uses, enforces
  * Min-Expires (§10.3 step 7) and keeps bindings, so tests exercise the client against server behaviour, not a script.
  */
-import { computeDigestResponse } from '../auth';
-import { parseAuthElements } from '../auth/auth-params';
+import { verifyDigestAuthorization } from '../auth/digest-verify';
 import type { Clock } from '../clock';
 import { createResponse, parseNameAddr, type SipRequest } from '../message';
 import { SipStack } from '../stack';
@@ -53,9 +52,7 @@ export class FakeRegistrar {
     const realm = this.options.realm ?? 'test.local';
     const to = parseNameAddr(request.get('To') ?? '');
     const user = /^sips?:([^@]+)@/.exec(to.uri)?.[1] ?? '';
-    const credentials = parseAuthElements(request.getAll('Authorization'));
-    const answer = credentials[0];
-    if (!answer || !this.valid(answer.params, request, user, realm)) {
+    if (verifyDigestAuthorization(request, this.options.users, realm) !== user) {
       const algorithms = this.options.algorithms ?? ['MD5'];
       const nonce = `nonce${++this.nonceCounter}`;
       return createResponse(request, 401, 'Unauthorized', {
@@ -80,23 +77,5 @@ export class FakeRegistrar {
       toTag: 'reg1',
       headers: [...map.entries()].map(([c, e]) => ['Contact', `<${c}>;expires=${e}`] as [string, string]),
     });
-  }
-
-  private valid(params: Record<string, string>, request: SipRequest, user: string, realm: string): boolean {
-    const password = this.options.users[user];
-    if (password === undefined || params.username !== user || params.realm !== realm) return false;
-    const expected = computeDigestResponse({
-      algorithm: (params.algorithm ?? 'MD5') as 'MD5',
-      username: user,
-      password,
-      realm,
-      nonce: params.nonce ?? '',
-      method: request.method,
-      uri: params.uri ?? '',
-      qop: params.qop as 'auth' | undefined,
-      nc: params.nc,
-      cnonce: params.cnonce,
-    });
-    return expected === params.response;
   }
 }

@@ -3,6 +3,7 @@
  * back-off and fails over across the registrar's targets (RFC 3263 §4.3), and removes the binding on stop.
  */
 import { isIP } from 'node:net';
+import type { LineState } from '../../../shared/lines';
 import type { Clock, TimerHandle } from '../clock';
 import { DigestSession } from '../auth';
 import { createRequest, newBranch, newCallId, newTag, parseNameAddr, parseUri, type SipRequest, type SipResponse } from '../message';
@@ -12,7 +13,7 @@ import type { Flow, TlsOptions, TransportProtocol } from '../transport/types';
 import { TransportError } from '../transport/types';
 import { backoffSeconds, refreshDelaySeconds } from './backoff';
 
-export type RegistrationStatus = 'unregistered' | 'registering' | 'registered' | 'failed';
+export type { RegistrationStatus } from '../../../shared/lines';
 
 export interface RegistrationConfig {
   displayName: string;
@@ -32,17 +33,8 @@ export interface RegistrationConfig {
   keepAliveSeconds?: number;
 }
 
-export interface RegistrationState {
-  status: RegistrationStatus;
-  sipStatus?: number;
-  reason?: string;
-  /** Epoch ms of the next attempt (retry or refresh). */
-  nextRetryAt?: number;
-  /** Epoch ms when the binding expires. */
-  expiresAt?: number;
-  /** `proto:host:port` of the target in use. */
-  server?: string;
-}
+/** What the line shows of its registration (the same fields as the contract's LineState). */
+export type RegistrationState = Pick<LineState, 'status' | 'sipStatus' | 'reason' | 'nextRetryAt' | 'expiresAt' | 'server'>;
 
 export interface RegistrationDeps {
   stack: SipStack;
