@@ -3,7 +3,7 @@ import { benchNotifyRouting } from '../electron/sip/usage/bench-subscription';
 import { benchDialogInfo } from '../electron/sip/event-bodies/bench-dialog-info';
 import { benchApplyRate, benchRlmiApply } from './blf-apply';
 import { benchGridFrames } from './grid-frames';
-import { benchParse, benchUdpAnswer } from './sip-core';
+import { appTrace, benchParse, benchUdpAnswer } from './sip-core';
 
 function print(title: string, figures: Record<string, string>): void {
   console.log(`\n${title}`);
@@ -18,6 +18,10 @@ if (want('sip')) {
   print('SIP stack: request → 200 OK over UDP loopback', await benchUdpAnswer());
   const routing = await benchNotifyRouting();
   print('BLF: NOTIFY → 200 OK through subscriptions (1,000 subscriptions, target ≥ 20,000/s, p99 < 10 ms)', routing.figures);
+  const trace = appTrace();
+  const traced = await benchNotifyRouting({ onWire: trace.onWire });
+  trace.close();
+  print('BLF: the same with the SIP trace recording every message, as in the app', traced.figures);
 }
 if (want('blf')) {
   print('BLF: event bodies', {

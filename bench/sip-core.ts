@@ -4,10 +4,11 @@
  * not in timed tests.
  */
 import { createSocket } from 'node:dgram';
+import { TraceLog } from '../electron/core/trace-log';
 import { SystemClock } from '../electron/sip/clock';
 import { createResponse, parseMessage } from '../electron/sip/message';
 import { loadSipFixture } from '../electron/sip/message/test-fixtures';
-import { SipStack } from '../electron/sip/stack';
+import { SipStack, type WireEvent } from '../electron/sip/stack';
 import { UdpTransport } from '../electron/sip/transport';
 
 function percentile(sorted: number[], p: number): number {
@@ -82,5 +83,23 @@ export async function benchUdpAnswer(count = 20_000, window = 200): Promise<Reco
     'NOTIFY → 200 OK over UDP loopback': `${Math.round(answered / seconds).toLocaleString('en')} answered/s, ${answered}/${count} answered`,
     'latency p50 / p99': `${percentile(latencies, 50).toFixed(2)} ms / ${percentile(latencies, 99).toFixed(2)} ms (window ${window})`,
     'UDP receive buffer granted': `${(granted / 1024 / 1024).toFixed(1)} MiB`,
+  };
+}
+
+/**
+ * The SIP trace as the app wires it (line-manager.ts: every message into a {@link TraceLog}, the console service
+ * subscribed to its batches), for running a stack benchmark with the trace's cost included. `close` stops it.
+ */
+export function appTrace(): { onWire: (event: WireEvent) => void; close: () => void } {
+  const trace = new TraceLog({ clock: new SystemClock() });
+  let delivered = 0;
+  const unsubscribe = trace.subscribe((batch) => (delivered += batch.length));
+  return {
+    onWire: (event) => trace.record(event),
+    close: () => {
+      trace.flush();
+      unsubscribe();
+      if (delivered === 0) throw new Error('the trace saw no messages');
+    },
   };
 }

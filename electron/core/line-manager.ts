@@ -33,8 +33,6 @@ interface Line {
   registration: Registration;
 }
 
-const textDecoder = new TextDecoder();
-
 export class LineManager implements LinesController {
   private sipStack: SipStack | undefined;
   private timing = '';
@@ -67,15 +65,8 @@ export class LineManager implements LinesController {
       clock: deps.clock,
       timers: { t1: settings.sip.t1Ms, t2: settings.sip.t2Ms, t4: settings.sip.t4Ms },
       userAgent: 'Attendant Console/0.1',
-      onWire: (event) =>
-        deps.trace.addMessage({
-          direction: event.direction,
-          transport: event.flow.protocol,
-          local: `${event.flow.local.host}:${event.flow.local.port}`,
-          remote: `${event.flow.remote.host}:${event.flow.remote.port}`,
-          text: textDecoder.decode(event.data),
-          time: event.time,
-        }),
+      // Recorded as bytes: the trace decodes and redacts an entry only when it is read (see trace-log.ts).
+      onWire: (event) => deps.trace.record(event),
       onWarning: (message) => deps.log?.(message),
       ...deps.stack,
     });

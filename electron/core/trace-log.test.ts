@@ -209,6 +209,50 @@ describe('TraceLog', () => {
     if (process.platform !== 'win32') expect(statSync(log.filePath!).mode & 0o777).toBe(0o600);
   });
 
+  it('records wire bytes as they come and lets them out only redacted: list, subscribers and file', () => {
+    const dataDir = tempDir();
+    const clock = new FakeClock();
+    const log = new TraceLog({ clock, dataDir, bufferSize: 10, toFile: true });
+    const batches: TraceEntry[][] = [];
+    log.subscribe((b) => batches.push(b));
+    const flow = {
+      protocol: 'udp' as const,
+      local: { host: '127.0.0.1', port: 5070 },
+      remote: { host: '127.0.0.1', port: 5060 },
+    };
+    log.record({ direction: 'out', flow, data: Buffer.from(REGISTER), time: 1000 });
+    log.record({ direction: 'in', flow, data: Buffer.from(CHALLENGE) });
+    expect(log.size).toBe(2);
+    clock.advance(TRACE_BATCH_MS);
+    const [register, challenge] = batches[0]!;
+    expect(register).toMatchObject({
+      seq: 1,
+      time: 1000,
+      direction: 'out',
+      transport: 'udp',
+      local: '127.0.0.1:5070',
+      remote: '127.0.0.1:5060',
+      firstLine: 'REGISTER sip:pbx.test SIP/2.0',
+      method: 'REGISTER',
+      callId: 'a84b4c76e66710@127.0.0.1',
+      text: redactSipText(REGISTER),
+    });
+    expect(challenge).toMatchObject({ seq: 2, time: clock.wallNow() - TRACE_BATCH_MS, status: 401, text: CHALLENGE });
+    // The same entry objects whichever way out they take.
+    expect(log.list()).toEqual([register, challenge]);
+    log.record({ direction: 'out', flow, data: Buffer.from(REGISTER) });
+    const outputs = [
+      JSON.stringify(batches),
+      JSON.stringify(log.list({ text: 'digest' })),
+      JSON.stringify(log.list()),
+    ];
+    log.flush();
+    outputs.push(JSON.stringify(batches), readFileSync(log.filePath!, 'utf8'));
+    expect(batches.flat().map((e) => e.seq)).toEqual([1, 2, 3]);
+    expect(outputs[4]).toContain('#3 out udp 127.0.0.1:5070 -> 127.0.0.1:5060\nREGISTER sip:pbx.test SIP/2.0\n');
+    for (const output of outputs) for (const secret of SECRETS) expect(output).not.toContain(secret);
+  });
+
   it('rotates the file and keeps a bounded number of files', () => {
     const dataDir = tempDir();
     const clock = new FakeClock();

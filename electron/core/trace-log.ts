@@ -1,6 +1,11 @@
 /**
  * The SIP trace (issue 2, "Diagnostics"): every message sent and received, redacted, kept in a bounded ring buffer,
  * pushed to subscribers in batches and optionally written to rotating files under `<data dir>/logs/`.
+ *
+ * Recording is cheap because it runs for every message, tens of thousands a second in a NOTIFY flood: a wire
+ * message is stored as its bytes, and decoding, redaction and the summary happen once, when the entry is first
+ * listed, pushed to subscribers or written to the file. Nothing leaves the log unredacted: every way out goes
+ * through {@link TraceLog.entryOf}.
  */
 import { join } from 'node:path';
 import type { DiagnosticsSettings } from '../../shared/settings';
@@ -17,6 +22,29 @@ export interface TraceMessage {
   text: string;
   /** Epoch ms; defaults to the clock's wall time. */
   time?: number;
+}
+
+/** One message as the SIP stack reports it (its `WireEvent`): bytes not yet decoded, endpoints not yet formatted. */
+export interface TraceWire {
+  direction: TraceEntry['direction'];
+  flow: {
+    protocol: TraceEntry['transport'];
+    local: { host: string; port: number };
+    remote: { host: string; port: number };
+  };
+  /** The message as sent or received; transports hand over a buffer per message that is never rewritten. */
+  data: Uint8Array;
+  /** Epoch ms; defaults to the clock's wall time. */
+  time?: number;
+}
+
+/** A recorded message; `entry` is made (and the source dropped) on first use. */
+interface Recorded {
+  seq: number;
+  time: number;
+  direction: TraceEntry['direction'];
+  source: TraceMessage | TraceWire | undefined;
+  entry: TraceEntry | undefined;
 }
 
 export interface TraceLogOptions {
@@ -38,6 +66,9 @@ const REDACTED = '<redacted>';
 const DIGEST_SECRETS = /\b(response|nonce|cnonce)(\s*=\s*)("(?:[^"\\]|\\.)*"|[^\s,]+)/gi;
 const AUTH_HEADER = /^(Authorization|Proxy-Authorization)([ \t]*:[ \t]*)(.*)$/i;
 const PASSWORD_FIELD = /("?(?:password|passwd|secret)"?[ \t]*[:=][ \t]*)("(?:[^"\\]|\\.)*"|[^\s,;&}]+)/gi;
+/** Text without any of these words has nothing {@link redactSipText} would change (both patterns need one). */
+const MIGHT_HOLD_SECRETS = /authorization|passw(?:or)?d|secret/i;
+const textDecoder = new TextDecoder();
 
 function redactCredentials(value: string): string {
   const m = /^(\S+)(\s+)([\s\S]*)$/.exec(value);
@@ -53,6 +84,7 @@ function redactCredentials(value: string): string {
  * Any `password`/`secret` field in the text is scrubbed too, in case a non-SIP line passes through.
  */
 export function redactSipText(text: string): string {
+  if (!MIGHT_HOLD_SECRETS.test(text)) return text;
   const lines = text.split(/(\r?\n)/);
   const out: string[] = [];
   for (let i = 0; i < lines.length; i += 2) {
@@ -73,18 +105,45 @@ export function redactSipText(text: string): string {
   return out.join('').replace(PASSWORD_FIELD, `$1"${REDACTED}"`);
 }
 
-/** First line, method (from CSeq for responses), status and Call-ID, read from the header section only. */
+/** Where the header section ends: the start of the first `\r?\n\r?\n`, or -1. */
+function headerEnd(text: string): number {
+  for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', nl + 1)) {
+    const next = text.charCodeAt(nl + 1);
+    if (next === 0x0a || (next === 0x0d && text.charCodeAt(nl + 2) === 0x0a))
+      return nl > 0 && text.charCodeAt(nl - 1) === 0x0d ? nl - 1 : nl;
+  }
+  return -1;
+}
+
+/**
+ * First line, method (from CSeq for responses), status and Call-ID, read from the header section only. Lines are
+ * walked in place and only Call-ID (compact `i`) and CSeq lines are looked at: this runs for every traced message.
+ */
 export function summarizeSipText(
   text: string,
 ): Pick<TraceEntry, 'firstLine' | 'method' | 'status' | 'callId'> {
-  const end = text.search(/\r?\n\r?\n/);
-  const head = (end < 0 ? text : text.slice(0, end)).split(/\r?\n/);
-  const firstLine = head[0] ?? '';
+  const end = headerEnd(text);
+  const limit = end < 0 ? text.length : end;
+  // A line ends at "\r?\n"; the section's last line ends at `limit` and keeps a lone trailing CR.
+  const lineAt = (start: number): [line: string, next: number] => {
+    const nl = text.indexOf('\n', start);
+    if (nl < 0 || nl >= limit) return [text.slice(start, limit), -1];
+    return [text.slice(start, nl > start && text.charCodeAt(nl - 1) === 0x0d ? nl - 1 : nl), nl + 1];
+  };
+  const [firstLine, afterFirst] = lineAt(0);
   const statusMatch = /^SIP\/2\.0\s+(\d{3})\b/.exec(firstLine);
   let method = statusMatch ? '' : (/^([A-Za-z]+)\s/.exec(firstLine)?.[1] ?? '');
   let callId = '';
-  for (let i = 1; i < head.length; i++) {
-    const h = /^([A-Za-z-]+)[ \t]*:[ \t]*(.*)$/.exec(head[i]!);
+  for (let at = afterFirst; at >= 0 && !(callId && method); ) {
+    const first = text.charCodeAt(at) | 0x20;
+    if (first !== 0x63 && first !== 0x69) {
+      const nl = text.indexOf('\n', at);
+      at = nl < 0 || nl >= limit ? -1 : nl + 1;
+      continue;
+    }
+    const [line, next] = lineAt(at);
+    at = next;
+    const h = /^([A-Za-z-]+)[ \t]*:[ \t]*(.*)$/.exec(line);
     if (!h) continue;
     const name = h[1]!.toLowerCase();
     if (!callId && (name === 'call-id' || name === 'i')) callId = h[2]!.trim();
@@ -105,19 +164,21 @@ function formatForFile(e: TraceEntry): string {
 }
 
 export class TraceLog {
-  private ring: (TraceEntry | undefined)[];
+  private ring: (Recorded | undefined)[];
   /** Index of the oldest entry. */
   private head = 0;
   private count = 0;
   private seq = 0;
-  private pending: TraceEntry[] = [];
+  /** Recorded since the last flush, for subscribers; trimmed to the newest `capacity` at delivery. */
+  private pending: Recorded[] = [];
   private timer: TimerHandle | undefined;
   private readonly listeners = new Set<(batch: TraceEntry[]) => void>();
   private file: RotatingFile | undefined;
-  private fileQueue: string[] = [];
+  /** Recorded since the last flush, for the file (every one of them). */
+  private fileQueue: Recorded[] = [];
 
   constructor(private readonly options: TraceLogOptions) {
-    this.ring = new Array<TraceEntry | undefined>(Math.max(1, options.bufferSize ?? 2000));
+    this.ring = new Array<Recorded | undefined>(Math.max(1, options.bufferSize ?? 2000));
     this.setFile(options.toFile ?? false);
   }
 
@@ -140,29 +201,14 @@ export class TraceLog {
     this.setFile(settings.traceToFile);
   }
 
-  /** Records one message (redacted first) and returns its entry. O(1). */
+  /** Records one message given as text and returns its (redacted) entry. */
   addMessage(message: TraceMessage): TraceEntry {
-    const text = redactSipText(message.text);
-    const entry: TraceEntry = {
-      seq: ++this.seq,
-      time: message.time ?? this.options.clock.wallNow(),
-      direction: message.direction,
-      transport: message.transport,
-      local: message.local,
-      remote: message.remote,
-      ...summarizeSipText(text),
-      text,
-    };
-    const cap = this.ring.length;
-    this.ring[(this.head + this.count) % cap] = entry;
-    if (this.count < cap) this.count++;
-    else this.head = (this.head + 1) % cap;
-    this.pending.push(entry);
-    // Subscribers never see more than a buffer's worth of one batch: older entries are gone anyway.
-    if (this.pending.length > cap) this.pending.splice(0, this.pending.length - cap);
-    if (this.file) this.fileQueue.push(formatForFile(entry));
-    this.schedule();
-    return entry;
+    return this.entryOf(this.push(message.direction, message, message.time));
+  }
+
+  /** Records one message as the SIP stack reports it; O(1), nothing decoded or redacted until the entry is used. */
+  record(wire: TraceWire): void {
+    this.push(wire.direction, wire, wire.time);
   }
 
   /** Matching entries, oldest first; `limit` keeps the newest ones. */
@@ -171,8 +217,9 @@ export class TraceLog {
     const method = filter.method?.toUpperCase();
     const out: TraceEntry[] = [];
     for (let i = 0; i < this.count; i++) {
-      const e = this.ring[(this.head + i) % this.ring.length]!;
-      if (filter.direction && e.direction !== filter.direction) continue;
+      const r = this.ring[(this.head + i) % this.ring.length]!;
+      if (filter.direction && r.direction !== filter.direction) continue;
+      const e = this.entryOf(r);
       if (method && e.method !== method) continue;
       if (text && !e.text.toLowerCase().includes(text)) continue;
       out.push(e);
@@ -184,7 +231,7 @@ export class TraceLog {
 
   /** Empties the buffer (the file keeps what it has). Sequence numbers keep counting. */
   clear(): void {
-    this.ring = new Array<TraceEntry | undefined>(this.ring.length);
+    this.ring = new Array<Recorded | undefined>(this.ring.length);
     this.head = 0;
     this.count = 0;
     this.pending = [];
@@ -200,13 +247,13 @@ export class TraceLog {
   flush(): void {
     this.options.clock.clearTimeout(this.timer);
     this.timer = undefined;
-    const batch = this.pending;
+    const cap = this.ring.length;
+    // Subscribers never see more than a buffer's worth of one batch: older entries are gone anyway.
+    const recorded = this.pending.length > cap ? this.pending.slice(this.pending.length - cap) : this.pending;
     this.pending = [];
-    if (this.fileQueue.length > 0) {
-      this.file?.write(this.fileQueue.join(''));
-      this.fileQueue = [];
-    }
-    if (batch.length === 0) return;
+    this.writeFileQueue();
+    if (recorded.length === 0 || this.listeners.size === 0) return;
+    const batch = recorded.map((r) => this.entryOf(r));
     for (const listener of [...this.listeners]) {
       try {
         listener(batch);
@@ -214,6 +261,69 @@ export class TraceLog {
         // One failing subscriber (a closed socket) must not starve the others.
       }
     }
+  }
+
+  private push(direction: TraceEntry['direction'], source: TraceMessage | TraceWire, time: number | undefined): Recorded {
+    const recorded: Recorded = {
+      seq: ++this.seq,
+      time: time ?? this.options.clock.wallNow(),
+      direction,
+      source,
+      entry: undefined,
+    };
+    const cap = this.ring.length;
+    this.ring[(this.head + this.count) % cap] = recorded;
+    if (this.count < cap) this.count++;
+    else this.head = (this.head + 1) % cap;
+    this.pending.push(recorded);
+    // Amortised trim: what a batch can hold is decided at delivery; this only bounds the memory.
+    if (this.pending.length >= 2 * cap) this.pending = this.pending.slice(this.pending.length - cap);
+    if (this.file) this.fileQueue.push(recorded);
+    this.schedule();
+    return recorded;
+  }
+
+  /** The entry of a recorded message: decoded, redacted and summarised on first use, then kept. */
+  private entryOf(recorded: Recorded): TraceEntry {
+    if (recorded.entry) return recorded.entry;
+    const source = recorded.source!;
+    let entry: TraceEntry;
+    if ('data' in source) {
+      const text = redactSipText(textDecoder.decode(source.data));
+      const { flow } = source;
+      entry = {
+        seq: recorded.seq,
+        time: recorded.time,
+        direction: recorded.direction,
+        transport: flow.protocol,
+        local: `${flow.local.host}:${flow.local.port}`,
+        remote: `${flow.remote.host}:${flow.remote.port}`,
+        ...summarizeSipText(text),
+        text,
+      };
+    } else {
+      const text = redactSipText(source.text);
+      entry = {
+        seq: recorded.seq,
+        time: recorded.time,
+        direction: recorded.direction,
+        transport: source.transport,
+        local: source.local,
+        remote: source.remote,
+        ...summarizeSipText(text),
+        text,
+      };
+    }
+    recorded.entry = entry;
+    recorded.source = undefined;
+    return entry;
+  }
+
+  private writeFileQueue(): void {
+    if (this.fileQueue.length === 0) return;
+    const queue = this.fileQueue;
+    this.fileQueue = [];
+    this.file?.write(queue.map((r) => formatForFile(this.entryOf(r))).join(''));
   }
 
   private schedule(): void {
@@ -227,9 +337,10 @@ export class TraceLog {
   private resize(size: number): void {
     const cap = Math.max(1, size);
     if (cap === this.ring.length) return;
-    const keep = this.list().slice(-cap);
-    this.ring = new Array<TraceEntry | undefined>(cap);
-    keep.forEach((e, i) => (this.ring[i] = e));
+    const keep: Recorded[] = [];
+    for (let i = Math.max(0, this.count - cap); i < this.count; i++) keep.push(this.ring[(this.head + i) % this.ring.length]!);
+    this.ring = new Array<Recorded | undefined>(cap);
+    keep.forEach((r, i) => (this.ring[i] = r));
     this.head = 0;
     this.count = keep.length;
   }
@@ -237,8 +348,7 @@ export class TraceLog {
   private setFile(enabled: boolean): void {
     const dataDir = this.options.dataDir;
     if (!enabled || !dataDir) {
-      if (this.fileQueue.length > 0) this.file?.write(this.fileQueue.join(''));
-      this.fileQueue = [];
+      this.writeFileQueue();
       this.file = undefined;
       return;
     }

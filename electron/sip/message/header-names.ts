@@ -94,9 +94,28 @@ export function resolveHeaderName(asWritten: string): HeaderName | undefined {
     if (!TOKEN.test(asWritten)) return undefined;
     const key = headerKey(asWritten);
     info = { key, name: canonicalName(key, asWritten) };
-    if (NAME_CACHE.size < NAME_CACHE_LIMIT) NAME_CACHE.set(asWritten, info);
+    if (NAME_CACHE.size < NAME_CACHE_LIMIT) {
+      NAME_CACHE.set(asWritten, info);
+      const sameLength = (SPELLINGS_BY_LENGTH[asWritten.length] ??= []);
+      if (sameLength.length < SPELLINGS_PER_LENGTH) sameLength.push({ spelling: asWritten, info });
+    }
   }
   return info;
+}
+
+/** Spellings already resolved, by length, so a header line's name is matched in place (see below). */
+const SPELLINGS_BY_LENGTH: Array<Array<{ spelling: string; info: HeaderName }> | undefined> = [];
+const SPELLINGS_PER_LENGTH = 8;
+
+/**
+ * {@link resolveHeaderName} for the name at `text[start, end)`, e.g. inside a message's header block. A spelling
+ * seen before is recognised by comparing it in place, without cutting the name out or hashing it; the parser does
+ * this for every header line of every message.
+ */
+export function resolveHeaderNameAt(text: string, start: number, end: number): HeaderName | undefined {
+  const candidates = SPELLINGS_BY_LENGTH[end - start];
+  if (candidates !== undefined) for (const c of candidates) if (text.startsWith(c.spelling, start)) return c.info;
+  return resolveHeaderName(text.slice(start, end));
 }
 
 /** Lookup key for a name given by code; falls back to {@link headerKey} for names that are not tokens. */

@@ -9,16 +9,20 @@
  */
 import type { HeaderEntry } from './header-list';
 import { HeaderList } from './header-list';
-import { resolveHeaderName } from './header-names';
-import { MANDATORY, SipRequestMessage, SipResponseMessage } from './sip-message';
-import type { SipMessage } from './types';
+import { resolveHeaderName, resolveHeaderNameAt, type HeaderName } from './header-names';
+import { splitList } from './grammar';
+import { parseNameAddr } from './name-addr';
+import { MANDATORY, parseCSeq, SipRequestMessage, SipResponseMessage } from './sip-message';
+import type { SipMessage, Via } from './types';
 import { SipParseError } from './types';
+import { parseVia } from './via';
 
 const CRLFCRLF = Buffer.from('\r\n\r\n');
 const LFLF = Buffer.from('\n\n');
 const TOKEN = /^[A-Za-z0-9\-.!%*_+`'~]+$/;
-/** Keys of the headers RFC 3261 §8.1.1 requires, with their names for error messages. */
-const MANDATORY_KEYS: ReadonlyMap<string, string> = new Map(MANDATORY.map((n) => [n.toLowerCase(), n]));
+/** Keys of the headers RFC 3261 §8.1.1 requires, each with its bit in a "seen" mask. */
+const MANDATORY_BITS: ReadonlyMap<string, number> = new Map(MANDATORY.map((n, i) => [n.toLowerCase(), 1 << i]));
+const ALL_MANDATORY = (1 << MANDATORY.length) - 1;
 
 /**
  * Parses one SIP message (a datagram, or one message framed off a stream). Leading CRLFs are skipped (RFC 3261
@@ -45,17 +49,28 @@ export function parseMessage(data: Uint8Array | string): SipMessage {
     if (headEnd < 0) headEnd = bodyStart = buf.length;
   }
   const head = buf.toString('utf8', start, headEnd);
-  const lines = head.split('\n');
-  const startLine = parseStartLine(stripCr(lines[0] ?? ''), head);
-  const headers = parseHeaderLines(lines, head);
-  const seen = new Set<string>();
+  let firstEnd = head.indexOf('\n');
+  if (firstEnd < 0) firstEnd = head.length;
+  const startLine = parseStartLine(stripCr(head.slice(0, firstEnd)), head);
+  const headers = parseHeaderLines(head, firstEnd + 1);
+  let seen = 0;
   let contentLength: string | undefined;
+  const fields: MandatoryFields = { vias: [], from: '', to: '', cseq: '' };
   for (const e of headers.entries) {
-    if (MANDATORY_KEYS.has(e.key)) seen.add(e.key);
-    else if (e.key === 'content-length' && contentLength === undefined) contentLength = e.value;
+    const bit = MANDATORY_BITS.get(e.key);
+    if (bit !== undefined) {
+      // The first line of each (every line of Via), as `get()` and `getAll('Via')` would read them.
+      if (e.key === 'via') fields.vias.push(e.value);
+      else if ((seen & bit) === 0) {
+        if (e.key === 'from') fields.from = e.value;
+        else if (e.key === 'to') fields.to = e.value;
+        else if (e.key === 'cseq') fields.cseq = e.value;
+      }
+      seen |= bit;
+    } else if (e.key === 'content-length' && contentLength === undefined) contentLength = e.value;
   }
-  if (seen.size < MANDATORY_KEYS.size) {
-    const missing = [...MANDATORY_KEYS].filter(([key]) => !seen.has(key)).map(([, name]) => name);
+  if (seen !== ALL_MANDATORY) {
+    const missing = MANDATORY.filter((_, i) => (seen & (1 << i)) === 0);
     throw new SipParseError(`missing mandatory header ${missing.join(', ')} (RFC 3261 §8.1.1)`, head);
   }
   const body = readBody(buf, bodyStart, contentLength, head, typeof data !== 'string');
@@ -63,7 +78,7 @@ export function parseMessage(data: Uint8Array | string): SipMessage {
     startLine.kind === 'request'
       ? new SipRequestMessage(startLine.method, startLine.uri, headers, body)
       : new SipResponseMessage(startLine.status, startLine.reason, headers, body);
-  validate(message, head);
+  validate(message, head, fields);
   return message;
 }
 
@@ -71,23 +86,35 @@ function stripCr(line: string): string {
   return line.charCodeAt(line.length - 1) === 0x0d ? line.slice(0, -1) : line;
 }
 
-function parseHeaderLines(lines: string[], head: string): HeaderList {
+/** The header lines of `head` from offset `from`, read in place (no array of lines, no per-line copies). */
+function parseHeaderLines(head: string, from: number): HeaderList {
   const entries: HeaderEntry[] = [];
-  for (let i = 1; i < lines.length; i++) {
-    const line = stripCr(lines[i] as string);
-    if (line === '') continue;
-    const first = line.charCodeAt(0);
+  for (let pos = from; pos < head.length; ) {
+    let next = head.indexOf('\n', pos);
+    if (next < 0) next = head.length;
+    const end = next > pos && head.charCodeAt(next - 1) === 0x0d ? next - 1 : next;
+    const lineStart = pos;
+    pos = next + 1;
+    if (end === lineStart) continue;
+    const first = head.charCodeAt(lineStart);
     if (first === 0x20 || first === 0x09) {
       // Folded continuation line: LWS collapses to one SP (RFC 3261 §7.3.1).
       const prev = entries[entries.length - 1];
       if (!prev) throw new SipParseError('continuation line before the first header', head);
-      prev.value = `${prev.value} ${line.trim()}`.trim();
+      prev.value = `${prev.value} ${head.slice(lineStart, end).trim()}`.trim();
       continue;
     }
-    const colon = line.indexOf(':');
-    const info = colon > 0 ? resolveHeaderName(trimEnd(line.slice(0, colon))) : undefined;
-    if (!info) throw new SipParseError(`malformed header line "${line}"`, head);
-    entries.push({ key: info.key, name: info.name, value: line.slice(colon + 1).trim() });
+    const colon = head.indexOf(':', lineStart);
+    let info: HeaderName | undefined;
+    if (colon > lineStart && colon < end) {
+      const last = head.charCodeAt(colon - 1);
+      info =
+        last === 0x20 || last === 0x09
+          ? resolveHeaderName(trimEnd(head.slice(lineStart, colon)))
+          : resolveHeaderNameAt(head, lineStart, colon);
+    }
+    if (!info) throw new SipParseError(`malformed header line "${head.slice(lineStart, end)}"`, head);
+    entries.push({ key: info.key, name: info.name, value: head.slice(colon + 1, end).trim() });
   }
   return new HeaderList(entries);
 }
@@ -147,17 +174,33 @@ function parseStartLine(line: string, head: string): StartLine {
   return { kind: 'request', method, uri };
 }
 
-function validate(message: SipMessage, head: string): void {
+/** Raw values of the headers {@link validate} parses, collected while the header lines are read. */
+interface MandatoryFields {
+  vias: string[];
+  from: string;
+  to: string;
+  cseq: string;
+}
+
+/** Parses CSeq, From, To and every Via once, and hands the results to the message for its getters. */
+function validate(message: SipRequestMessage | SipResponseMessage, head: string, fields: MandatoryFields): void {
   try {
-    const { cseq } = message;
+    const cseq = parseCSeq(fields.cseq);
     if (message.kind === 'request' && cseq.method !== message.method) {
       throw new SipParseError(
         `CSeq method ${cseq.method} differs from ${message.method} (RFC 3261 §8.1.1.5)`,
       );
     }
-    void message.from;
-    void message.to;
-    if (message.vias.length === 0) throw new SipParseError('empty Via header');
+    const from = parseNameAddr(fields.from);
+    const to = parseNameAddr(fields.to);
+    const vias: Via[] = [];
+    for (const line of fields.vias) {
+      if (line.indexOf(',') < 0) {
+        if (line !== '') vias.push(parseVia(line));
+      } else for (const value of splitList(line)) vias.push(parseVia(value));
+    }
+    if (vias.length === 0) throw new SipParseError('empty Via header');
+    message.primeParsedViews({ cseq, from, to, vias });
   } catch (e) {
     if (e instanceof SipParseError) throw new SipParseError(e.message, head);
     throw e;

@@ -11,7 +11,8 @@
  * serializer, Via and name-addr parsing are therefore written here; drachtio-sip's `parseUri` is used for
  * well-formed `sip:`/`sips:` URIs (see `uri.ts`). `sip-message.test.ts` pins each defect and the repair.
  */
-import { HeaderList, headerEntry } from './header-list';
+import { HeaderList, headerEntry, type HeaderEntry } from './header-list';
+import { splitList } from './grammar';
 import { parseNameAddr } from './name-addr';
 import { reasonPhrase } from './reason-phrases';
 import type { CSeq, NameAddr, SipMessageBase, SipRequest, SipResponse, Via } from './types';
@@ -22,6 +23,7 @@ const EMPTY = new Uint8Array(0);
 /** Headers every request and response carries (RFC 3261 §8.1.1, §8.2.6.2). */
 export const MANDATORY = ['Via', 'From', 'To', 'Call-ID', 'CSeq'] as const;
 const TOKEN = /^[A-Za-z0-9\-.!%*_+`'~]+$/;
+const CR_OR_LF = /[\r\n]/;
 
 /** Header list as given to constructors and factories: `[name, value]` pairs in order. */
 export type HeaderPairs = Array<[string, string]>;
@@ -113,6 +115,11 @@ export abstract class AbstractSipMessage implements SipMessageBase {
     return (this.cache.vias ??= this.getAll('Via').map(parseVia));
   }
 
+  /** @internal The parser's views of the mandatory headers (it parses them to validate), kept for the getters. */
+  primeParsedViews(views: { cseq: CSeq; from: NameAddr; to: NameAddr; vias: Via[] }): void {
+    this.cache = views;
+  }
+
   /** Start line without CRLF. */
   protected abstract startLine(): string;
 
@@ -129,6 +136,7 @@ export abstract class AbstractSipMessage implements SipMessageBase {
     }
     if (!wroteLength) head += `Content-Length: ${length}\r\n`;
     head += '\r\n';
+    if (length === 0) return Buffer.from(head, 'utf8');
     const headBytes = Buffer.byteLength(head, 'utf8');
     const out = Buffer.allocUnsafe(headBytes + length);
     out.write(head, 0, 'utf8');
@@ -208,6 +216,7 @@ export function createResponse(
 ): SipResponse {
   if (!Number.isInteger(status) || status < 100 || status > 699)
     throw new Error(`invalid SIP status ${status}`);
+  if (request instanceof AbstractSipMessage) return respondFromEntries(request, status, reason, opts);
   const headers: HeaderPairs = request.getAll('Via').map((v): [string, string] => ['Via', v]);
   const missing = MANDATORY.find((n) => !request.has(n));
   if (missing) throw new SipParseError(`cannot answer a request without ${missing}`);
@@ -218,4 +227,68 @@ export function createResponse(
   if (timestamp !== undefined) headers.push(['Timestamp', timestamp]);
   if (opts.headers) headers.push(...opts.headers);
   return new SipResponseMessage(status, reason ?? reasonPhrase(status), headers, opts.body);
+}
+
+/** An entry copied from the request under its canonical name; the same checks as {@link headerEntry}. */
+function copied(key: string, name: string, value: string): HeaderEntry {
+  if (CR_OR_LF.test(value)) throw new Error(`header ${name}: value must not contain CR or LF`);
+  return { key, name, value: value.trim() };
+}
+
+/**
+ * {@link createResponse} for our own message class: one pass over the request's header lines, the values copied
+ * as they were received (no lookups per header, no re-resolving of names). Answers every request the stack
+ * receives, so it runs tens of thousands of times a second in a NOTIFY flood.
+ */
+function respondFromEntries(
+  request: AbstractSipMessage & SipRequest,
+  status: number,
+  reason: string | undefined,
+  opts: { toTag?: string; headers?: HeaderPairs; body?: Uint8Array | string },
+): SipResponse {
+  const vias: string[] = [];
+  let sawVia = false;
+  let from: string | undefined;
+  let to: string | undefined;
+  let callId: string | undefined;
+  let cseq: string | undefined;
+  let timestamp: string | undefined;
+  for (const e of request.headerList.entries) {
+    switch (e.key) {
+      case 'via':
+        sawVia = true;
+        if (e.value.indexOf(',') >= 0) vias.push(...splitList(e.value));
+        else if (e.value.trim() !== '') vias.push(e.value);
+        break;
+      case 'from':
+        from ??= e.value;
+        break;
+      case 'to':
+        to ??= e.value;
+        break;
+      case 'call-id':
+        callId ??= e.value;
+        break;
+      case 'cseq':
+        cseq ??= e.value;
+        break;
+      case 'timestamp':
+        timestamp ??= e.value;
+        break;
+    }
+  }
+  const missing =
+    !sawVia ? 'Via' : from === undefined ? 'From' : to === undefined ? 'To' : callId === undefined ? 'Call-ID' : cseq === undefined ? 'CSeq' : undefined;
+  if (missing) throw new SipParseError(`cannot answer a request without ${missing}`);
+  const tag = opts.toTag !== undefined && !('tag' in request.to.params) ? `;tag=${opts.toTag}` : '';
+  const entries: HeaderEntry[] = vias.map((v) => copied('via', 'Via', v));
+  entries.push(
+    copied('from', 'From', from as string),
+    copied('to', 'To', (to as string) + tag),
+    copied('call-id', 'Call-ID', callId as string),
+    copied('cseq', 'CSeq', cseq as string),
+  );
+  if (status === 100 && timestamp !== undefined) entries.push(copied('timestamp', 'Timestamp', timestamp));
+  if (opts.headers) for (const [n, v] of opts.headers) entries.push(headerEntry(n, v));
+  return new SipResponseMessage(status, reason ?? reasonPhrase(status), new HeaderList(entries), opts.body);
 }

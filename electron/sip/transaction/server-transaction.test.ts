@@ -103,6 +103,69 @@ describe('non-INVITE server transaction', () => {
     expect(tcp.requests[0]!.tx.state).toBe('terminated');
   });
 
+  it('holds any number of Completed transactions on one clock timer, each for exactly its own Timer J', () => {
+    const { clock, flow, layer, requests, answerWith, deliver } = setup();
+    answerWith((request, tx) => tx.respond(createResponse(request, 200, 'OK', { toTag: 'srv' })));
+    const branch = (i: number) => (r: SipRequest) => r.set('Via', `SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bKj${i}`);
+    for (let i = 0; i < 50; i++) deliver('options-incoming.sip', branch(i));
+    clock.advance(10_000);
+    for (let i = 50; i < 100; i++) deliver('options-incoming.sip', branch(i));
+    expect(layer.size).toBe(100);
+    expect(clock.pending).toBe(1);
+    const first = requests[0]!.tx;
+    const late = requests[99]!.tx;
+    expect([first.state, late.state]).toEqual(['completed', 'completed']);
+    // A retransmission within J gets the very bytes of the first answer and never reaches the TU.
+    deliver('options-incoming.sip', branch(0));
+    deliver('options-incoming.sip', branch(99));
+    expect(requests).toHaveLength(100);
+    expect(flow.sent).toHaveLength(102);
+    expect(Buffer.from(flow.sent[100]!.bytes).equals(Buffer.from(flow.sent[0]!.bytes))).toBe(true);
+    expect(Buffer.from(flow.sent[101]!.bytes).equals(Buffer.from(flow.sent[99]!.bytes))).toBe(true);
+    clock.advance(31_999 - 10_000);
+    expect(layer.size).toBe(100);
+    clock.advance(1);
+    expect(layer.size).toBe(50);
+    expect(first.state).toBe('terminated');
+    expect(late.state).toBe('completed');
+    expect(clock.pending).toBe(1);
+    deliver('options-incoming.sip', branch(0));
+    expect(requests).toHaveLength(101);
+    clock.advance(9_999);
+    expect(layer.size).toBe(51);
+    clock.advance(1);
+    expect(late.state).toBe('terminated');
+    expect(layer.size).toBe(1);
+    clock.advance(22_000);
+    expect(layer.size).toBe(0);
+    expect(clock.pending).toBe(0);
+  });
+
+  it('ends Completed transactions quietly when their flow closes, on terminate() and on shutdown', () => {
+    const { clock, flow, layer, requests, answerWith, deliver } = setup();
+    answerWith((request, tx) => tx.respond(createResponse(request, 200)));
+    const branch = (i: number) => (r: SipRequest) => r.set('Via', `SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bKc${i}`);
+    const other = new FakeFlow(clock, 'udp', 5099);
+    deliver('options-incoming.sip', branch(1));
+    layer.receive(overTheWire(fixtureRequest('options-incoming.sip')), other);
+    deliver('options-incoming.sip', branch(2));
+    expect(layer.size).toBe(3);
+    layer.flowClosed(flow);
+    expect(layer.size).toBe(1);
+    expect(requests.map((r) => r.tx.state)).toEqual(['terminated', 'completed', 'terminated']);
+    // A retransmission on the closed flow's peer is a new request again.
+    deliver('options-incoming.sip', branch(1));
+    expect(requests).toHaveLength(4);
+    requests[3]!.tx.terminate();
+    expect(requests[3]!.tx.state).toBe('terminated');
+    expect(layer.size).toBe(1);
+    layer.shutdown();
+    expect(requests[1]!.tx.state).toBe('terminated');
+    expect(layer.size).toBe(0);
+    expect(clock.pending).toBe(0);
+    expect(flow.sent.map((s) => (s.message as SipResponse).status)).toEqual([200, 200, 200]);
+  });
+
   it('matches by branch, sent-by and method (RFC 3261 §17.2.3)', () => {
     const { requests, deliver } = setup();
     deliver('options-incoming.sip');

@@ -8,7 +8,7 @@ import type { SipRequest, SipResponse } from '../message/types';
 import type { Flow } from '../transport/types';
 import { TransactionTimeoutError, type TransactionTransportError } from './errors';
 import { TRYING_DELAY_MS, timerDurations } from './timers';
-import { Transaction, type TransactionContext } from './transaction';
+import { Transaction, type CompletedRecord, type TransactionContext, type TransactionState } from './transaction';
 
 /** Optional callbacks a transaction user sets on a server transaction (`tx.user = {...}`) to learn of failures. */
 export interface ServerTransactionUser {
@@ -142,8 +142,18 @@ export class InviteServerTransaction extends ServerTransaction {
   }
 }
 
-/** Non-INVITE server transaction, RFC 3261 §17.2.2 (figure 8). */
+/**
+ * Non-INVITE server transaction, RFC 3261 §17.2.2 (figure 8). On an unreliable flow, Completed is handed to the
+ * layer as a {@link CompletedRecord} (the response bytes, re-sent for each retransmission until Timer J), so the
+ * layer does not hold this object, its request or one clock timer per transaction for 32 s.
+ */
 export class NonInviteServerTransaction extends ServerTransaction {
+  private record: CompletedRecord | undefined;
+
+  override get state(): TransactionState {
+    return this.record?.gone ? 'terminated' : this.current;
+  }
+
   start(): void {
     // Nothing runs before the TU answers: a non-INVITE server never sends 100 on its own (RFC 4320 §4.1).
   }
@@ -151,13 +161,23 @@ export class NonInviteServerTransaction extends ServerTransaction {
   respond(response: SipResponse): void {
     if (this.current !== 'trying' && this.current !== 'proceeding') return;
     this.lastResponse = response;
-    if (!this.write(response)) return;
+    const bytes = this.writeBytes(response);
+    if (bytes === undefined) return;
     if (response.status < 200) {
       this.current = 'proceeding';
       return;
     }
     this.current = 'completed';
-    this.startTimer('J', this.durations.j, () => this.terminate());
+    // Timer J is zero on reliable transports: the state is skipped (§17.2.2).
+    const j = this.flow.reliable ? 0 : timerDurations(this.ctx.timers, false).j;
+    if (j <= 0) this.terminate();
+    else this.record = this.ctx.complete(this, response, bytes, j);
+  }
+
+  override terminate(): void {
+    if (this.state === 'terminated') return;
+    super.terminate();
+    if (this.record) this.ctx.dropCompleted(this.record);
   }
 
   receiveRequest(): boolean {

@@ -21,6 +21,7 @@ import {
   type ClientTransaction,
   type ClientTransactionUser,
 } from './client-transaction';
+import { CompletedRecords } from './completed-records';
 import { TransactionTransportError } from './errors';
 import { cancelTargetKey, clientKey, requestKey, responseKey } from './matching';
 import {
@@ -29,7 +30,7 @@ import {
   type ServerTransaction,
 } from './server-transaction';
 import { resolveTimerConfig, type TimerConfig } from './timers';
-import type { Transaction, TransactionContext } from './transaction';
+import type { CompletedRecord, Transaction, TransactionContext } from './transaction';
 
 export interface TransactionLayerOptions {
   clock: Clock;
@@ -52,15 +53,20 @@ export class TransactionLayer {
   readonly timers: TimerConfig;
   private readonly clients = new Map<string, ClientTransaction>();
   private readonly servers = new Map<string, ServerTransaction>();
+  /** Non-INVITE server transactions in Completed on unreliable flows (Timer J), handed over by the transactions. */
+  private readonly completed: CompletedRecords;
   private readonly ctx: TransactionContext;
   private closed = false;
 
   constructor(private readonly options: TransactionLayerOptions) {
     this.timers = resolveTimerConfig(options.timers);
+    this.completed = new CompletedRecords(options.clock);
     this.ctx = {
       clock: options.clock,
       timers: this.timers,
       write: (message, flow) => this.write(message, flow),
+      complete: (tx, response, bytes, ms) => this.complete(tx, response, bytes, ms),
+      dropCompleted: (record) => this.completed.drop(record),
       terminated: (tx) => this.forget(tx),
       defer: (callback) => queueMicrotask(callback),
     };
@@ -68,7 +74,7 @@ export class TransactionLayer {
 
   /** Live transactions, client and server. */
   get size(): number {
-    return this.clients.size + this.servers.size;
+    return this.clients.size + this.servers.size + this.completed.size;
   }
 
   /**
@@ -125,7 +131,12 @@ export class TransactionLayer {
     if (key === undefined)
       return this.options.onDrop?.(message, flow, 'request without a usable Via or CSeq');
     const existing = this.servers.get(key);
-    if (existing && existing.receiveRequest(message)) return;
+    if (existing) {
+      if (existing.receiveRequest(message)) return;
+    } else {
+      const record = this.completed.get(key);
+      if (record !== undefined) return this.repeat(record);
+    }
     if (message.method === 'ACK') {
       this.options.onAck?.(message, flow);
       return;
@@ -153,12 +164,15 @@ export class TransactionLayer {
       if (tx.flow === flow || tx.flow.id === flow.id)
         tx.flowFailed(new TransactionTransportError(message, 'flow-closed', { cause: error }));
     }
+    // Completed transactions have delivered their result: they end quietly, as `flowFailed` does for them.
+    this.completed.dropFlow(flow);
   }
 
   /** Stops every timer and forgets every transaction without telling their users; later requests fail at once. */
   shutdown(): void {
     this.closed = true;
     for (const tx of [...this.clients.values(), ...this.servers.values()]) tx.terminate();
+    this.completed.clear();
   }
 
   private receiveResponse(response: SipResponse, flow: Flow): void {
@@ -170,9 +184,27 @@ export class TransactionLayer {
     this.options.onStrayResponse?.(response, flow);
   }
 
-  private write(message: SipMessage, flow: Flow): void {
-    flow.send(message.toBuffer());
+  private write(message: SipMessage, flow: Flow): Uint8Array {
+    const bytes = message.toBuffer();
+    flow.send(bytes);
     this.options.onSend?.(message, flow);
+    return bytes;
+  }
+
+  private complete(tx: Transaction, response: SipMessage, bytes: Uint8Array, ms: number): CompletedRecord {
+    if (this.servers.get(tx.key) === tx) this.servers.delete(tx.key);
+    return this.completed.add(tx.key, tx.flow, this.options.onSend ? response : undefined, bytes, ms);
+  }
+
+  /** A retransmitted request in Completed: the same response again (RFC 3261 §17.2.2); a failed send ends it. */
+  private repeat(record: CompletedRecord): void {
+    try {
+      record.flow.send(record.bytes);
+    } catch {
+      this.completed.drop(record);
+      return;
+    }
+    if (record.response) this.options.onSend?.(record.response, record.flow);
   }
 
   private forget(tx: Transaction): void {

@@ -16,18 +16,47 @@ export type TransactionState =
 export interface TransactionContext {
   readonly clock: Clock;
   readonly timers: TimerConfig;
-  /** Serializes `message` onto `flow` and reports it to the trace hook. Throws whatever the flow throws. */
-  write(message: SipMessage, flow: Flow): void;
+  /**
+   * Serializes `message` onto `flow` and reports it to the trace hook; returns the bytes written. Throws whatever
+   * the flow throws.
+   */
+  write(message: SipMessage, flow: Flow): Uint8Array;
+  /**
+   * Hands a non-INVITE server transaction that reached Completed on an unreliable flow to the layer for Timer J
+   * (RFC 3261 §17.2.2), as a compact record: `ms` from now the record is dropped and marked gone.
+   */
+  complete(tx: Transaction, response: SipMessage, bytes: Uint8Array, ms: number): CompletedRecord;
+  /** Drops a record handed over by {@link complete} before its time (the transaction was terminated). */
+  dropCompleted(record: CompletedRecord): void;
   /** Called exactly once when a transaction reaches Terminated. */
   terminated(tx: Transaction): void;
   /** Runs a transaction-user callback after the current call stack, so callers never see re-entrant callbacks. */
   defer(callback: () => void): void;
 }
 
+/**
+ * What is left of a non-INVITE server transaction in Completed (RFC 3261 §17.2.2): the response to repeat for each
+ * retransmitted request until Timer J. Holding this instead of the transaction keeps the request, its parsed views
+ * and the response message collectable while tens of thousands of transactions wait out their 32 s.
+ */
+export interface CompletedRecord {
+  readonly key: string;
+  readonly flow: Flow;
+  /** The final response as written, re-sent as is. */
+  readonly bytes: Uint8Array;
+  /** The response message, kept only when the layer reports writes to an `onSend` hook. */
+  readonly response: SipMessage | undefined;
+  /** Clock time at which Timer J fires. */
+  readonly due: number;
+  /** Set once the record was dropped: the transaction is then Terminated. */
+  gone: boolean;
+}
+
 /** Base of every transaction. */
 export abstract class Transaction {
   protected current: TransactionState;
-  private readonly handles = new Map<string, TimerHandle>();
+  /** Created on the first timer: most server transactions never start one. */
+  private handles: Map<string, TimerHandle> | undefined;
 
   protected constructor(
     /** Matching key (see `matching.ts`); unique among live transactions. */
@@ -45,15 +74,17 @@ export abstract class Transaction {
   }
 
   get terminated(): boolean {
-    return this.current === 'terminated';
+    return this.state === 'terminated';
   }
 
   /** Moves to Terminated at once, without telling the transaction user (used by shutdown and by the subclasses). */
   terminate(): void {
-    if (this.current === 'terminated') return;
+    if (this.state === 'terminated') return;
     this.current = 'terminated';
-    for (const handle of this.handles.values()) this.ctx.clock.clearTimeout(handle);
-    this.handles.clear();
+    if (this.handles) {
+      for (const handle of this.handles.values()) this.ctx.clock.clearTimeout(handle);
+      this.handles.clear();
+    }
     this.ctx.terminated(this);
   }
 
@@ -68,23 +99,29 @@ export abstract class Transaction {
       fire();
       return;
     }
+    const handles = (this.handles ??= new Map());
     const handle = this.ctx.clock.setTimeout(() => {
-      this.handles.delete(name);
+      handles.delete(name);
       fire();
     }, ms);
-    this.handles.set(name, handle);
+    handles.set(name, handle);
   }
 
   protected stopTimer(name: string): void {
+    if (!this.handles) return;
     this.ctx.clock.clearTimeout(this.handles.get(name));
     this.handles.delete(name);
   }
 
   /** Writes a message; a throwing flow becomes a {@link TransactionTransportError} reported via {@link flowFailed}. */
   protected write(message: SipMessage): boolean {
+    return this.writeBytes(message) !== undefined;
+  }
+
+  /** {@link write}, returning the bytes written, or undefined when the flow failed. */
+  protected writeBytes(message: SipMessage): Uint8Array | undefined {
     try {
-      this.ctx.write(message, this.flow);
-      return true;
+      return this.ctx.write(message, this.flow);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       this.flowFailed(
@@ -92,7 +129,7 @@ export abstract class Transaction {
           cause: error,
         }),
       );
-      return false;
+      return undefined;
     }
   }
 }

@@ -1,5 +1,6 @@
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
-import { isIPv6 } from 'node:net';
+import { lookup as dnsLookup, type LookupOneOptions } from 'node:dns';
+import { isIP, isIPv6 } from 'node:net';
 import { TransportEmitter, flowId, hostPort } from './transport-emitter';
 import { TransportError, type Endpoint, type Flow, type Transport } from './types';
 
@@ -14,6 +15,24 @@ export interface UdpTransportOptions {
 }
 
 const WILDCARDS = new Set(['0.0.0.0', '::', '']);
+
+type LookupCallback = (err: NodeJS.ErrnoException | null, address: string, family: number) => void;
+
+/**
+ * The socket's address lookup. Node's default (`dns.lookup`) answers an IP literal on the next tick, so every
+ * datagram sent would wait for an extra tick; flows always name an IP, answered here at once. Names still resolve.
+ */
+function lookupLiteral(hostname: string, options: LookupOneOptions | number, callback: LookupCallback): void {
+  const family = isIP(hostname);
+  if (family !== 0) callback(null, hostname, family);
+  else dnsLookup(hostname, typeof options === 'number' ? { family: options } : options, callback);
+}
+
+/** Empty and CRLF-only datagrams are keep-alives (RFC 5626 §3.5.1). */
+function isKeepAlive(data: Buffer): boolean {
+  for (let i = 0; i < data.length; i++) if (data[i] !== 0x0d && data[i] !== 0x0a) return false;
+  return true;
+}
 
 /** One remote host:port over the shared socket. */
 class UdpFlow implements Flow {
@@ -33,6 +52,11 @@ class UdpFlow implements Flow {
     this.id = flowId('udp', local, remote);
   }
 
+  /** @internal Completion callback of every datagram this flow sends (one function, not one per datagram). */
+  readonly onSent = (err: Error | null): void => {
+    if (err) this.transport.sendFailed(this, err);
+  };
+
   send(data: Uint8Array): void {
     this.transport.sendTo(this, data);
   }
@@ -49,6 +73,8 @@ export class UdpTransport extends TransportEmitter implements Transport {
   private bound: { host: string; port: number } | undefined;
   private starting: Promise<this> | undefined;
   private readonly flows = new Map<string, UdpFlow>();
+  /** The flow of the last datagram received: a flood of NOTIFYs comes from one peer, so this saves a key per datagram. */
+  private lastFlow: UdpFlow | undefined;
   private readonly resolving = new Map<string, Promise<UdpFlow>>();
   private closed = false;
 
@@ -88,6 +114,7 @@ export class UdpTransport extends TransportEmitter implements Transport {
     if (socket) await new Promise<void>((resolve) => socket.close(() => resolve()));
     const flows = [...this.flows.values()];
     this.flows.clear();
+    this.lastFlow = undefined;
     for (const flow of flows) this.emitFlowClosed(flow);
   }
 
@@ -97,15 +124,7 @@ export class UdpTransport extends TransportEmitter implements Transport {
     if (this.closed || !socket)
       throw new TransportError(`${flow.id}: transport is closed`, 'closed', flow.remote);
     try {
-      socket.send(data, flow.remote.port, flow.remote.host, (err) => {
-        if (!err) return;
-        if (this.flows.get(hostPort(flow.remote.host, flow.remote.port)) === flow)
-          this.flows.delete(hostPort(flow.remote.host, flow.remote.port));
-        this.emitFlowClosed(
-          flow,
-          new TransportError(`${flow.id}: send failed: ${err.message}`, 'write-failed', flow.remote),
-        );
-      });
+      socket.send(data, flow.remote.port, flow.remote.host, flow.onSent);
     } catch (err) {
       throw new TransportError(
         `${flow.id}: send failed: ${(err as Error).message}`,
@@ -115,11 +134,22 @@ export class UdpTransport extends TransportEmitter implements Transport {
     }
   }
 
+  /** @internal A datagram of `flow` failed after it left the process: the flow ends. */
+  sendFailed(flow: UdpFlow, err: Error): void {
+    const key = hostPort(flow.remote.host, flow.remote.port);
+    if (this.flows.get(key) === flow) this.flows.delete(key);
+    if (this.lastFlow === flow) this.lastFlow = undefined;
+    this.emitFlowClosed(
+      flow,
+      new TransportError(`${flow.id}: send failed: ${err.message}`, 'write-failed', flow.remote),
+    );
+  }
+
   private async bind(): Promise<this> {
     if (this.closed) throw new TransportError('transport is closed', 'closed');
     const host = this.options.host ?? '0.0.0.0';
     const port = this.options.port ?? 0;
-    const socket = createSocket({ type: isIPv6(host) || host === '::' ? 'udp6' : 'udp4' });
+    const socket = createSocket({ type: isIPv6(host) || host === '::' ? 'udp6' : 'udp4', lookup: lookupLiteral });
     await new Promise<void>((resolve, reject) => {
       socket.once('error', (err) => {
         socket.close();
@@ -147,10 +177,15 @@ export class UdpTransport extends TransportEmitter implements Transport {
   }
 
   private receive(data: Buffer, rinfo: RemoteInfo): void {
-    // Empty and CRLF-only datagrams are keep-alives (RFC 5626 §3.5.1); nothing to deliver.
-    if (data.every((byte) => byte === 0x0d || byte === 0x0a)) return;
+    if (isKeepAlive(data)) return;
+    const last = this.lastFlow;
+    if (last !== undefined && last.remote.port === rinfo.port && last.remote.host === rinfo.address) {
+      this.emitMessage(data, last);
+      return;
+    }
     const cached = this.flows.get(hostPort(rinfo.address, rinfo.port));
     if (cached) {
+      this.lastFlow = cached;
       this.emitMessage(data, cached);
       return;
     }

@@ -6,7 +6,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { SystemClock } from '../clock';
-import { SipStack } from '../stack';
+import { SipStack, type SipStackOptions } from '../stack';
 import { UdpTransport } from '../transport';
 import { NOTIFIER_PEER_SOURCE } from './bench-notifier-peer';
 import { fakeLineContext } from './fake-line-context';
@@ -51,14 +51,23 @@ async function waitFor(condition: () => boolean, timeoutMs: number): Promise<voi
   while (!condition() && performance.now() < until) await new Promise((resolve) => setTimeout(resolve, 5));
 }
 
+export interface NotifyRoutingOptions {
+  count?: number;
+  subscriptions?: number;
+  window?: number;
+  /** The stack's wire hook, e.g. the app's SIP trace, to measure what it costs. */
+  onWire?: SipStackOptions['onWire'];
+}
+
 /**
  * Sends `count` NOTIFYs round-robin over `subscriptions` subscriptions in bursts of `window` (each burst waits for
  * its answers, at most 2 s) and reports the answer rate and latency percentiles measured at the notifier.
  */
-export async function benchNotifyRouting(count = 20_000, subscriptions = 1000, window = 200): Promise<NotifyRoutingResult> {
+export async function benchNotifyRouting(options: NotifyRoutingOptions = {}): Promise<NotifyRoutingResult> {
+  const { count = 20_000, subscriptions = 1000, window = 200, onWire } = options;
   const clock = new SystemClock();
   const transport = new UdpTransport({ host: '127.0.0.1', port: 0 });
-  const stack = new SipStack({ clock, transportFactory: () => transport });
+  const stack = new SipStack({ clock, transportFactory: () => transport, onWire });
   const router = new SubscriptionRouter(stack);
   stack.listen('udp');
   await transport.start();
