@@ -132,10 +132,6 @@ export default tseslint.config(
     },
   },
   {
-    files: ['renderer/vite.config.ts'],
-    rules: { 'no-restricted-imports': 'off' },
-  },
-  {
     files: ['test/**/*.ts', 'bench/**/*.ts', '*.config.ts', '*.config.js', '**/*.test.ts'],
     languageOptions: { globals: globals.node },
   },

@@ -4,11 +4,11 @@ import { fileURLToPath } from 'node:url';
 
 /** Builds the renderer alone (for `serve` mode); electron-vite builds the same entry for Electron. */
 export default defineConfig({
-  root: fileURLToPath(new URL('.', import.meta.url)),
+  root: fileURLToPath(new URL('./renderer', import.meta.url)),
   base: './',
   plugins: [vue()],
   build: {
-    outDir: fileURLToPath(new URL('../out/renderer', import.meta.url)),
+    outDir: fileURLToPath(new URL('./out/renderer', import.meta.url)),
     emptyOutDir: true,
   },
 });
