@@ -273,6 +273,13 @@ describe('summarizeDialogs', () => {
     expect(summarizeDialogs([d('n', 'early')]).state).toBe('ringing');
   });
 
+  it('an incoming call being set up (trying/proceeding as recipient) is ringing; outgoing or undirected is trying', () => {
+    expect(summarizeDialogs([d('i', 'trying', { direction: 'recipient' })]).state).toBe('ringing');
+    expect(summarizeDialogs([d('p', 'proceeding', { direction: 'recipient' })]).state).toBe('ringing');
+    expect(summarizeDialogs([d('o', 'trying', { direction: 'initiator' })]).state).toBe('trying');
+    expect(summarizeDialogs([d('u', 'trying')]).state).toBe('trying');
+  });
+
   it('picks the first of equally relevant dialogs', () => {
     expect(summarizeDialogs([d('a', 'confirmed'), d('b', 'confirmed')]).dialog?.id).toBe('a');
   });

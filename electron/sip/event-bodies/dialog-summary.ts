@@ -23,12 +23,15 @@ const RANK: Record<Shown, number> = { idle: 0, trying: 1, busy: 2, hold: 3, ring
  * | early                          | recipient or absent | no                        | `ringing` | 1st  |
  * | early or confirmed             | any                 | yes                       | `hold`    | 2nd  |
  * | confirmed                      | any                 | no                        | `busy`    | 3rd  |
+ * | trying, proceeding             | recipient           | any                       | `ringing` | 1st  |
  * | early                          | initiator           | no                        | `trying`  | 4th  |
- * | trying, proceeding             | any                 | any                       | `trying`  | 4th  |
+ * | trying, proceeding             | initiator or absent | any                       | `trying`  | 4th  |
  * | terminated                     | any                 | any                       | `idle`    | last |
  *
  * Why: an early dialog the extension initiated is its own outgoing call ringing elsewhere, so the extension is
- * dialling, not being rung. An early dialog without a direction is read as incoming, because the notifiers that omit
+ * dialling, not being rung. A `trying`/`proceeding` dialog the extension is the recipient of is an incoming call
+ * being set up (Kamailio's pua_dialoginfo publishes `Trying` for the callee before `early`), so it shows as ringing
+ * at once rather than as busy. An early dialog without a direction is read as incoming, because the notifiers that omit
  * direction are simple BLF ones where ringing is what matters (and pickup needs it). A held dialog is `hold` even
  * when reported as `early`: FreeSWITCH reports held calls as early, and with `+sip.rendering=no` on the local
  * target that must not blink as ringing. FreeSWITCH without the rendering param cannot be told apart from ringing.
@@ -49,7 +52,7 @@ function classify(dialog: DialogInfoDialog): Shown {
       return 'idle';
     case 'trying':
     case 'proceeding':
-      return 'trying';
+      return dialog.direction === 'recipient' ? 'ringing' : 'trying';
     case 'confirmed':
       return dialog.held ? 'hold' : 'busy';
     case 'early':
