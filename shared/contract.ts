@@ -7,7 +7,8 @@ import type { LineState } from './lines';
 import type { Result } from './result';
 import { fail, ok } from './result';
 import type { PublicSettings, SettingsInput } from './settings';
-import type { NotifyQueueStats, TileConfig, TilesPatch, TileView } from './tiles';
+import type { OwnPresence, PresenceSnapshot } from './presence';
+import type { NotifyQueueStats, PresenceState, TileConfig, TilesPatch, TileView } from './tiles';
 import type { TraceEntry, TraceFilter } from './trace';
 
 /** Everything the UI needs to draw itself from nothing. Tiles, calls and history join it in later issues. */
@@ -18,6 +19,7 @@ export interface Snapshot {
   /** Every tile (configured tiles first, in order, then list members by list). */
   tiles: TileView[];
   blf: NotifyQueueStats;
+  presence: PresenceSnapshot;
   /** Whether the last settings file load failed, and why (the app then runs on the last good settings). */
   settingsProblem?: string;
 }
@@ -32,6 +34,8 @@ export interface Commands {
   /** Parses a phone key configuration (seed 000 `<key><keyConfiguration>…`) into tiles; the caller saves them. */
   'tiles.importXml': { args: { xml: string }; result: TileConfig[] };
   'blf.stats': { args: void; result: NotifyQueueStats };
+  /** Sets the own presence; every line publishes it (issue 4). */
+  'presence.set': { args: OwnPresence; result: PresenceSnapshot };
 }
 
 /** Events main → renderer: name → payload. */
@@ -45,6 +49,8 @@ export interface Events {
   'tiles.patch': TilesPatch;
   /** NOTIFY queue figures, at most once a second while they change. */
   'blf.stats': NotifyQueueStats;
+  /** Own presence, per-line publication status or watchers changed. */
+  'presence.changed': PresenceSnapshot;
 }
 
 export type CommandName = keyof Commands;
@@ -127,12 +133,28 @@ export const commandValidators: { [K in CommandName]: ArgsValidator<CommandArgs<
     return ok({ xml: raw.xml });
   },
   'blf.stats': noArgs,
+  'presence.set': (raw) => {
+    if (!isRecord(raw)) return fail('invalid-argument', 'presence must be an object');
+    if (typeof raw.state !== 'string' || !PRESENCE_STATES.includes(raw.state as PresenceState))
+      return fail('invalid-argument', `state must be one of ${PRESENCE_STATES.join(', ')}`, { field: 'state' });
+    if (raw.note !== undefined && (typeof raw.note !== 'string' || raw.note.length > 200))
+      return fail('invalid-argument', 'note must be text of at most 200 characters', { field: 'note' });
+    if (raw.customId !== undefined && (typeof raw.customId !== 'string' || raw.customId.length > 64))
+      return fail('invalid-argument', 'customId must be a custom state id', { field: 'customId' });
+    const own: OwnPresence = { state: raw.state as PresenceState };
+    if (raw.note) own.note = raw.note as string;
+    if (raw.customId) own.customId = raw.customId as string;
+    return ok(own);
+  },
 };
+
+/** States a user can choose (Asterisk's, without `not_set`). */
+export const PRESENCE_STATES: readonly PresenceState[] = ['available', 'away', 'xa', 'chat', 'dnd', 'unavailable'];
 
 export const commandNames = Object.keys(commandValidators) as CommandName[];
 
 /** The runtime list of events (kept in step with {@link Events} by the `satisfies` check). */
-export const eventNames = ['lines.changed', 'settings.changed', 'trace.appended', 'tiles.patch', 'blf.stats'] as const satisfies readonly EventName[];
+export const eventNames = ['lines.changed', 'settings.changed', 'trace.appended', 'tiles.patch', 'blf.stats', 'presence.changed'] as const satisfies readonly EventName[];
 
 export function isCommandName(name: unknown): name is CommandName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(commandValidators, name);

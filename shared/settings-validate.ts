@@ -3,6 +3,7 @@
  * load and save, so both show the same messages. Field paths use 0-based indexes (`lines.2.domain`); messages use the
  * line numbers people see ("Line 3: …"). Every rule is documented in docs/config.md.
  */
+import { normalizePresenceSettings, presenceSettingsErrors } from './presence-validate';
 import type { Result } from './result';
 import { fail, ok } from './result';
 import type { DiagnosticsSettings, LineConfig, LineTlsTrust, Settings, SipTimingSettings } from './settings';
@@ -22,7 +23,7 @@ export interface FieldError {
 
 type Rec = Record<string, unknown>;
 
-const TOP_KEYS = ['version', 'lines', 'defaultLine', 'sip', 'diagnostics', 'tiles', 'tileLists', 'notify'];
+const TOP_KEYS = ['version', 'lines', 'defaultLine', 'sip', 'diagnostics', 'tiles', 'tileLists', 'notify', 'presence'];
 const LINE_KEYS = [
   'id',
   'enabled',
@@ -209,6 +210,7 @@ export function settingsErrors(input: unknown): FieldError[] {
   checkDiagnostics(c, input.diagnostics);
   // Busy lamp field settings (absent in files from before it: defaults apply).
   c.errors.push(...tileSettingsErrors(input, count));
+  c.errors.push(...presenceSettingsErrors(input.presence));
   return c.errors;
 }
 
@@ -258,6 +260,7 @@ function normalize(input: Rec): Settings {
     sip: { ...DEFAULT_SETTINGS.sip, ...Object.fromEntries(SIP_KEYS.filter((k) => sip[k] !== undefined).map((k) => [k, sip[k]])) } as SipTimingSettings,
     diagnostics: Object.fromEntries(DIAG_KEYS.map((k) => [k, d[k]])) as unknown as DiagnosticsSettings,
     ...normalizeTileSettings(input),
+    presence: normalizePresenceSettings(input.presence),
   };
 }
 

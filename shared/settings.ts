@@ -1,3 +1,4 @@
+import type { CustomPresenceState } from './presence';
 import { NOTIFY_PROFILES, type NotifyThrottleSettings, type TileConfig, type TileListConfig } from './tiles';
 
 /**
@@ -77,6 +78,13 @@ export interface Settings {
   /** Resource-list groups (RFC 4662), each shown as a group of tiles. */
   tileLists: TileListConfig[];
   notify: NotifyThrottleSettings;
+  presence: PresenceSettings;
+}
+
+/** Own presence options (issue 4). */
+export interface PresenceSettings {
+  /** User-defined states offered next to the standard ones, e.g. "Lunch" (away). */
+  customStates: CustomPresenceState[];
 }
 
 export type PublicSettings = Omit<Settings, 'lines'> & { lines: PublicLineConfig[] };
@@ -93,6 +101,12 @@ export const DEFAULT_SETTINGS: Settings = {
   tiles: [],
   tileLists: [],
   notify: { profile: 'console', ...NOTIFY_PROFILES.console },
+  presence: {
+    customStates: [
+      { id: 'lunch', label: 'Lunch', base: 'away' },
+      { id: 'meeting', label: 'In a meeting', base: 'dnd' },
+    ],
+  },
 };
 
 /** At most this many tiles (and list members) on one panel. */

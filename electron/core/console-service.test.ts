@@ -6,6 +6,7 @@ import { ConsoleService } from './console-service';
 import { dispatchCommand, forwardEvents } from './contract-dispatch';
 import { FakeLines } from './fake-lines.test-helper';
 import { FakeTiles } from './fake-tiles.test-helper';
+import { FakePresence } from './fake-presence.test-helper';
 import { plainCipher, SettingsStore } from './settings-store';
 import { TRACE_BATCH_MS, TraceLog } from './trace-log';
 import { FakeClock } from '../sip/clock';
@@ -43,12 +44,12 @@ beforeEach(() => {
   trace = new TraceLog({ clock, dataDir: dir });
   const store = new SettingsStore({ dataDir: dir, cipher: plainCipher });
   tiles = new FakeTiles();
-  service = new ConsoleService({ store, lines, tiles, trace, mode: 'serve', version: '9.9.9', clock });
+  service = new ConsoleService({ store, lines, tiles, presence: new FakePresence(), trace, mode: 'serve', version: '9.9.9', clock });
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 function record(): { [E in keyof Events]: Events[E][] } {
-  const seen = { 'lines.changed': [], 'settings.changed': [], 'trace.appended': [], 'tiles.patch': [], 'blf.stats': [] } as {
+  const seen = { 'lines.changed': [], 'settings.changed': [], 'trace.appended': [], 'tiles.patch': [], 'blf.stats': [], 'presence.changed': [] } as {
     [E in keyof Events]: Events[E][];
   };
   forwardEvents(service, (event, payload) => (seen[event] as unknown[]).push(payload));
@@ -69,6 +70,7 @@ describe('ConsoleService', () => {
         lines: lines.states(),
         tiles: tiles.tileViews(),
         blf: tiles.stats(),
+        presence: new FakePresence().snapshot(),
       },
     });
     expect(tiles.applied).toHaveLength(1);

@@ -4,6 +4,7 @@
  */
 import type { CommandHandlers, EventName, Events, Snapshot } from '../../shared/contract';
 import type { LineState } from '../../shared/lines';
+import type { OwnPresence, PresenceSnapshot } from '../../shared/presence';
 import type { Result } from '../../shared/result';
 import type { NotifyQueueStats, TileConfig, TilesPatch, TileView } from '../../shared/tiles';
 import { ok } from '../../shared/result';
@@ -42,10 +43,21 @@ export interface TilesController {
   shutdown(): Promise<void>;
 }
 
+/** Own presence as the service drives it (implemented in presence/presence-service.ts). */
+export interface PresenceController {
+  apply(settings: Settings): void;
+  set(own: OwnPresence): Result<PresenceSnapshot>;
+  snapshot(): PresenceSnapshot;
+  onChanged(listener: (snapshot: PresenceSnapshot) => void): () => void;
+  /** Un-PUBLISHes on every line and ends the watcher subscriptions. */
+  shutdown(): Promise<void>;
+}
+
 export interface ConsoleServiceDeps {
   store: SettingsStore;
   lines: LinesController;
   tiles: TilesController;
+  presence: PresenceController;
   trace: TraceLog;
   mode: 'electron' | 'serve';
   version: string;
@@ -76,6 +88,7 @@ export class ConsoleService implements ContractHost {
       },
       'tiles.importXml': ({ xml }) => deps.tiles.importXml(xml),
       'blf.stats': () => ok(deps.tiles.stats()),
+      'presence.set': (own) => deps.presence.set(own),
     };
   }
 
@@ -97,9 +110,11 @@ export class ConsoleService implements ContractHost {
       trace.subscribe((batch) => this.emit('trace.appended', batch)),
       tiles.onPatch((patch) => this.emit('tiles.patch', patch)),
       tiles.onStats((stats) => this.emit('blf.stats', stats)),
+      this.deps.presence.onChanged((snapshot) => this.emit('presence.changed', snapshot)),
     );
     lines.apply(settings);
     tiles.apply(settings);
+    this.deps.presence.apply(settings);
   }
 
   /** Un-REGISTERs every line, waiting at most `timeoutMs`; safe to call more than once. */
@@ -116,6 +131,7 @@ export class ConsoleService implements ContractHost {
       lines: lines.states(),
       tiles: this.deps.tiles.tileViews(),
       blf: this.deps.tiles.stats(),
+      presence: this.deps.presence.snapshot(),
     };
     if (store.problem !== undefined) snap.settingsProblem = store.problem;
     return snap;
@@ -130,6 +146,7 @@ export class ConsoleService implements ContractHost {
     trace.configure(saved.value.diagnostics);
     lines.apply(saved.value);
     this.deps.tiles.apply(saved.value);
+    this.deps.presence.apply(saved.value);
     const pub = toPublicSettings(saved.value);
     this.emit('settings.changed', pub);
     return ok(pub);
@@ -152,9 +169,9 @@ export class ConsoleService implements ContractHost {
       (resolve) => (timer = clock.setTimeout(() => resolve('timeout'), timeoutMs)),
     );
     try {
-      // Un-SUBSCRIBE before un-REGISTER: the subscriptions still need the lines' flows.
+      // Un-PUBLISH and un-SUBSCRIBE before un-REGISTER: they still need the lines' flows.
       const sequence = async (): Promise<void> => {
-        await this.deps.tiles.shutdown().catch(() => undefined);
+        await Promise.all([this.deps.presence.shutdown().catch(() => undefined), this.deps.tiles.shutdown().catch(() => undefined)]);
         await this.deps.lines.shutdown().catch(() => undefined);
       };
       await Promise.race([sequence(), bound]);

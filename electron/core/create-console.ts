@@ -6,6 +6,7 @@
 import type { Clock } from '../sip/clock';
 import { BlfService } from './blf/blf-service';
 import { ConsoleService } from './console-service';
+import { PresenceService } from './presence/presence-service';
 import { createLineManager } from './line-manager';
 import { SettingsStore, type SecretCipher } from './settings-store';
 import { TraceLog } from './trace-log';
@@ -26,6 +27,7 @@ export function createConsole(options: ConsoleOptions): { service: ConsoleServic
   const trace = new TraceLog({ clock, dataDir, onFileError: (err) => log(`Cannot write the SIP trace file: ${(err as Error).message}`) });
   const lines = createLineManager({ clock, dataDir, trace, log });
   const tiles = new BlfService({ clock, lines, log });
-  const service = new ConsoleService({ store, lines, tiles, trace, mode, version, clock });
+  const presence = new PresenceService({ clock, lines, log });
+  const service = new ConsoleService({ store, lines, tiles, presence, trace, mode, version, clock });
   return { service, store };
 }

@@ -78,13 +78,14 @@ vi.mock('../core/create-console', async () => {
   const { SettingsStore } = await import('../core/settings-store');
   const { TraceLog } = await import('../core/trace-log');
   const { FakeTiles } = await import('../core/fake-tiles.test-helper');
+  const { FakePresence } = await import('../core/fake-presence.test-helper');
   return {
     createConsole: (options: { clock: never; dataDir: string; cipher: never; mode: 'electron'; version: string }) => {
       const lines = new FakeLines();
       fake.lines.current = lines;
       const store = new SettingsStore({ dataDir: options.dataDir, cipher: options.cipher });
       const trace = new TraceLog({ clock: options.clock });
-      const service = new ConsoleService({ store, lines, tiles: new FakeTiles(), trace, mode: options.mode, version: options.version, clock: options.clock });
+      const service = new ConsoleService({ store, lines, tiles: new FakeTiles(), presence: new FakePresence(), trace, mode: options.mode, version: options.version, clock: options.clock });
       return { service, store };
     },
   };

@@ -7,6 +7,7 @@ import { WebSocket } from 'ws';
 import { ConsoleService } from '../core/console-service';
 import { FakeLines } from '../core/fake-lines.test-helper';
 import { FakeTiles } from '../core/fake-tiles.test-helper';
+import { FakePresence } from '../core/fake-presence.test-helper';
 import { plainCipher, SettingsStore } from '../core/settings-store';
 import { TRACE_BATCH_MS, TraceLog } from '../core/trace-log';
 import { FakeClock } from '../sip/clock';
@@ -36,7 +37,7 @@ beforeEach(async () => {
   lines = new FakeLines();
   trace = new TraceLog({ clock });
   const store = new SettingsStore({ dataDir: join(dir, 'data'), cipher: plainCipher });
-  const service = new ConsoleService({ store, lines, tiles: new FakeTiles(), trace, mode: 'serve', version: '1.2.3', clock });
+  const service = new ConsoleService({ store, lines, tiles: new FakeTiles(), presence: new FakePresence(), trace, mode: 'serve', version: '1.2.3', clock });
   await service.start();
   server = await startServer({ port: 0, staticDir, service });
 });
@@ -160,6 +161,7 @@ describe('serve server', () => {
           lines: [],
           tiles: [],
           blf: new FakeTiles().stats(),
+          presence: new FakePresence().snapshot(),
         },
       },
     });

@@ -1,0 +1,204 @@
+/**
+ * Own presence (issue 4): publishes the state the receptionist chose on every enabled line (RFC 3903), reports how
+ * each line carries it, and lists who watches it (RFC 3857/3858 `presence.winfo`). Lines whose PBX refuses PUBLISH
+ * (405/489/501, e.g. Asterisk) are reported as such; dialling feature codes for them needs the call usage, which a
+ * later issue brings.
+ */
+import type { CustomPresenceState, LinePresenceStatus, OwnPresence, PresenceSnapshot, PresenceWatcher } from '../../../shared/presence';
+import { fail, ok, type Result } from '../../../shared/result';
+import type { Settings } from '../../../shared/settings';
+import type { Clock } from '../../sip/clock';
+import { ACCEPT_BY_EVENT, parseEventBody } from '../../sip/event-bodies';
+import { buildOwnPidf } from '../../sip/event-bodies/pidf-build';
+import { applyWatcherInfo, type WatcherInfoState } from '../../sip/event-bodies/watcherinfo';
+import { Publication, type PublicationStatus } from '../../sip/usage/publication';
+import { Subscription, SubscriptionRouter } from '../../sip/usage/subscription';
+import type { LineManager } from '../line-manager';
+
+export interface PresenceServiceDeps {
+  clock: Clock;
+  lines: LineManager;
+  log?: (message: string) => void;
+  /** PUBLISH lifetime (RFC 3903 §4.1); the server may shorten it. */
+  expires?: number;
+}
+
+interface LinePresence {
+  number: number;
+  token: object;
+  publication: Publication;
+  status: PublicationStatus;
+  winfo: Subscription;
+  watchers: WatcherInfoState | undefined;
+}
+
+export class PresenceService {
+  private own: OwnPresence = { state: 'available' };
+  private customStates: CustomPresenceState[] = [];
+  private retry = { retryBaseSeconds: 30, retryMaxSeconds: 1800 };
+  private readonly lines = new Map<number, LinePresence>();
+  private readonly listeners = new Set<(snapshot: PresenceSnapshot) => void>();
+  private notifyScheduled = false;
+
+  constructor(private readonly deps: PresenceServiceDeps) {}
+
+  onChanged(listener: (snapshot: PresenceSnapshot) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** One publication and one watcher-info subscription per enabled line; rebuilt when a line's configuration changes. */
+  apply(settings: Settings): void {
+    this.customStates = settings.presence.customStates;
+    this.retry = { retryBaseSeconds: settings.sip.retryBaseSeconds, retryMaxSeconds: settings.sip.retryMaxSeconds };
+    const wanted = new Set<number>();
+    settings.lines.forEach((config, index) => {
+      const number = index + 1;
+      const token = this.deps.lines.lineToken(number);
+      const line = config.enabled ? this.deps.lines.lineContext(number) : undefined;
+      const existing = this.lines.get(number);
+      if (existing && existing.token === token && line) {
+        wanted.add(number);
+        return;
+      }
+      if (existing) void this.stopLine(existing);
+      this.lines.delete(number);
+      if (!line || !token) return;
+      wanted.add(number);
+      this.startLine(number, token);
+    });
+    for (const [number, entry] of this.lines) if (!wanted.has(number)) void this.stopLine(entry), this.lines.delete(number);
+    this.changed();
+  }
+
+  /** Sets the own state and publishes it on every line. A custom state publishes its base state with its label. */
+  set(own: OwnPresence): Result<PresenceSnapshot> {
+    let next: OwnPresence = { state: own.state };
+    if (own.customId !== undefined) {
+      const custom = this.customStates.find((c) => c.id === own.customId);
+      if (!custom) return fail('invalid-argument', `There is no custom presence state "${own.customId}"`, { field: 'customId' });
+      next = { state: custom.base, customId: custom.id };
+    }
+    const note = own.note?.trim();
+    if (note) next.note = note;
+    this.own = next;
+    for (const entry of this.lines.values()) this.publish(entry);
+    this.changed();
+    return ok(this.snapshot());
+  }
+
+  snapshot(): PresenceSnapshot {
+    const lines: LinePresenceStatus[] = [...this.lines.values()].sort((a, b) => a.number - b.number).map((entry) => lineStatus(entry));
+    const watchers: PresenceWatcher[] = [];
+    const seen = new Set<string>();
+    for (const entry of this.lines.values())
+      for (const list of entry.watchers?.lists ?? [])
+        for (const w of list.watchers) {
+          if (w.status === 'terminated' || seen.has(w.uri)) continue;
+          seen.add(w.uri);
+          watchers.push({ uri: w.uri, status: w.status, ...(w.displayName ? { displayName: w.displayName } : {}) });
+        }
+    return { own: { ...this.own }, published: { ...this.own }, lines, watchers };
+  }
+
+  /** Removes the own presence from every server (Expires: 0) and ends the watcher subscriptions; each bounded. */
+  async shutdown(): Promise<void> {
+    const entries = [...this.lines.values()];
+    this.lines.clear();
+    await Promise.all(entries.map((entry) => this.stopLine(entry)));
+  }
+
+  private startLine(number: number, token: object): void {
+    const line = this.deps.lines.lineContext(number)!;
+    const entry: LinePresence = {
+      number,
+      token,
+      status: { state: 'idle' },
+      watchers: undefined,
+      publication: new Publication(line, { event: 'presence', expires: this.deps.expires ?? 3600 }, { clock: this.deps.clock, ...this.retry }, {
+        onStatus: (status) => {
+          entry.status = status;
+          this.changed();
+        },
+      }),
+      winfo: new Subscription(
+        line,
+        { event: 'presence.winfo', target: line.aor, accept: ACCEPT_BY_EVENT['presence.winfo'], expires: this.deps.expires ?? 3600 },
+        { clock: this.deps.clock, router: SubscriptionRouter.forStack(line.stack), ...this.retry },
+        {
+          onNotify: (notify) => this.watcherInfo(entry, notify.contentType, notify.body),
+          onStatus: (status) => {
+            // A new subscription dialog starts a new version space (RFC 3858 §4).
+            if (status.state === 'subscribing') entry.watchers = undefined;
+          },
+        },
+      ),
+    };
+    this.lines.set(number, entry);
+    this.publish(entry);
+    entry.winfo.start();
+  }
+
+  private publish(entry: LinePresence): void {
+    const line = this.deps.lines.lineContext(entry.number);
+    if (!line) return;
+    const custom = this.own.customId ? this.customStates.find((c) => c.id === this.own.customId) : undefined;
+    const body = buildOwnPidf({
+      entity: line.aor,
+      contact: line.aor,
+      state: this.own.state,
+      ...(custom ? { label: custom.label } : {}),
+      ...(this.own.note ? { note: this.own.note } : {}),
+    });
+    entry.publication.publish(body);
+  }
+
+  private watcherInfo(entry: LinePresence, contentType: string, body: Uint8Array): void {
+    if (body.length === 0) return;
+    const parsed = parseEventBody(contentType, body);
+    if (!parsed.ok || parsed.value.type !== 'watcherinfo') {
+      this.deps.log?.(`presence.winfo NOTIFY for line ${entry.number} ignored: ${parsed.ok ? `unexpected ${parsed.value.type} body` : parsed.reason}`);
+      return;
+    }
+    const result = applyWatcherInfo(entry.watchers, parsed.value);
+    if (!result.accepted) return;
+    entry.watchers = result.state;
+    if (result.needFullState) entry.winfo.refresh();
+    this.changed();
+  }
+
+  private async stopLine(entry: LinePresence): Promise<void> {
+    await Promise.all([entry.publication.unpublish().catch(() => undefined), entry.winfo.stop().catch(() => undefined)]);
+  }
+
+  private changed(): void {
+    if (this.notifyScheduled) return;
+    this.notifyScheduled = true;
+    queueMicrotask(() => {
+      this.notifyScheduled = false;
+      const snapshot = this.snapshot();
+      for (const listener of this.listeners) listener(snapshot);
+    });
+  }
+}
+
+/** How a line carries the own state, in the UI's terms. */
+function lineStatus(entry: LinePresence): LinePresenceStatus {
+  const { status } = entry;
+  if (status.state === 'unsupported') {
+    return {
+      line: entry.number,
+      method: 'none',
+      state: 'unsupported',
+      ...(status.sipStatus ? { sipStatus: status.sipStatus } : {}),
+      reason: `The PBX answered ${status.sipStatus ?? ''} ${status.reason ?? ''} to PUBLISH; feature codes for such PBXs come with calls`.replace(/\s+/g, ' '),
+    };
+  }
+  return {
+    line: entry.number,
+    method: 'publish',
+    state: status.state,
+    ...(status.sipStatus ? { sipStatus: status.sipStatus } : {}),
+    ...(status.reason ? { reason: status.reason } : {}),
+  };
+}
