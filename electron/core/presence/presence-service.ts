@@ -67,7 +67,11 @@ export class PresenceService {
       wanted.add(number);
       this.startLine(number, token);
     });
-    for (const [number, entry] of this.lines) if (!wanted.has(number)) void this.stopLine(entry), this.lines.delete(number);
+    for (const [number, entry] of this.lines) {
+      if (wanted.has(number)) continue;
+      void this.stopLine(entry);
+      this.lines.delete(number);
+    }
     this.changed();
   }
 
