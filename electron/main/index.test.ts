@@ -31,6 +31,12 @@ const fake = vi.hoisted(() => {
     }
     once(): void {}
     on(): void {}
+    isVisible(): boolean {
+      return true;
+    }
+    show(): void {}
+    hide(): void {}
+    focus(): void {}
     loadFile(path: string): Promise<void> {
       windows.at(-1)!.loaded.push(path);
       return Promise.resolve();
@@ -48,6 +54,24 @@ const fake = vi.hoisted(() => {
     },
   };
   const safeStorage = { isEncryptionAvailable: () => false, encryptString: vi.fn(), decryptString: vi.fn() };
+  const trays: Array<{ menus: unknown[]; tooltips: string[] }> = [];
+  class Tray {
+    record = { menus: [] as unknown[], tooltips: [] as string[] };
+    constructor() {
+      trays.push(this.record);
+    }
+    on(): void {}
+    setContextMenu(menu: unknown): void {
+      this.record.menus.push(menu);
+    }
+    setToolTip(text: string): void {
+      this.record.tooltips.push(text);
+    }
+    setImage(): void {}
+    destroy(): void {}
+  }
+  const Menu = { buildFromTemplate: (template: unknown) => ({ template }) };
+  const nativeImage = { createFromBitmap: () => ({}) };
   const ipcMain = {
     handle: (channel: string, h: unknown) => ipcHandlers.set(channel, h),
     removeHandler: vi.fn(),
@@ -58,6 +82,10 @@ const fake = vi.hoisted(() => {
     session,
     safeStorage,
     ipcMain,
+    Tray,
+    Menu,
+    nativeImage,
+    trays,
     appHandlers,
     windows,
     ipcHandlers,
@@ -72,6 +100,9 @@ vi.mock('electron', () => ({
   session: fake.session,
   safeStorage: fake.safeStorage,
   ipcMain: fake.ipcMain,
+  Tray: fake.Tray,
+  Menu: fake.Menu,
+  nativeImage: fake.nativeImage,
 }));
 vi.mock('../core/create-console', async () => {
   const { ConsoleService } = await import('../core/console-service');
@@ -127,5 +158,13 @@ describe('Electron main', () => {
     const again = vi.fn();
     fake.appHandlers.get('before-quit')!({ preventDefault: again });
     expect(again).not.toHaveBeenCalled();
+  });
+});
+
+describe('Electron main: tray', () => {
+  it('puts the console in the tray with the own state as tooltip', () => {
+    expect(fake.trays).toHaveLength(1);
+    expect(fake.trays[0]!.tooltips.at(-1)).toMatch(/^Available/);
+    expect(fake.trays[0]!.menus.length).toBeGreaterThan(0);
   });
 });

@@ -10,6 +10,7 @@ import { createConsole } from '../core/create-console';
 import { SystemClock } from '../sip/clock';
 import { registerIpc, rendererUrlCheck } from './ipc';
 import { createSecretCipher } from './safe-storage-cipher';
+import { TrayController } from './tray';
 import { electronCsp, hardenSession, hardenWebContents } from './security';
 
 const SHUTDOWN_BOUND_MS = 3000;
@@ -20,6 +21,7 @@ const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undef
 
 let window: BrowserWindow | undefined;
 let service: ConsoleService | undefined;
+let tray: TrayController | undefined;
 let quitting = false;
 
 function createWindow(): BrowserWindow {
@@ -41,6 +43,13 @@ function createWindow(): BrowserWindow {
     },
   });
   win.once('ready-to-show', () => win.show());
+  // Closing the window keeps the console running in the tray (issue 4 §4); Quit is in the tray menu.
+  win.on('close', (event) => {
+    if (quitting || !tray) return;
+    event.preventDefault();
+    win.hide();
+    tray.refresh();
+  });
   win.on('closed', () => {
     if (window === win) window = undefined;
   });
@@ -72,6 +81,19 @@ async function start(): Promise<void> {
   await service.start();
   if (store.problem) console.warn(store.problem);
   window = createWindow();
+  tray = new TrayController({
+    service,
+    isWindowVisible: () => !!window?.isVisible(),
+    showWindow: () => {
+      window ??= createWindow();
+      window.show();
+      window.focus();
+    },
+    hideWindow: () => window?.hide(),
+    quit: () => app.quit(),
+    locale: app.getLocale?.().startsWith('de') ? 'de' : 'en',
+    log: (message) => console.warn(message),
+  });
 }
 
 if (!app.requestSingleInstanceLock()) {
@@ -92,7 +114,11 @@ if (!app.requestSingleInstanceLock()) {
     if (quitting || !service) return;
     event.preventDefault();
     quitting = true;
-    void service.shutdown(SHUTDOWN_BOUND_MS).finally(() => app.quit());
+    // Un-PUBLISH, un-SUBSCRIBE and un-REGISTER, all bounded together (ConsoleService.shutdown).
+    void service.shutdown(SHUTDOWN_BOUND_MS).finally(() => {
+      tray?.dispose();
+      app.quit();
+    });
   });
   app
     .whenReady()

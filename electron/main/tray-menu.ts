@@ -3,17 +3,13 @@
  * count and window visibility. No Electron import, so it runs under plain Node tests; `tray-menu-electron.ts`
  * turns the model into an Electron menu.
  */
+import type { CustomPresenceState } from '../../shared/presence';
 import type { PresenceState } from '../../shared/tiles';
+
+export type { CustomPresenceState };
 
 /** The own state: a standard presence state, or one of the user's custom states (see `customId`). */
 export type OwnPresenceState = PresenceState | 'custom';
-
-/** A user-defined state with its own label, published as its base state (issue 4 §3). */
-export interface CustomPresenceState {
-  id: string;
-  label: string;
-  base: PresenceState;
-}
 
 export interface TrayState {
   own: {
