@@ -15,9 +15,23 @@ import { Publication, type PublicationStatus } from '../../sip/usage/publication
 import { Subscription, SubscriptionRouter } from '../../sip/usage/subscription';
 import type { LineManager } from '../line-manager';
 
+/**
+ * Carries the own state to a PBX that refuses PUBLISH by dialling the line's feature code for it (issue 4 §2).
+ * Implemented in feature-codes.ts over the call usage.
+ */
+export interface FeatureCodeCarrier {
+  /**
+   * Dials the code configured for `own.state` on `line` (a short call). Resolves with what happened, for the UI:
+   * `dialled` with the code, `no-code` when none is configured for that state, or `failed` with the SIP status/reason.
+   */
+  carry(line: number, own: OwnPresence): Promise<{ outcome: 'dialled' | 'no-code' | 'failed'; code?: string; sipStatus?: number; reason?: string }>;
+}
+
 export interface PresenceServiceDeps {
   clock: Clock;
   lines: LineManager;
+  /** Feature codes for lines whose PBX answers 405/489/501 to PUBLISH; without it such lines report `none`. */
+  featureCodes?: FeatureCodeCarrier;
   log?: (message: string) => void;
   /** PUBLISH lifetime (RFC 3903 §4.1); the server may shorten it. */
   expires?: number;
@@ -25,6 +39,8 @@ export interface PresenceServiceDeps {
 
 interface LinePresence {
   number: number;
+  /** Last feature-code result, when the line carries presence that way. */
+  featureCode?: Awaited<ReturnType<FeatureCodeCarrier['carry']>>;
   token: object;
   publication: Publication;
   status: PublicationStatus;
@@ -121,7 +137,9 @@ export class PresenceService {
       watchers: undefined,
       publication: new Publication(line, { event: 'presence', expires: this.deps.expires ?? 3600 }, { clock: this.deps.clock, ...this.retry }, {
         onStatus: (status) => {
+          const becameUnsupported = status.state === 'unsupported' && entry.status.state !== 'unsupported';
           entry.status = status;
+          if (becameUnsupported) this.carryByFeatureCode(entry);
           this.changed();
         },
       }),
@@ -146,6 +164,8 @@ export class PresenceService {
   private publish(entry: LinePresence): void {
     const line = this.deps.lines.lineContext(entry.number);
     if (!line) return;
+    // Once the PBX refused PUBLISH, the line's feature codes carry every change (issue 4 §2).
+    if (entry.status.state === 'unsupported') return this.carryByFeatureCode(entry);
     const custom = this.own.customId ? this.customStates.find((c) => c.id === this.own.customId) : undefined;
     const body = buildOwnPidf({
       entity: line.aor,
@@ -155,6 +175,16 @@ export class PresenceService {
       ...(this.own.note ? { note: this.own.note } : {}),
     });
     entry.publication.publish(body);
+  }
+
+  private carryByFeatureCode(entry: LinePresence): void {
+    const carrier = this.deps.featureCodes;
+    if (!carrier) return;
+    const own = { ...this.own };
+    void carrier.carry(entry.number, own).then((result) => {
+      entry.featureCode = result;
+      this.changed();
+    });
   }
 
   private watcherInfo(entry: LinePresence, contentType: string, body: Uint8Array): void {
@@ -188,7 +218,23 @@ export class PresenceService {
 
 /** How a line carries the own state, in the UI's terms. */
 function lineStatus(entry: LinePresence): LinePresenceStatus {
-  const { status } = entry;
+  const { status, featureCode } = entry;
+  const refused = `the PBX answered ${status.sipStatus ?? ''} ${status.reason ?? ''} to PUBLISH`.replace(/\s+/g, ' ');
+  if (status.state === 'unsupported' && featureCode) {
+    const said =
+      featureCode.outcome === 'dialled'
+        ? `dialled ${featureCode.code}`
+        : featureCode.outcome === 'no-code'
+          ? 'no feature code is configured for this state'
+          : `dialling ${featureCode.code ?? 'the code'} failed: ${featureCode.sipStatus ?? ''} ${featureCode.reason ?? ''}`.trim();
+    return {
+      line: entry.number,
+      method: 'feature-codes',
+      state: featureCode.outcome === 'dialled' ? 'published' : 'failed',
+      ...(featureCode.sipStatus ? { sipStatus: featureCode.sipStatus } : {}),
+      reason: `Feature codes: ${refused}; ${said}`,
+    };
+  }
   if (status.state === 'unsupported') {
     return {
       line: entry.number,
