@@ -36,6 +36,8 @@ export interface Commands {
   'blf.stats': { args: void; result: NotifyQueueStats };
   /** Sets the own presence; every line publishes it (issue 4). */
   'presence.set': { args: OwnPresence; result: PresenceSnapshot };
+  /** The user is at the screen (serve mode has no OS idle time: the UI reports input, throttled). */
+  'presence.activity': { args: void; result: void };
 }
 
 /** Events main → renderer: name → payload. */
@@ -146,6 +148,7 @@ export const commandValidators: { [K in CommandName]: ArgsValidator<CommandArgs<
     if (raw.customId) own.customId = raw.customId as string;
     return ok(own);
   },
+  'presence.activity': noArgs,
 };
 
 /** States a user can choose (Asterisk's, without `not_set`). */

@@ -20,7 +20,12 @@ export function presenceSettingsErrors(presence: unknown): FieldError[] {
     return errors;
   }
   for (const key of Object.keys(presence))
-    if (key !== 'customStates') add(`presence.${key}`, `Presence: unknown setting "${key}"`);
+    if (!['customStates', 'autoAwayMinutes', 'onThePhone'].includes(key)) add(`presence.${key}`, `Presence: unknown setting "${key}"`);
+  const minutes = presence.autoAwayMinutes;
+  if (minutes !== undefined && !(Number.isInteger(minutes) && (minutes as number) >= 0 && (minutes as number) <= 480))
+    add('presence.autoAwayMinutes', 'Presence: automatic away must be a whole number of minutes from 0 (off) to 480');
+  if (presence.onThePhone !== undefined && typeof presence.onThePhone !== 'boolean')
+    add('presence.onThePhone', 'Presence: "on the phone" must be true or false');
   const states = presence.customStates;
   if (!Array.isArray(states)) {
     add('presence.customStates', 'Presence: custom states must be a list');
@@ -47,8 +52,11 @@ export function presenceSettingsErrors(presence: unknown): FieldError[] {
 
 /** The presence settings of a valid input, or the defaults when the file predates them. */
 export function normalizePresenceSettings(presence: unknown): PresenceSettings {
-  if (!isRecord(presence)) return { customStates: DEFAULT_SETTINGS.presence.customStates.map((s) => ({ ...s })) };
+  const defaults = DEFAULT_SETTINGS.presence;
+  if (!isRecord(presence)) return { ...defaults, customStates: defaults.customStates.map((s) => ({ ...s })) };
   return {
     customStates: (presence.customStates as Rec[]).map((s) => ({ id: s.id as string, label: (s.label as string).trim(), base: s.base as PresenceState })),
+    autoAwayMinutes: (presence.autoAwayMinutes as number | undefined) ?? defaults.autoAwayMinutes,
+    onThePhone: (presence.onThePhone as boolean | undefined) ?? defaults.onThePhone,
   };
 }

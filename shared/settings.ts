@@ -85,6 +85,10 @@ export interface Settings {
 export interface PresenceSettings {
   /** User-defined states offered next to the standard ones, e.g. "Lunch" (away). */
   customStates: CustomPresenceState[];
+  /** Idle minutes before the state shows "away" automatically (only from available/chat); 0 = off. */
+  autoAwayMinutes: number;
+  /** Publish "on the phone" while in a call (calls arrive in a later version; the hook exists). */
+  onThePhone: boolean;
 }
 
 export type PublicSettings = Omit<Settings, 'lines'> & { lines: PublicLineConfig[] };
@@ -106,6 +110,8 @@ export const DEFAULT_SETTINGS: Settings = {
       { id: 'lunch', label: 'Lunch', base: 'away' },
       { id: 'meeting', label: 'In a meeting', base: 'dnd' },
     ],
+    autoAwayMinutes: 0,
+    onThePhone: true,
   },
 };
 

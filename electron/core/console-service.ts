@@ -47,6 +47,8 @@ export interface TilesController {
 export interface PresenceController {
   apply(settings: Settings): void;
   set(own: OwnPresence): Result<PresenceSnapshot>;
+  /** The user is at the screen (resets the idle time where no OS idle source exists). */
+  activity(): void;
   snapshot(): PresenceSnapshot;
   onChanged(listener: (snapshot: PresenceSnapshot) => void): () => void;
   /** Un-PUBLISHes on every line and ends the watcher subscriptions. */
@@ -89,6 +91,10 @@ export class ConsoleService implements ContractHost {
       'tiles.importXml': ({ xml }) => deps.tiles.importXml(xml),
       'blf.stats': () => ok(deps.tiles.stats()),
       'presence.set': (own) => deps.presence.set(own),
+      'presence.activity': () => {
+        deps.presence.activity();
+        return ok(undefined);
+      },
     };
   }
 

@@ -19,6 +19,8 @@ export interface ConsoleOptions {
   version: string;
   /** Operational messages (malformed NOTIFYs, unreadable files, …). */
   log: (message: string) => void;
+  /** OS idle time in seconds (Electron's powerMonitor); serve mode has none and uses the UI's activity reports. */
+  idleSeconds?: () => number;
 }
 
 export function createConsole(options: ConsoleOptions): { service: ConsoleService; store: SettingsStore } {
@@ -27,7 +29,7 @@ export function createConsole(options: ConsoleOptions): { service: ConsoleServic
   const trace = new TraceLog({ clock, dataDir, onFileError: (err) => log(`Cannot write the SIP trace file: ${(err as Error).message}`) });
   const lines = createLineManager({ clock, dataDir, trace, log });
   const tiles = new BlfService({ clock, lines, log });
-  const presence = new PresenceService({ clock, lines, log });
+  const presence = new PresenceService({ clock, lines, log, ...(options.idleSeconds ? { idleSeconds: options.idleSeconds } : {}) });
   const service = new ConsoleService({ store, lines, tiles, presence, trace, mode, version, clock });
   return { service, store };
 }

@@ -6,6 +6,7 @@ import type { PresenceController } from './console-service';
 
 export class FakePresence implements PresenceController {
   applied: Settings[] = [];
+  activities = 0;
   shutdowns = 0;
   current: PresenceSnapshot = { own: { state: 'available' }, published: { state: 'available' }, lines: [], watchers: [] };
   private readonly listeners = new Set<(snapshot: PresenceSnapshot) => void>();
@@ -18,6 +19,10 @@ export class FakePresence implements PresenceController {
     this.current = { ...this.current, own, published: own };
     for (const listener of this.listeners) listener(this.current);
     return ok(this.current);
+  }
+
+  activity(): void {
+    this.activities++;
   }
 
   snapshot(): PresenceSnapshot {

@@ -103,6 +103,7 @@ vi.mock('electron', () => ({
   Tray: fake.Tray,
   Menu: fake.Menu,
   nativeImage: fake.nativeImage,
+  powerMonitor: { getSystemIdleTime: () => 0 },
 }));
 vi.mock('../core/create-console', async () => {
   const { ConsoleService } = await import('../core/console-service');

@@ -2,7 +2,7 @@
  * Electron composition root: one hardened window, the console service over the SIP engine, the IPC bridge.
  * Settings live in `userData` (docs/config.md); passwords are encrypted with safeStorage when the OS offers it.
  */
-import { app, BrowserWindow, safeStorage, session } from 'electron';
+import { app, BrowserWindow, powerMonitor, safeStorage, session } from 'electron';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ConsoleService } from '../core/console-service';
@@ -68,6 +68,7 @@ async function start(): Promise<void> {
     mode: 'electron',
     version: app.getVersion(),
     log: (message) => console.warn(message),
+    idleSeconds: () => powerMonitor.getSystemIdleTime(),
   });
   const store = built.store;
   service = built.service;

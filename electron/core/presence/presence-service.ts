@@ -14,6 +14,7 @@ import { applyWatcherInfo, type WatcherInfoState } from '../../sip/event-bodies/
 import { Publication, type PublicationStatus } from '../../sip/usage/publication';
 import { Subscription, SubscriptionRouter } from '../../sip/usage/subscription';
 import type { LineManager } from '../line-manager';
+import { AutoAway, type AutoPresence } from './auto-away';
 
 /**
  * Carries the own state to a PBX that refuses PUBLISH by dialling the line's feature code for it (issue 4 §2).
@@ -35,6 +36,11 @@ export interface PresenceServiceDeps {
   log?: (message: string) => void;
   /** PUBLISH lifetime (RFC 3903 §4.1); the server may shorten it. */
   expires?: number;
+  /**
+   * Seconds since the user last touched the computer (Electron: `powerMonitor.getSystemIdleTime`). Without it, idle
+   * time is the time since the UI last reported activity (`presence.activity`), as in serve mode.
+   */
+  idleSeconds?: () => number;
 }
 
 interface LinePresence {
@@ -55,8 +61,36 @@ export class PresenceService {
   private readonly lines = new Map<number, LinePresence>();
   private readonly listeners = new Set<(snapshot: PresenceSnapshot) => void>();
   private notifyScheduled = false;
+  /** Set automatically over the chosen state: idle → away, in a call → on the phone (issue 4 §3). */
+  private auto: AutoPresence = null;
+  private lastActivity: number;
+  private readonly autoAway: AutoAway;
 
-  constructor(private readonly deps: PresenceServiceDeps) {}
+  constructor(private readonly deps: PresenceServiceDeps) {
+    this.lastActivity = deps.clock.now();
+    this.autoAway = new AutoAway({
+      clock: deps.clock,
+      idleSeconds: deps.idleSeconds ?? (() => (deps.clock.now() - this.lastActivity) / 1000),
+      thresholdMinutes: 0,
+      chosen: this.own.state,
+      onChange: (auto) => {
+        this.auto = auto;
+        for (const entry of this.lines.values()) this.publish(entry);
+        this.changed();
+      },
+    });
+  }
+
+  /** The user is at the screen: resets the idle time used when no OS idle source exists. */
+  activity(): void {
+    this.lastActivity = this.deps.clock.now();
+    this.autoAway.check();
+  }
+
+  /** The hook calls use (a later issue): while in a call, "on the phone" is published if enabled. */
+  setInCall(inCall: boolean): void {
+    this.autoAway.setInCall(inCall);
+  }
 
   onChanged(listener: (snapshot: PresenceSnapshot) => void): () => void {
     this.listeners.add(listener);
@@ -66,6 +100,8 @@ export class PresenceService {
   /** One publication and one watcher-info subscription per enabled line; rebuilt when a line's configuration changes. */
   apply(settings: Settings): void {
     this.customStates = settings.presence.customStates;
+    this.autoAway.setThresholdMinutes(settings.presence.autoAwayMinutes);
+    this.autoAway.setOnThePhone(settings.presence.onThePhone);
     this.retry = { retryBaseSeconds: settings.sip.retryBaseSeconds, retryMaxSeconds: settings.sip.retryMaxSeconds };
     const wanted = new Set<number>();
     settings.lines.forEach((config, index) => {
@@ -102,6 +138,7 @@ export class PresenceService {
     const note = own.note?.trim();
     if (note) next.note = note;
     this.own = next;
+    this.autoAway.setChosen(next.state);
     for (const entry of this.lines.values()) this.publish(entry);
     this.changed();
     return ok(this.snapshot());
@@ -118,11 +155,12 @@ export class PresenceService {
           seen.add(w.uri);
           watchers.push({ uri: w.uri, status: w.status, ...(w.displayName ? { displayName: w.displayName } : {}) });
         }
-    return { own: { ...this.own }, published: { ...this.own }, lines, watchers };
+    return { own: { ...this.own }, published: { ...this.published(), ...(this.auto ? { auto: this.auto } : {}) }, lines, watchers };
   }
 
   /** Removes the own presence from every server (Expires: 0) and ends the watcher subscriptions; each bounded. */
   async shutdown(): Promise<void> {
+    this.autoAway.stop();
     const entries = [...this.lines.values()];
     this.lines.clear();
     await Promise.all(entries.map((entry) => this.stopLine(entry)));
@@ -166,21 +204,29 @@ export class PresenceService {
     if (!line) return;
     // Once the PBX refused PUBLISH, the line's feature codes carry every change (issue 4 §2).
     if (entry.status.state === 'unsupported') return this.carryByFeatureCode(entry);
-    const custom = this.own.customId ? this.customStates.find((c) => c.id === this.own.customId) : undefined;
+    const shown = this.published();
+    const custom = shown.customId ? this.customStates.find((c) => c.id === shown.customId) : undefined;
     const body = buildOwnPidf({
       entity: line.aor,
       contact: line.aor,
-      state: this.own.state,
+      state: shown.state,
       ...(custom ? { label: custom.label } : {}),
-      ...(this.own.note ? { note: this.own.note } : {}),
+      ...(shown.note ? { note: shown.note } : {}),
+      ...(this.auto === 'on-the-phone' ? { activities: ['on-the-phone'] } : {}),
     });
     entry.publication.publish(body);
+  }
+
+  /** What watchers see: the chosen state, or away while idle (the note stays). */
+  private published(): OwnPresence {
+    if (this.auto === 'away') return { state: 'away', ...(this.own.note ? { note: this.own.note } : {}) };
+    return { ...this.own };
   }
 
   private carryByFeatureCode(entry: LinePresence): void {
     const carrier = this.deps.featureCodes;
     if (!carrier) return;
-    const own = { ...this.own };
+    const own = this.published();
     void carrier.carry(entry.number, own).then((result) => {
       entry.featureCode = result;
       this.changed();
