@@ -147,6 +147,19 @@ describe('settingsErrors', () => {
     expect(tls({ other: 1 })).toEqual(['lines.0.tls.other']);
   });
 
+  it('checks feature codes: the six states only, 1–32 dial characters each, kept when valid', () => {
+    const codes = (c: unknown): string[] => fields(settings([line(1, { featureCodes: c as LineConfig['featureCodes'] })]));
+    expect(codes({ dnd: '*78', available: '*79', xa: '#21#', away: '+4930A' })).toEqual([]);
+    expect(codes({ dnd: '' })).toEqual(['lines.0.featureCodes.dnd']);
+    expect(codes({ dnd: '*7 8' })).toEqual(['lines.0.featureCodes.dnd']);
+    expect(codes({ dnd: '1'.repeat(33) })).toEqual(['lines.0.featureCodes.dnd']);
+    expect(codes({ dnd: 78 })).toEqual(['lines.0.featureCodes.dnd']);
+    expect(codes({ lunch: '*1', not_set: '*2' })).toEqual(['lines.0.featureCodes.lunch', 'lines.0.featureCodes.not_set']);
+    expect(codes(['*78'])).toEqual(['lines.0.featureCodes']);
+    const valid = validateSettings(settings([line(1, { featureCodes: { dnd: '*78' } })]));
+    expect(valid.ok && valid.value.lines[0]!.featureCodes).toEqual({ dnd: '*78' });
+  });
+
   it('checks the default line against the number of lines', () => {
     expect(fields(settings([line(1), line(2)], { defaultLine: 2 }))).toEqual([]);
     expect(fields(settings([line(1), line(2)], { defaultLine: 3 }))).toEqual(['defaultLine']);

@@ -37,7 +37,12 @@ const LINE_KEYS = [
   'transport',
   'expires',
   'tls',
+  'featureCodes',
 ];
+/** States a line may have a feature code for (issue 4 §2). */
+const FEATURE_CODE_STATES = ['available', 'away', 'xa', 'chat', 'dnd', 'unavailable'];
+/** Dial-string characters a PBX accepts in a Request-URI user part without escaping. */
+const FEATURE_CODE = /^[0-9*#+A-Za-z]{1,32}$/;
 const SIP_KEYS = ['t1Ms', 't2Ms', 't4Ms', 'retryBaseSeconds', 'retryMaxSeconds', 'keepAliveSeconds'];
 const DIAG_KEYS = ['traceToFile', 'traceBufferSize'];
 const TLS_KEYS = ['fingerprint256', 'caFile'];
@@ -144,6 +149,18 @@ function checkLine(c: Collector, line: unknown, i: number, seenIds: Map<string, 
   if (!isInt(line.expires, 60, 86400))
     c.add(f('expires'), `${label}expires must be a whole number of seconds from 60 to 86400`);
   checkTls(c, line.tls, f('tls'), label, line.transport);
+  checkFeatureCodes(c, line.featureCodes, f('featureCodes'), label);
+}
+
+function checkFeatureCodes(c: Collector, codes: unknown, path: string, label: string): void {
+  if (codes === undefined) return;
+  if (!isRecord(codes)) return c.add(path, `${label}feature codes must be an object of state → code`);
+  for (const [state, code] of Object.entries(codes)) {
+    if (!FEATURE_CODE_STATES.includes(state))
+      c.add(`${path}.${state}`, `${label}feature code for unknown state "${state}" (use ${FEATURE_CODE_STATES.join(', ')})`);
+    else if (typeof code !== 'string' || !FEATURE_CODE.test(code))
+      c.add(`${path}.${state}`, `${label}feature code for ${state} must be 1–32 characters of digits, letters, * # +`);
+  }
 }
 
 function checkSip(c: Collector, sip: unknown): void {
@@ -246,6 +263,7 @@ function normalize(input: Rec): Settings {
       registrar: optString(l.registrar),
       outboundProxy: optString(l.outboundProxy),
       tls: normalizeTls(l.tls),
+      featureCodes: isRecord(l.featureCodes) && Object.keys(l.featureCodes).length > 0 ? { ...(l.featureCodes as LineConfig['featureCodes']) } : undefined,
     };
     for (const [k, v] of Object.entries(optional)) if (v !== undefined) (line as unknown as Rec)[k] = v;
     return line;

@@ -1,5 +1,5 @@
 import type { CustomPresenceState } from './presence';
-import { NOTIFY_PROFILES, type NotifyThrottleSettings, type TileConfig, type TileListConfig } from './tiles';
+import { NOTIFY_PROFILES, type NotifyThrottleSettings, type PresenceState, type TileConfig, type TileListConfig } from './tiles';
 
 /**
  * Settings model (stored as JSON in the data dir, see docs/config.md). Validation lives in `settings-validate.ts`.
@@ -36,6 +36,11 @@ export interface LineConfig {
   /** Requested registration lifetime in seconds (the registrar may shorten it or ask for more with 423). */
   expires: number;
   tls?: LineTlsTrust;
+  /**
+   * Feature codes dialled as a short call to carry the own presence when the PBX refuses PUBLISH (405/489/501, e.g.
+   * Asterisk), by state, for example `{ "dnd": "*78", "available": "*79" }`. A state without a code is not carried.
+   */
+  featureCodes?: Partial<Record<PresenceState, string>>;
 }
 
 /** Line as the renderer sees it: the password is replaced by a flag. */

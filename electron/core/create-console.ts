@@ -6,6 +6,7 @@
 import type { Clock } from '../sip/clock';
 import { BlfService } from './blf/blf-service';
 import { ConsoleService } from './console-service';
+import { LineFeatureCodes } from './presence/feature-codes';
 import { PresenceService } from './presence/presence-service';
 import { createLineManager } from './line-manager';
 import { SettingsStore, type SecretCipher } from './settings-store';
@@ -29,7 +30,8 @@ export function createConsole(options: ConsoleOptions): { service: ConsoleServic
   const trace = new TraceLog({ clock, dataDir, onFileError: (err) => log(`Cannot write the SIP trace file: ${(err as Error).message}`) });
   const lines = createLineManager({ clock, dataDir, trace, log });
   const tiles = new BlfService({ clock, lines, log });
-  const presence = new PresenceService({ clock, lines, log, ...(options.idleSeconds ? { idleSeconds: options.idleSeconds } : {}) });
+  const featureCodes = new LineFeatureCodes({ clock, lines, codes: (n) => lines.lineConfig(n)?.featureCodes });
+  const presence = new PresenceService({ clock, lines, log, featureCodes, ...(options.idleSeconds ? { idleSeconds: options.idleSeconds } : {}) });
   const service = new ConsoleService({ store, lines, tiles, presence, trace, mode, version, clock });
   return { service, store };
 }

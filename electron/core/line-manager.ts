@@ -145,6 +145,11 @@ export class LineManager implements LinesController {
     };
   }
 
+  /** The configuration line `number` (1-based) currently runs with. */
+  lineConfig(number: number): LineConfig | undefined {
+    return this.lines[number - 1]?.config;
+  }
+
   /**
    * Identity of line `number`'s current configuration: it changes whenever the line is rebuilt (new credentials,
    * server or transport), telling other usages to start afresh on it.

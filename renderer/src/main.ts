@@ -3,6 +3,7 @@ import { createPinia } from 'pinia';
 import { createApp } from 'vue';
 import App from './App.vue';
 import { resolveApi } from './api/resolve-api';
+import { useActivityReport } from './composables/use-activity-report';
 import { applyStoredTextSize } from './composables/use-text-size';
 import { detectLocale, setLocale } from './i18n';
 import { useConnectionStore } from './stores/connection';
@@ -16,5 +17,7 @@ applyStoredTextSize();
 
 const app = createApp(App);
 app.use(createPinia());
-void useConnectionStore().start(resolveApi());
+const api = resolveApi();
+void useConnectionStore().start(api);
+useActivityReport(api);
 app.mount('#app');

@@ -23,7 +23,7 @@ let watcher: RawWatcher;
 const dataDir = mkdtempSync(join(tmpdir(), 'ac-presence-'));
 
 beforeAll(async () => {
-  kam = await startKamailio({ users: ['100', '300'].map((user) => ({ user, password: `pw${user}` })) });
+  kam = await startKamailio({ users: ['100', '300'].map((user) => ({ user, password: `pw${user}` })), subscriptionsInDb: true });
   const clock = new SystemClock();
   manager = new LineManager({ clock, dataDir, trace: new TraceLog({ clock, bufferSize: 500 }) });
   presence = new PresenceService({ clock, lines: manager });

@@ -26,7 +26,9 @@ export interface E2eRig {
 export async function startE2eRig(opts: { kamailio: KamailioOptions; settings?: (kam: KamailioHandle) => Settings }): Promise<E2eRig> {
   mkdirSync(E2E_OUT, { recursive: true });
   const dataDir = mkdtempSync(join(tmpdir(), 'ac-e2e-'));
-  const kam = await startKamailio(opts.kamailio);
+  // The whole app subscribes to presence.winfo, which needs subscriptions kept in Kamailio's database (see
+  // KamailioOptions.subscriptionsInDb); no e2e test uses rls lists, which need memory-only mode.
+  const kam = await startKamailio({ subscriptionsInDb: true, ...opts.kamailio });
   if (opts.settings) writeFileSync(join(dataDir, 'settings.json'), JSON.stringify(opts.settings(kam)), { mode: 0o600 });
   const serve = await startServe(dataDir);
   const browser = await launchChromium();

@@ -37,6 +37,8 @@ export interface KamailioConfigValues {
   defaultExpires: number;
   /** presence/rls `max_expires`: the longest subscription Kamailio grants. */
   subscriptionMaxExpires: number;
+  /** presence `subs_db_mode`: 0 memory only (rls needs it), 2 write-back (presence.winfo needs it). */
+  subsDbMode: 0 | 2;
 }
 
 /** Replaces every `{{NAME}}` token; a token left over means the template and the harness disagree. */
@@ -51,6 +53,7 @@ export function renderConfig(template: string, values: KamailioConfigValues): st
     MAX_EXPIRES: String(values.maxExpires),
     DEFAULT_EXPIRES: String(values.defaultExpires),
     SUBSCRIPTION_MAX_EXPIRES: String(values.subscriptionMaxExpires),
+    SUBS_DB_MODE: String(values.subsDbMode),
   };
   const out = template.replace(/\{\{([A-Z_]+)\}\}/g, (whole, name: string) => tokens[name] ?? whole);
   const left = /\{\{[A-Z_]+\}\}/.exec(out);

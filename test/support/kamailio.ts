@@ -29,6 +29,12 @@ export interface KamailioOptions {
    * subscriptions in memory, so after a restart a subscriber learns it was forgotten at its next refresh (481).
    */
   subscriptionMaxExpires?: number;
+  /**
+   * Keep presence subscriptions in the database (`subs_db_mode 2`) instead of memory only. Needed for
+   * `presence.winfo`: with memory-only subscriptions Kamailio 5.6.3 crashes a worker building the winfo NOTIFY
+   * (null call in add_waiting_watchers). Memory only stays the default because rls lists fail in write-back mode.
+   */
+  subscriptionsInDb?: boolean;
   /** Registrar `default_expires` when the REGISTER names none; default 3600 (clamped into min..max). */
   defaultExpires?: number;
 }
@@ -252,6 +258,7 @@ export async function startKamailio(opts: KamailioOptions = {}): Promise<Kamaili
       maxExpires,
       defaultExpires,
       subscriptionMaxExpires: opts.subscriptionMaxExpires ?? 3600,
+      subsDbMode: opts.subscriptionsInDb ? 2 : 0,
     });
     const instance = new KamailioInstance(
       domain,

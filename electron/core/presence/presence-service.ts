@@ -1,8 +1,8 @@
 /**
  * Own presence (issue 4): publishes the state the receptionist chose on every enabled line (RFC 3903), reports how
- * each line carries it, and lists who watches it (RFC 3857/3858 `presence.winfo`). Lines whose PBX refuses PUBLISH
- * (405/489/501, e.g. Asterisk) are reported as such; dialling feature codes for them needs the call usage, which a
- * later issue brings.
+ * each line carries it, and lists who watches it (RFC 3857/3858 `presence.winfo`). On a line whose PBX refuses
+ * PUBLISH (405/489/501, e.g. Asterisk) the state is carried by dialling the line's feature code for it (issue 4 §2).
+ * Automatic away after idle time and "on the phone" during calls overlay the chosen state.
  */
 import type { CustomPresenceState, LinePresenceStatus, OwnPresence, PresenceSnapshot, PresenceWatcher } from '../../../shared/presence';
 import { fail, ok, type Result } from '../../../shared/result';
@@ -287,7 +287,7 @@ function lineStatus(entry: LinePresence): LinePresenceStatus {
       method: 'none',
       state: 'unsupported',
       ...(status.sipStatus ? { sipStatus: status.sipStatus } : {}),
-      reason: `The PBX answered ${status.sipStatus ?? ''} ${status.reason ?? ''} to PUBLISH; feature codes for such PBXs come with calls`.replace(/\s+/g, ' '),
+      reason: `The PBX answered ${status.sipStatus ?? ''} ${status.reason ?? ''} to PUBLISH and no feature codes are available`.replace(/\s+/g, ' '),
     };
   }
   return {

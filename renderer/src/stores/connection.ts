@@ -9,6 +9,7 @@ import type { ConsoleApi, Snapshot } from '../../../shared/contract';
 import type { AppError } from '../../../shared/result';
 import type { WsConsoleApi, WsConnectionState } from '../api/ws-client';
 import { useLinesStore } from './lines';
+import { usePresenceStore } from './presence';
 import { useSettingsStore } from './settings';
 import { useTilesStore } from './tiles';
 import { useTraceStore } from './trace';
@@ -44,6 +45,7 @@ export const useConnectionStore = defineStore('connection', () => {
     useLinesStore().apply(snapshot.lines);
     useSettingsStore().applySaved(snapshot.settings, snapshot.settingsProblem);
     useTilesStore().applySnapshot(snapshot.tiles, snapshot.blf);
+    if (snapshot.presence) usePresenceStore().apply(snapshot.presence);
   }
 
   /** Fetches snapshot and trace; called on start and after each reconnect. */
@@ -68,12 +70,14 @@ export const useConnectionStore = defineStore('connection', () => {
     const settings = useSettingsStore();
     const trace = useTraceStore();
     const tiles = useTilesStore();
+    const presence = usePresenceStore();
     unsubscribers.push(
       consoleApi.on('lines.changed', (payload) => lines.apply(payload)),
       consoleApi.on('settings.changed', (payload) => settings.applySaved(payload)),
       consoleApi.on('trace.appended', (payload) => trace.append(payload)),
       consoleApi.on('tiles.patch', (payload) => tiles.applyPatch(payload)),
       consoleApi.on('blf.stats', (payload) => tiles.applyStats(payload)),
+      consoleApi.on('presence.changed', (payload) => presence.apply(payload)),
     );
     if (!isWsApi(consoleApi)) {
       state.value = 'connected';

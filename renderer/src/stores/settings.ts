@@ -33,6 +33,7 @@ function emptyDraft(): DraftSettings {
     tiles: [],
     tileLists: [],
     notify: { profile: 'console', ratePerSecond: '', queueBound: '' },
+    presence: { customStates: [], autoAwayMinutes: 0, onThePhone: false },
   };
 }
 

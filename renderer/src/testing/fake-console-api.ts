@@ -4,6 +4,7 @@
  */
 import type { CommandArgs, CommandName, CommandResult, ConsoleApi, EventName, Events, Snapshot } from '../../../shared/contract';
 import type { LineState } from '../../../shared/lines';
+import type { PresenceSnapshot } from '../../../shared/presence';
 import type { PublicSettings } from '../../../shared/settings';
 import type { NotifyQueueStats, TileView } from '../../../shared/tiles';
 import type { TraceEntry } from '../../../shared/trace';
@@ -73,6 +74,35 @@ export function makeSettings(): PublicSettings {
     tiles: [],
     tileLists: [],
     notify: { profile: 'console', ratePerSecond: 2000, queueBound: 5000 },
+    presence: {
+      customStates: [
+        { id: 'lunch', label: 'Lunch', base: 'away' },
+        { id: 'meeting', label: 'In a meeting', base: 'dnd' },
+      ],
+      autoAwayMinutes: 10,
+      onThePhone: true,
+    },
+  };
+}
+
+/**
+ * Own presence as a Kamailio line and an Asterisk line report it: line 1 publishes (RFC 3903), line 2 fell back to
+ * feature codes after a 501 to PUBLISH; three watchers in different winfo states (RFC 3857).
+ */
+export function makePresence(overrides: Partial<PresenceSnapshot> = {}): PresenceSnapshot {
+  return {
+    own: { state: 'available' },
+    published: { state: 'available' },
+    lines: [
+      { line: 1, method: 'publish', state: 'published', sipStatus: 200 },
+      { line: 2, method: 'feature-codes', state: 'published', sipStatus: 501, reason: 'the PBX answered 501 to PUBLISH' },
+    ],
+    watchers: [
+      { uri: 'sip:102@pbx.example.com', displayName: 'Jonas Becker', status: 'active' },
+      { uri: 'sip:205@pbx.example.com', displayName: 'Paul Zimmermann', status: 'active' },
+      { uri: 'sip:310@pbx.example.com', status: 'pending' },
+    ],
+    ...overrides,
   };
 }
 
@@ -102,6 +132,7 @@ export function makeSnapshot(overrides: Partial<Snapshot> = {}): Snapshot {
     lines: [makeLine(1, { displayName: 'Reception' }), makeLine(2, { displayName: 'Sales', transport: 'tcp', status: 'registering' })],
     tiles: [],
     blf: makeStats(),
+    presence: makePresence(),
     ...overrides,
   };
 }

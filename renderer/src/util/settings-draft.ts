@@ -6,6 +6,7 @@
 import type {
   LineConfigInput,
   LineTransport,
+  PresenceSettings,
   PublicLineConfig,
   PublicSettings,
   SettingsInput,
@@ -54,6 +55,8 @@ export interface DraftSettings {
   tiles: DraftTile[];
   tileLists: DraftTileList[];
   notify: DraftNotify;
+  /** Not edited on the settings screen yet; carried through so a save keeps the presence options. */
+  presence: PresenceSettings;
 }
 
 /** Editor fields of a line and where each sits in `SettingsInput` below `lines.<index>`. */
@@ -141,6 +144,7 @@ export function draftFrom(settings: PublicSettings): DraftSettings {
     tiles: settings.tiles.map(draftTileFrom),
     tileLists: settings.tileLists.map(draftTileListFrom),
     notify: draftNotifyFrom(settings.notify),
+    presence: { ...settings.presence, customStates: settings.presence.customStates.map((entry) => ({ ...entry })) },
   };
 }
 
@@ -203,6 +207,7 @@ export function toInput(draft: DraftSettings): SettingsInput {
     tiles: draft.tiles.map(tileToInput),
     tileLists: draft.tileLists.map(tileListToInput),
     notify: notifyToInput(draft.notify),
+    presence: { ...draft.presence, customStates: draft.presence.customStates.map((entry) => ({ ...entry })) },
   };
 }
 

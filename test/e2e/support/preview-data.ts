@@ -1,9 +1,11 @@
 /**
  * A believable console state for renderer previews: four lines (registered UDP, registering TCP, failed TLS with
- * 408 and a retry time, disabled), their settings, and a SIP trace of the registrations. Times are offsets from
+ * 408 and a retry time, disabled), their settings, the own presence (line 1 publishes, line 2 uses feature codes
+ * after a 501; three watchers), and a SIP trace of the registrations. Times are offsets from
  * page load so countdowns are live. Addresses are loopback and example domains only.
  */
 import type { LineState } from '../../../shared/lines';
+import type { PresenceSnapshot } from '../../../shared/presence';
 import type { AppError } from '../../../shared/result';
 import type { PublicSettings } from '../../../shared/settings';
 import type { NotifyQueueStats, TileConfig } from '../../../shared/tiles';
@@ -20,6 +22,7 @@ export interface PreviewData {
   tiles: PreviewTile[];
   blf: NotifyQueueStats;
   importResult: TileConfig[];
+  presence: PresenceSnapshot;
 }
 
 const FINGERPRINT = '3A:9F:61:0C:D2:7B:44:E8:19:A5:C3:0F:6E:B2:88:D1:5C:72:EE:04:9B:31:A7:6D:F0:12:8C:4E:B9:57:23:AD';
@@ -87,6 +90,19 @@ export function previewData(options: { tiles?: number } = {}): PreviewData {
     tiles,
     blf: { depth: 37, bound: 5000, ratePerSecond: 2000, received: 48_213, applied: 47_902, coalesced: 274, rejected: 3, subscriptions: options.tiles ?? 41 },
     importResult: PREVIEW_IMPORT,
+    presence: {
+      own: { state: 'available', note: 'At the front desk until 5 pm' },
+      published: { state: 'available', note: 'At the front desk until 5 pm' },
+      lines: [
+        { line: 1, method: 'publish', state: 'published', sipStatus: 200, reason: 'published for 3600 s (SIP-ETag kept)' },
+        { line: 2, method: 'feature-codes', state: 'published', sipStatus: 501, reason: 'the PBX answered 501 to PUBLISH' },
+      ],
+      watchers: [
+        { uri: 'sip:102@pbx.example.com', displayName: 'Jonas Becker', status: 'active' },
+        { uri: 'sip:205@pbx.example.com', displayName: 'Paul Zimmermann', status: 'active' },
+        { uri: 'sip:310@pbx.example.com', status: 'pending' },
+      ],
+    },
     lines: [
       { ...base, number: 1, id: 'l1', displayName: 'Reception', aor: 'sip:101@pbx.example.com', transport: 'udp', isDefault: true, status: 'registered', sipStatus: 200, reason: 'OK', server: 'udp:127.0.0.1:5060', expiresInMs: 3_412_000 },
       { ...base, number: 2, id: 'l2', displayName: 'Sales queue', aor: 'sip:200@pbx.example.com', transport: 'tcp', isDefault: false, status: 'registering', server: 'tcp:127.0.0.1:5060' },
@@ -107,6 +123,14 @@ export function previewData(options: { tiles?: number } = {}): PreviewData {
       tiles: options.tiles === undefined ? panel.configs : [],
       tileLists: options.tiles === undefined ? panel.lists : [],
       notify: { profile: 'console', ratePerSecond: 2000, queueBound: 5000 },
+      presence: {
+        customStates: [
+          { id: 'lunch', label: 'Lunch', base: 'away' },
+          { id: 'meeting', label: 'In a meeting', base: 'dnd' },
+        ],
+        autoAwayMinutes: 10,
+        onThePhone: true,
+      },
     },
     trace: buildTrace(),
   };

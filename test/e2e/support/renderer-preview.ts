@@ -34,12 +34,20 @@ function installFakeApi(data: PreviewData): void {
   let trace = data.trace.map((entry, i) => ({ ...entry, time: start - (data.trace.length - i) * 173 - 40_000 }));
   const tiles = data.tiles.map(({ sinceAgoMs, ...tile }) => ({ ...tile, since: start - sinceAgoMs }));
   let settings = data.settings;
+  let presence = data.presence;
+  const emit = (event: string, payload: unknown) => listeners.get(event)?.forEach((listener) => listener(payload));
   const reply = (value: unknown) => Promise.resolve({ ok: true, value });
   const api = {
     invoke(command: string, args: unknown) {
       switch (command) {
         case 'snapshot':
-          return reply({ app: { version: '0.1.0', mode: 'electron' }, settings, lines, tiles, blf: data.blf });
+          return reply({ app: { version: '0.1.0', mode: 'electron' }, settings, lines, tiles, blf: data.blf, presence });
+        case 'presence.set': {
+          const own = args as { state: string; note?: string };
+          presence = { ...presence, own: own as typeof presence.own, published: own as typeof presence.published };
+          setTimeout(() => emit('presence.changed', presence), 0);
+          return reply(presence);
+        }
         case 'blf.stats':
           return reply(data.blf);
         case 'tiles.importXml':
@@ -163,6 +171,24 @@ const shots: Shot[] = [
       await page.locator('details.advanced summary').click();
       await page.getByTestId('sip-field-t2Ms').fill('300');
       await page.getByTestId('diagnostics-field-traceBufferSize').scrollIntoViewIfNeeded();
+    },
+  },
+  {
+    name: 'presence',
+    prepare: async (page) => {
+      await page.getByTestId('nav-presence').click();
+      await page.getByTestId('presence-custom-lunch').check();
+      await page.getByTestId('presence-note').fill('Back at 1:30 pm');
+      await page.keyboard.press('Enter');
+      await page.getByTestId('presence-published').filter({ hasText: 'Back at 1:30 pm' }).waitFor();
+    },
+  },
+  {
+    name: 'presence-filter',
+    prepare: async (page) => {
+      await page.getByTestId('nav-presence').click();
+      await page.getByTestId('presence-filter').fill('lunch');
+      await page.getByTestId('presence-messages').scrollIntoViewIfNeeded();
     },
   },
   {
