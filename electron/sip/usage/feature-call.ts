@@ -13,10 +13,10 @@ import { write as writeSdp } from 'sdp-transform';
 import { DigestSession } from '../auth';
 import type { Clock, TimerHandle } from '../clock';
 import { Dialog, DialogError } from '../dialog';
-import { createRequest, createResponse, newBranch, newCallId, newTag, type HeaderPairs, type SipRequest, type SipResponse } from '../message';
+import { createRequest, createResponse, newCallId, newTag, type HeaderPairs, type SipRequest, type SipResponse } from '../message';
 import type { Flow } from '../transport/types';
 import type { LineContext } from './line-context';
-import { flowFor, sendAnsweringChallenges } from './subscribe-request';
+import { flowFor, nameAddr, outOfDialogHeaders, sendAnsweringChallenges, viaHeader } from './requests';
 
 export interface FeatureCallDeps {
   clock: Clock;
@@ -128,7 +128,7 @@ class FeatureCall {
       const headers: HeaderPairs = [];
       for (const name of ['Authorization', 'Proxy-Authorization']) for (const value of invite.getAll(name)) headers.push([name, value]);
       headers.push(['User-Agent', this.line.userAgent]);
-      const ack = dialog.createRequest('ACK', { via: via(flow), cseq: invite.cseq.seq, headers });
+      const ack = dialog.createRequest('ACK', { via: viaHeader(flow), cseq: invite.cseq.seq, headers });
       this.line.stack.transactions.sendStateless(ack, flow);
     } catch (error) {
       // The PBX retransmits its 2xx and finally ends the call itself; our BYE follows anyway.
@@ -141,7 +141,7 @@ class FeatureCall {
     try {
       const flow = await flowFor(this.line, dialog);
       const headers: HeaderPairs = [['User-Agent', this.line.userAgent]];
-      await sendAnsweringChallenges(this.line.stack, flow, this.digest, () => dialog.createRequest('BYE', { via: via(flow), headers }));
+      await sendAnsweringChallenges(this.line.stack, flow, this.digest, () => dialog.createRequest('BYE', { via: viaHeader(flow), headers }));
     } catch {
       // Whatever became of the BYE, the code was dialled: the PBX answered it.
     }
@@ -190,13 +190,17 @@ class FeatureCall {
 
   private buildInvite(flow: Flow): SipRequest {
     const target = `sip:${this.code}@${this.line.domain}`;
-    const headers: HeaderPairs = [['Via', via(flow)], ['Max-Forwards', '70']];
-    if (this.line.outboundRoute) headers.push(['Route', this.line.outboundRoute]);
+    const headers = outOfDialogHeaders({
+      flow,
+      method: 'INVITE',
+      from: nameAddr(this.line.displayName, this.line.aor),
+      fromTag: this.fromTag,
+      to: nameAddr(undefined, target),
+      callId: this.callId,
+      cseq: ++this.cseq,
+      route: this.line.outboundRoute,
+    });
     headers.push(
-      ['From', `${quote(this.line.displayName)}<${this.line.aor}>;tag=${this.fromTag}`],
-      ['To', `<${target}>`],
-      ['Call-ID', this.callId],
-      ['CSeq', `${++this.cseq} INVITE`],
       ['Contact', `<${this.line.contactUri(flow)}>`],
       ['Allow', 'INVITE, ACK, CANCEL, BYE, OPTIONS'],
       ['Content-Type', 'application/sdp'],
@@ -230,13 +234,4 @@ export function offer(flow: Flow): string {
       },
     ],
   });
-}
-
-function via(flow: Flow): string {
-  const host = flow.local.host.includes(':') ? `[${flow.local.host}]` : flow.local.host;
-  return `SIP/2.0/${flow.protocol.toUpperCase()} ${host}:${flow.local.port};branch=${newBranch()};rport`;
-}
-
-function quote(displayName: string): string {
-  return displayName ? `"${displayName.replace(/["\\]/g, '\\$&')}" ` : '';
 }

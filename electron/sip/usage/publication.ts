@@ -17,9 +17,10 @@
  */
 import { DigestSession } from '../auth';
 import type { Clock, TimerHandle } from '../clock';
-import { createRequest, newBranch, newCallId, newTag, type HeaderPairs, type SipRequest, type SipResponse } from '../message';
+import { createRequest, newCallId, newTag, type SipRequest, type SipResponse } from '../message';
 import type { Flow } from '../transport/types';
 import { backoffSeconds, refreshDelaySeconds } from './backoff';
+import { nameAddr, outOfDialogHeaders, sendAnsweringChallenges } from './requests';
 import type { LineContext } from './line-context';
 
 export interface PublicationStatus {
@@ -292,38 +293,22 @@ export class Publication {
     } catch {
       return;
     }
-    await new Promise<void>((resolve) => {
-      const send = (): void => {
-        const request = this.build(flow, 'remove', 0);
-        this.digest.prepare(request);
-        this.line.stack.sendRequest(request, flow, {
-          onFinal: (response) => {
-            const challenged = response.status === 401 || response.status === 407;
-            if (challenged && this.digest.authorize(request, response) === 'retry') return send();
-            resolve();
-          },
-          onTimeout: () => resolve(),
-          onTransportError: () => resolve(),
-        });
-      };
-      send();
-    });
+    await sendAnsweringChallenges(this.line.stack, flow, this.digest, () => this.build(flow, 'remove', 0));
   }
 
   /** A PUBLISH to the line's AOR (RFC 3903 §4.1: Request-URI, To and From name the presentity). */
   private build(flow: Flow, kind: Kind, expires: number): SipRequest {
-    const local = flow.local;
-    const viaHost = local.host.includes(':') ? `[${local.host}]` : local.host;
-    const headers: HeaderPairs = [
-      ['Via', `SIP/2.0/${flow.protocol.toUpperCase()} ${viaHost}:${local.port};branch=${newBranch()};rport`],
-      ['Max-Forwards', '70'],
-    ];
-    if (this.line.outboundRoute) headers.push(['Route', this.line.outboundRoute]);
+    const headers = outOfDialogHeaders({
+      flow,
+      method: 'PUBLISH',
+      from: nameAddr(this.line.displayName, this.line.aor),
+      fromTag: this.fromTag,
+      to: nameAddr(undefined, this.line.aor),
+      callId: this.callId,
+      cseq: ++this.cseq,
+      route: this.line.outboundRoute,
+    });
     headers.push(
-      ['From', `${quote(this.line.displayName)}<${this.line.aor}>;tag=${this.fromTag}`],
-      ['To', `<${this.line.aor}>`],
-      ['Call-ID', this.callId],
-      ['CSeq', `${++this.cseq} PUBLISH`],
       ['Event', this.config.event],
       ['Expires', String(expires)],
     );
@@ -350,8 +335,4 @@ export class Publication {
     this.current = status;
     this.user?.onStatus(status);
   }
-}
-
-function quote(displayName: string): string {
-  return displayName ? `"${displayName.replace(/["\\]/g, '\\$&')}" ` : '';
 }

@@ -6,12 +6,13 @@ import { isIP } from 'node:net';
 import type { LineState } from '../../../shared/lines';
 import type { Clock, TimerHandle } from '../clock';
 import { DigestSession } from '../auth';
-import { createRequest, newBranch, newCallId, newTag, parseNameAddr, parseUri, type SipRequest, type SipResponse } from '../message';
+import { createRequest, newCallId, newTag, parseNameAddr, parseUri, type SipRequest, type SipResponse } from '../message';
 import { resolveTargets, type ResolvedTarget } from '../dns/resolver';
 import type { SipStack } from '../stack';
 import type { Flow, TlsOptions, TransportProtocol } from '../transport/types';
 import { TransportError } from '../transport/types';
 import { backoffSeconds, refreshDelaySeconds } from './backoff';
+import { nameAddr, outOfDialogHeaders, sendAnsweringChallenges } from './requests';
 
 export type { RegistrationStatus } from '../../../shared/lines';
 
@@ -120,30 +121,10 @@ export class Registration {
     this.unsubscribeFlow();
     if (wasRegistered && this.flow) {
       const flow = this.flow;
-      await new Promise<void>((resolve) => {
-        const guard = this.deps.clock.setTimeout(resolve, UNREGISTER_TIMEOUT_MS);
-        const done = (): void => {
-          this.deps.clock.clearTimeout(guard);
-          resolve();
-        };
-        const send = (): void => {
-          const request = this.buildRegister(flow, 0);
-          this.digest.prepare(request);
-          this.deps.stack.sendRequest(request, flow, {
-            onFinal: (response) => {
-              if ((response.status === 401 || response.status === 407) && this.digest.authorize(request, response) === 'retry') return send();
-              done();
-            },
-            onTimeout: done,
-            onTransportError: done,
-          });
-        };
-        try {
-          send();
-        } catch {
-          done();
-        }
-      });
+      let guard: TimerHandle | undefined;
+      const deadline = new Promise<void>((resolve) => (guard = this.deps.clock.setTimeout(resolve, UNREGISTER_TIMEOUT_MS)));
+      const unregister = sendAnsweringChallenges(this.deps.stack, flow, this.digest, () => this.buildRegister(flow, 0));
+      await Promise.race([unregister, deadline]).finally(() => this.deps.clock.clearTimeout(guard));
     }
     this.flow = undefined;
     this.setState({ status: 'unregistered' });
@@ -277,20 +258,19 @@ export class Registration {
 
   /** A request to the registrar's domain from the line's AOR (RFC 3261 §10.2: Request-URI names the domain). */
   private buildRequest(method: string, flow: Flow, callId: string, cseq: number, extra: Array<[string, string]>): SipRequest {
-    const { displayName, domain } = this.config;
-    const local = flow.local;
-    const viaHost = local.host.includes(':') ? `[${local.host}]` : local.host;
-    const headers: Array<[string, string]> = [
-      ['Via', `SIP/2.0/${flow.protocol.toUpperCase()} ${viaHost}:${local.port};branch=${newBranch()};rport`],
-      ['Max-Forwards', '70'],
-      ['From', `${quote(displayName)}<${this.aor}>;tag=${this.fromTag}`],
-      ['To', `${quote(displayName)}<${this.aor}>`],
-      ['Call-ID', callId],
-      ['CSeq', `${cseq} ${method}`],
-      ...extra,
-      ['User-Agent', this.deps.stack.userAgent],
-    ];
-    if (this.config.outboundProxy) headers.splice(1, 0, ['Route', `<sip:${this.config.outboundProxy};lr>`]);
+    const { displayName, domain, outboundProxy } = this.config;
+    const self = nameAddr(displayName, this.aor);
+    const headers = outOfDialogHeaders({
+      flow,
+      method,
+      from: self,
+      fromTag: this.fromTag,
+      to: self,
+      callId,
+      cseq,
+      route: outboundProxy ? `<sip:${outboundProxy};lr>` : undefined,
+    });
+    headers.push(...extra, ['User-Agent', this.deps.stack.userAgent]);
     return createRequest({ method, uri: `sip:${domain}`, headers });
   }
 
@@ -353,10 +333,6 @@ export class Registration {
     this.current = state;
     this.deps.onChange?.(state);
   }
-}
-
-function quote(displayName: string): string {
-  return displayName ? `"${displayName.replace(/["\\]/g, '\\$&')}" ` : '';
 }
 
 /** Contacts compare by user, host, port and transport (RFC 3261 §19.1.4, simplified for our own contact). */

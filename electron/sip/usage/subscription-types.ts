@@ -1,6 +1,6 @@
 /** Public shapes of the subscriber usage (RFC 6665 §4.1); the behaviour is in `subscription.ts`. */
 import type { Clock } from '../clock';
-import type { Resolve } from './subscribe-request';
+import type { Resolve } from './requests';
 import type { SubscriptionRouter } from './subscription-router';
 import type { SubstateValue } from './subscription-state';
 

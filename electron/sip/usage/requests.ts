@@ -1,0 +1,98 @@
+/**
+ * What every usage's requests share: the Via of a new client transaction with `rport` (RFC 3261 §8.1.1.7, RFC 3581),
+ * the header block of an out-of-dialog request from the line's address of record (§8.1.1), resending with
+ * credentials after a challenge (§22.2), and the flow a request leaves on.
+ */
+import { isIP } from 'node:net';
+import type { DigestSession } from '../auth';
+import { hopTarget, type Dialog } from '../dialog';
+import { resolveTargets, type ResolvedTarget } from '../dns/resolver';
+import { newBranch, type HeaderPairs, type SipRequest, type SipResponse } from '../message';
+import type { SipStack } from '../stack';
+import type { Flow, TransportProtocol } from '../transport/types';
+import type { LineContext } from './line-context';
+
+export type Resolve = (hostPort: string, protocol: TransportProtocol) => Promise<ResolvedTarget[]>;
+
+/** The Via of a new client transaction sent on `flow`: its real local address, a fresh branch, `rport`. */
+export function viaHeader(flow: Flow): string {
+  const host = flow.local.host.includes(':') ? `[${flow.local.host}]` : flow.local.host;
+  return `SIP/2.0/${flow.protocol.toUpperCase()} ${host}:${flow.local.port};branch=${newBranch()};rport`;
+}
+
+/** `"Display" <uri>` with the display name quoted and escaped (RFC 3261 §25.1), or `<uri>` without one. */
+export function nameAddr(displayName: string | undefined, uri: string): string {
+  return displayName ? `"${displayName.replace(/["\\]/g, '\\$&')}" <${uri}>` : `<${uri}>`;
+}
+
+/** The headers every out-of-dialog request of a usage starts with (RFC 3261 §8.1.1), Route when there is a proxy. */
+export function outOfDialogHeaders(request: {
+  flow: Flow;
+  method: string;
+  /** `From` as a name-addr, without the tag. */
+  from: string;
+  fromTag: string;
+  to: string;
+  callId: string;
+  cseq: number;
+  /** Pre-loaded Route of the line's outbound proxy (§8.1.2). */
+  route?: string;
+}): HeaderPairs {
+  const headers: HeaderPairs = [['Via', viaHeader(request.flow)], ['Max-Forwards', '70']];
+  if (request.route) headers.push(['Route', request.route]);
+  headers.push(
+    ['From', `${request.from};tag=${request.fromTag}`],
+    ['To', request.to],
+    ['Call-ID', request.callId],
+    ['CSeq', `${request.cseq} ${request.method}`],
+  );
+  return headers;
+}
+
+/**
+ * The flow for the next request: the line's flow out of dialog, or when the dialog's next hop (RFC 3261 §8.1.2) is
+ * the line's server; otherwise a flow to that hop, located by RFC 3263 when it is a name. Rejects with
+ * TransportError, DnsResolutionError or SipParseError (an unusable route or Contact from the peer).
+ */
+export async function flowFor(line: LineContext, dialog: Dialog | undefined, resolve: Resolve = resolveTargets): Promise<Flow> {
+  const lineFlow = await line.getFlow();
+  if (!dialog) return lineFlow;
+  const hop = hopTarget(dialog.nextHop, lineFlow.protocol);
+  if (isLineServer(lineFlow, hop.protocol, hop.host, hop.port ?? defaultPort(hop.protocol))) return lineFlow;
+  const host = hop.host.includes(':') ? `[${hop.host}]` : hop.host;
+  const [target] = await resolve(hop.port === undefined ? host : `${host}:${hop.port}`, hop.protocol);
+  if (!target || isLineServer(lineFlow, target.protocol, target.host, target.port)) return lineFlow;
+  const tls = target.protocol === 'tls' && !isIP(target.serverName) ? { servername: target.serverName } : undefined;
+  return line.stack.getFlow(target, tls);
+}
+
+/**
+ * Sends a request built by `build`, answering 401/407 with a rebuilt one (new CSeq and branch, RFC 3261 §22.2),
+ * and resolves with the final response, or undefined after a timeout or transport error. For one-shot requests
+ * whose outcome does not steer anything (the un-SUBSCRIBE on quit).
+ */
+export function sendAnsweringChallenges(stack: SipStack, flow: Flow, digest: DigestSession, build: () => SipRequest): Promise<SipResponse | undefined> {
+  return new Promise((resolve) => {
+    const send = (): void => {
+      const request = build();
+      digest.prepare(request);
+      stack.sendRequest(request, flow, {
+        onFinal: (response) => {
+          const challenged = response.status === 401 || response.status === 407;
+          if (challenged && digest.authorize(request, response) === 'retry') return send();
+          resolve(response);
+        },
+        onTimeout: () => resolve(undefined),
+        onTransportError: () => resolve(undefined),
+      });
+    };
+    send();
+  });
+}
+
+function isLineServer(flow: Flow, protocol: TransportProtocol, host: string, port: number): boolean {
+  return flow.protocol === protocol && flow.remote.port === port && flow.remote.host.toLowerCase() === host.toLowerCase();
+}
+
+const defaultPort = (protocol: TransportProtocol): number => (protocol === 'tls' ? 5061 : 5060);
+
