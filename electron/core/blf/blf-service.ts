@@ -45,6 +45,7 @@ interface ResolvedTile {
   keys: Partial<Record<WatchEvent, string>>;
 }
 
+const utf8 = new TextDecoder();
 const FULL_STATE = /fullState\s*=\s*["']?(true|false|1|0)/;
 const LIST_VERSION = /<list\b[^>]*?\sversion\s*=\s*["']?(\d+)/;
 
@@ -53,6 +54,12 @@ export class BlfService {
   private tiles: ResolvedTile[] = [];
   private lists: Array<{ config: TileListConfig; key: string }> = [];
   private readonly views = new Map<string, TileView>();
+  /** Each view serialised, so an unchanged one is recognised with one stringify instead of two. */
+  private readonly viewJson = new Map<string, string>();
+  /** Configured tiles by subscription key: a NOTIFY updates its tiles without scanning the panel. */
+  private tilesByKey = new Map<string, ResolvedTile[]>();
+  /** Member tile ids per list group, to find the members a new full state dropped. */
+  private readonly listMembers = new Map<string, Set<string>>();
   private readonly queue: NotifyQueue<QueuedNotify>;
   private readonly batcher: PatchBatcher;
   private readonly statsListeners = new Set<(stats: NotifyQueueStats) => void>();
@@ -147,6 +154,9 @@ export class BlfService {
       }
       return { config, line, uri, keys };
     });
+    this.tilesByKey = new Map();
+    for (const tile of this.tiles)
+      for (const key of Object.values(tile.keys)) this.tilesByKey.set(key, [...(this.tilesByKey.get(key) ?? []), tile]);
     this.lists = settings.tileLists.map((config) => {
       const line = config.line ?? defaultLine;
       const uri = this.qualify(config.uri, line);
@@ -231,7 +241,7 @@ export class BlfService {
     const key = `${item.entry.key}#${item.epoch}`;
     if (item.body.length === 0) return { key, kind: 'full' };
     if (item.entry.eventList) {
-      const head = new TextDecoder().decode(item.body.subarray(0, 4096));
+      const head = utf8.decode(item.body.subarray(0, 4096));
       const full = FULL_STATE.exec(head);
       const version = LIST_VERSION.exec(head);
       return {
@@ -282,17 +292,13 @@ export class BlfService {
         this.updateView(this.viewForMember(list.config, entry!, member));
       }
     }
-    for (const id of [...this.views.keys()]) {
-      if (!live.has(id)) {
-        this.views.delete(id);
-        this.batcher.remove(id);
-      }
-    }
+    for (const id of [...this.views.keys()]) if (!live.has(id)) this.removeView(id);
+    for (const list of this.lists) this.listMembers.set(list.config.id, new Set([...live].filter((id) => id.startsWith(`${list.config.id}/`))));
     this.emitStats();
   }
 
   private recomputeEntry(entry: SubscriptionState): void {
-    for (const tile of this.tiles) if (tile.keys.dialog === entry.key || tile.keys.presence === entry.key) this.updateView(this.viewForTile(tile));
+    for (const tile of this.tilesByKey.get(entry.key) ?? []) this.updateView(this.viewForTile(tile));
     if (!entry.eventList) return;
     for (const list of this.lists) {
       if (list.key !== entry.key) continue;
@@ -301,12 +307,8 @@ export class BlfService {
         live.add(memberTileId(list.config, member.uri));
         this.updateView(this.viewForMember(list.config, entry, member));
       }
-      for (const id of [...this.views.keys()]) {
-        if (id.startsWith(`${list.config.id}/`) && !live.has(id)) {
-          this.views.delete(id);
-          this.batcher.remove(id);
-        }
-      }
+      for (const id of this.listMembers.get(list.config.id) ?? []) if (!live.has(id)) this.removeView(id);
+      this.listMembers.set(list.config.id, live);
     }
   }
 
@@ -336,10 +338,17 @@ export class BlfService {
   }
 
   private updateView(view: TileView): void {
-    const previous = this.views.get(view.id);
-    if (previous && sameView(previous, view)) return;
+    const json = JSON.stringify(view);
+    if (this.viewJson.get(view.id) === json) return;
+    this.viewJson.set(view.id, json);
     this.views.set(view.id, view);
     this.batcher.upsert(view);
+  }
+
+  private removeView(id: string): void {
+    this.views.delete(id);
+    this.viewJson.delete(id);
+    this.batcher.remove(id);
   }
 
   private emitStats(): void {
@@ -367,8 +376,4 @@ function memberTileId(list: TileListConfig, uri: string): string {
 
 function subscriptionKey(event: WatchEvent, uri: string, line: number, eventList: boolean): string {
   return `${event}|${uri.toLowerCase()}|${line}${eventList ? '|list' : ''}`;
-}
-
-function sameView(a: TileView, b: TileView): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
 }
