@@ -34,6 +34,11 @@ export interface Commands {
   /** Parses a phone key configuration (seed 000 `<key><keyConfiguration>…`) into tiles; the caller saves them. */
   'tiles.importXml': { args: { xml: string }; result: TileConfig[] };
   'blf.stats': { args: void; result: NotifyQueueStats };
+  /**
+   * "Refresh lamps": renews every BLF subscription (of one line, or all), paced, and marks the tiles stale until
+   * the fresh state arrives. Result: how many subscriptions are being renewed.
+   */
+  'blf.refresh': { args: { line?: number }; result: { subscriptions: number } };
   /** Sets the own presence; every line publishes it (issue 4). */
   'presence.set': { args: OwnPresence; result: PresenceSnapshot };
   /** The user is at the screen (serve mode has no OS idle time: the UI reports input, throttled). */
@@ -135,6 +140,12 @@ export const commandValidators: { [K in CommandName]: ArgsValidator<CommandArgs<
     return ok({ xml: raw.xml });
   },
   'blf.stats': noArgs,
+  'blf.refresh': (raw) => {
+    if (raw === undefined || raw === null) return ok({});
+    if (!isRecord(raw)) return fail('invalid-argument', 'blf.refresh takes { line? }');
+    if (raw.line === undefined) return ok({});
+    return lineRef(raw);
+  },
   'presence.set': (raw) => {
     if (!isRecord(raw)) return fail('invalid-argument', 'presence must be an object');
     if (typeof raw.state !== 'string' || !PRESENCE_STATES.includes(raw.state as PresenceState))

@@ -38,12 +38,13 @@ const LINE_KEYS = [
   'expires',
   'tls',
   'featureCodes',
+  'watcherInfo',
 ];
 /** States a line may have a feature code for (issue 4 §2). */
 const FEATURE_CODE_STATES = ['available', 'away', 'xa', 'chat', 'dnd', 'unavailable'];
 /** Dial-string characters a PBX accepts in a Request-URI user part without escaping. */
 const FEATURE_CODE = /^[0-9*#+A-Za-z]{1,32}$/;
-const SIP_KEYS = ['t1Ms', 't2Ms', 't4Ms', 'retryBaseSeconds', 'retryMaxSeconds', 'keepAliveSeconds'];
+const SIP_KEYS = ['t1Ms', 't2Ms', 't4Ms', 'retryBaseSeconds', 'retryMaxSeconds', 'keepAliveSeconds', 'subscriptionExpiresSeconds'];
 const DIAG_KEYS = ['traceToFile', 'traceBufferSize'];
 const TLS_KEYS = ['fingerprint256', 'caFile'];
 
@@ -150,6 +151,8 @@ function checkLine(c: Collector, line: unknown, i: number, seenIds: Map<string, 
     c.add(f('expires'), `${label}expires must be a whole number of seconds from 60 to 86400`);
   checkTls(c, line.tls, f('tls'), label, line.transport);
   checkFeatureCodes(c, line.featureCodes, f('featureCodes'), label);
+  if (line.watcherInfo !== undefined && typeof line.watcherInfo !== 'boolean')
+    c.add(f('watcherInfo'), `${label}watcher list must be true or false`);
 }
 
 function checkFeatureCodes(c: Collector, codes: unknown, path: string, label: string): void {
@@ -185,6 +188,8 @@ function checkSip(c: Collector, sip: unknown): void {
     );
   if (sip.keepAliveSeconds !== undefined && sip.keepAliveSeconds !== 0 && !isInt(sip.keepAliveSeconds, 10, 3600))
     c.add('sip.keepAliveSeconds', 'SIP timers: keep-alive must be 0 (off) or a whole number of seconds from 10 to 3600');
+  if (sip.subscriptionExpiresSeconds !== undefined && !isInt(sip.subscriptionExpiresSeconds, 60, 3600))
+    c.add('sip.subscriptionExpiresSeconds', 'SIP timers: subscription expiry must be a whole number of seconds from 60 to 3600');
 }
 
 function checkDiagnostics(c: Collector, d: unknown): void {
@@ -264,6 +269,7 @@ function normalize(input: Rec): Settings {
       outboundProxy: optString(l.outboundProxy),
       tls: normalizeTls(l.tls),
       featureCodes: isRecord(l.featureCodes) && Object.keys(l.featureCodes).length > 0 ? { ...(l.featureCodes as LineConfig['featureCodes']) } : undefined,
+      watcherInfo: l.watcherInfo === true ? true : undefined,
     };
     for (const [k, v] of Object.entries(optional)) if (v !== undefined) (line as unknown as Rec)[k] = v;
     return line;
@@ -274,7 +280,7 @@ function normalize(input: Rec): Settings {
     version: 1,
     lines,
     defaultLine: input.defaultLine as number,
-    // Files written before keep-alive existed get the default.
+    // Files written before keep-alive and the subscription expiry existed get the defaults.
     sip: { ...DEFAULT_SETTINGS.sip, ...Object.fromEntries(SIP_KEYS.filter((k) => sip[k] !== undefined).map((k) => [k, sip[k]])) } as SipTimingSettings,
     diagnostics: Object.fromEntries(DIAG_KEYS.map((k) => [k, d[k]])) as unknown as DiagnosticsSettings,
     ...normalizeTileSettings(input),

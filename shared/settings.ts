@@ -41,6 +41,11 @@ export interface LineConfig {
    * Asterisk), by state, for example `{ "dnd": "*78", "available": "*79" }`. A state without a code is not carried.
    */
   featureCodes?: Partial<Record<PresenceState, string>>;
+  /**
+   * Subscribe to the line's own `presence.winfo` (RFC 3857) to list who watches its presence. Off by default:
+   * Kamailio 5.6.3 with memory-only subscriptions (`subs_db_mode 0`) crashes on that SUBSCRIBE (docs/config.md).
+   */
+  watcherInfo?: boolean;
 }
 
 /** Line as the renderer sees it: the password is replaced by a flag. */
@@ -62,6 +67,11 @@ export interface SipTimingSettings {
    * about this plus Timer F, instead of at the next refresh. TCP/TLS lines use CRLF keep-alives (RFC 5626 §4.4.1).
    */
   keepAliveSeconds: number;
+  /**
+   * Expires asked for in every SUBSCRIBE (RFC 6665 §4.1.2.1): also the longest a lamp can stay frozen when a PBX
+   * restart goes unnoticed, since the refresh then fails with 481 and the subscription is made anew.
+   */
+  subscriptionExpiresSeconds: number;
 }
 
 export interface DiagnosticsSettings {
@@ -105,7 +115,7 @@ export const DEFAULT_SETTINGS: Settings = {
   version: 1,
   lines: [],
   defaultLine: 1,
-  sip: { t1Ms: 500, t2Ms: 4000, t4Ms: 5000, retryBaseSeconds: 30, retryMaxSeconds: 1800, keepAliveSeconds: 30 },
+  sip: { t1Ms: 500, t2Ms: 4000, t4Ms: 5000, retryBaseSeconds: 30, retryMaxSeconds: 1800, keepAliveSeconds: 30, subscriptionExpiresSeconds: 600 },
   diagnostics: { traceToFile: false, traceBufferSize: 2000 },
   tiles: [],
   tileLists: [],

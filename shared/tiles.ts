@@ -122,6 +122,11 @@ export interface TileView {
   listId?: string;
   /** Waiting voice messages for this extension when known (RFC 3842). */
   messagesWaiting?: boolean;
+  /**
+   * Epoch ms since when `state` may be out of date: the tile's line is down, or its subscription is being renewed
+   * after a sign of a PBX restart. The grid shows "stale since hh:mm" instead of a confident state.
+   */
+  staleSince?: number;
 }
 
 /** Tile changes, batched (at most ~20 a second). */
