@@ -73,7 +73,7 @@ function installBenchApi(config: { tiles: number; perBatch: number; batchMs: num
   (window as unknown as { consoleApi: unknown }).consoleApi = {
     invoke(command: string) {
       if (command === 'snapshot') return reply({ app: { version: 'bench', mode: 'electron' }, settings, lines: [], tiles, blf });
-      if (command === 'trace.list') return reply([]);
+      if (command === 'trace.list') return reply({ entries: [] });
       if (command === 'blf.stats') return reply(blf);
       return Promise.resolve({ ok: false, error: { code: 'not-found', message: command } });
     },

@@ -3,13 +3,14 @@
  * electron/preload/index.ts) and the serve-mode WebSocket server (electron/serve/) are generated from
  * {@link commandValidators} and {@link eventNames}; nothing else touches IPC. See docs/api.md for the wire format.
  */
+import { controlCharactersMessage, hasControlCharacters } from './control-characters';
 import type { LineState } from './lines';
 import type { Result } from './result';
 import { fail, ok } from './result';
 import type { PublicSettings, SettingsInput } from './settings';
 import type { OwnPresence, PresenceSnapshot } from './presence';
 import type { NotifyQueueStats, PresenceState, TileConfig, TilesPatch, TileView } from './tiles';
-import type { TraceEntry, TraceFilter } from './trace';
+import type { TraceEntry, TraceFilter, TracePage } from './trace';
 
 /** Everything the UI needs to draw itself from nothing. Tiles, calls and history join it in later issues. */
 export interface Snapshot {
@@ -29,7 +30,8 @@ export interface Commands {
   snapshot: { args: void; result: Snapshot };
   'settings.save': { args: SettingsInput; result: PublicSettings };
   'lines.reregister': { args: { line: number }; result: LineState };
-  'trace.list': { args: TraceFilter; result: TraceEntry[] };
+  /** One page of the SIP trace, newest matches first fetched; page backwards with `before: nextCursor`. */
+  'trace.list': { args: TraceFilter; result: TracePage };
   'trace.clear': { args: void; result: void };
   /** Parses a phone key configuration (seed 000 `<key><keyConfiguration>…`) into tiles; the caller saves them. */
   'tiles.importXml': { args: { xml: string }; result: TileConfig[] };
@@ -117,6 +119,13 @@ const traceFilter: ArgsValidator<TraceFilter> = (raw) => {
       return fail('invalid-argument', 'limit must be an integer from 1 to 100000', { field: 'limit' });
     filter.limit = raw.limit as number;
   }
+  if (raw.before !== undefined) {
+    if (!Number.isSafeInteger(raw.before) || (raw.before as number) < 1)
+      return fail('invalid-argument', 'before must be a cursor from a previous page (a positive integer)', {
+        field: 'before',
+      });
+    filter.before = raw.before as number;
+  }
   return ok(filter);
 };
 
@@ -152,6 +161,9 @@ export const commandValidators: { [K in CommandName]: ArgsValidator<CommandArgs<
       return fail('invalid-argument', `state must be one of ${PRESENCE_STATES.join(', ')}`, { field: 'state' });
     if (raw.note !== undefined && (typeof raw.note !== 'string' || raw.note.length > 200))
       return fail('invalid-argument', 'note must be text of at most 200 characters', { field: 'note' });
+    // The note is published in the PIDF body on every line: no control characters (shared/control-characters.ts).
+    if (typeof raw.note === 'string' && hasControlCharacters(raw.note))
+      return fail('invalid-argument', controlCharactersMessage('', 'note'), { field: 'note' });
     if (raw.customId !== undefined && (typeof raw.customId !== 'string' || raw.customId.length > 64))
       return fail('invalid-argument', 'customId must be a custom state id', { field: 'customId' });
     const own: OwnPresence = { state: raw.state as PresenceState };

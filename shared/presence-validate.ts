@@ -1,6 +1,7 @@
 /**
  * Validation of `settings.presence` (issue 4). Missing in files from before it: the defaults apply.
  */
+import { controlCharactersMessage, hasControlCharacters } from './control-characters';
 import type { FieldError } from './settings-validate';
 import { DEFAULT_SETTINGS, type PresenceSettings } from './settings';
 import type { PresenceState } from './tiles';
@@ -11,6 +12,7 @@ const MAX_CUSTOM_STATES = 20;
 type Rec = Record<string, unknown>;
 const isRecord = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** Every problem in `settings.presence`; empty when it is valid or absent. */
 export function presenceSettingsErrors(presence: unknown): FieldError[] {
   if (presence === undefined) return [];
   const errors: FieldError[] = [];
@@ -43,7 +45,10 @@ export function presenceSettingsErrors(presence: unknown): FieldError[] {
       add(`${path}.id`, `${label}id must be 1–32 letters, digits, - or _`);
     else if (ids.has(state.id)) add(`${path}.id`, `${label}id "${state.id}" is used twice`);
     else ids.add(state.id);
-    if (typeof state.label !== 'string' || state.label.trim().length === 0 || state.label.length > 32)
+    // The label is published as the PIDF note (issue 4) and shown to every watcher.
+    if (typeof state.label === 'string' && hasControlCharacters(state.label))
+      add(`${path}.label`, controlCharactersMessage(label, 'label'));
+    else if (typeof state.label !== 'string' || state.label.trim().length === 0 || state.label.length > 32)
       add(`${path}.label`, `${label}label must be 1–32 characters`);
     if (!STATES.includes(state.base as PresenceState)) add(`${path}.base`, `${label}base must be one of ${STATES.join(', ')}`);
   });

@@ -9,6 +9,7 @@ import { fail, ok } from './result';
 import type { DiagnosticsSettings, LineConfig, LineTlsTrust, Settings, SipTimingSettings } from './settings';
 import { DEFAULT_SETTINGS, MAX_LINES } from './settings';
 import { isValidHost, isValidHostPort } from './host-syntax';
+import { lineErrors } from './line-validate';
 import { normalizeTileSettings, tileSettingsErrors } from './tiles-validate';
 
 export { isValidHost, isValidHostPort };
@@ -24,41 +25,8 @@ export interface FieldError {
 type Rec = Record<string, unknown>;
 
 const TOP_KEYS = ['version', 'lines', 'defaultLine', 'sip', 'diagnostics', 'tiles', 'tileLists', 'notify', 'presence'];
-const LINE_KEYS = [
-  'id',
-  'enabled',
-  'displayName',
-  'user',
-  'authUser',
-  'password',
-  'domain',
-  'registrar',
-  'outboundProxy',
-  'transport',
-  'expires',
-  'tls',
-  'featureCodes',
-  'watcherInfo',
-];
-/** States a line may have a feature code for (issue 4 §2). */
-const FEATURE_CODE_STATES = ['available', 'away', 'xa', 'chat', 'dnd', 'unavailable'];
-/** Dial-string characters a PBX accepts in a Request-URI user part without escaping. */
-const FEATURE_CODE = /^[0-9*#+A-Za-z]{1,32}$/;
 const SIP_KEYS = ['t1Ms', 't2Ms', 't4Ms', 'retryBaseSeconds', 'retryMaxSeconds', 'keepAliveSeconds', 'subscriptionExpiresSeconds'];
 const DIAG_KEYS = ['traceToFile', 'traceBufferSize'];
-const TLS_KEYS = ['fingerprint256', 'caFile'];
-
-/** RFC 3261 §25.1 `user`: unreserved / escaped / user-unreserved. */
-const SIP_USER = /^(?:[A-Za-z0-9\-_.!~*'()&=+$,;?/]|%[0-9A-Fa-f]{2})+$/;
-const FINGERPRINT = /^(?:[0-9A-Fa-f]{64}|(?:[0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2})$/;
-// Digest usernames travel as quoted-strings (RFC 7616 §3.4); keep them printable and free of quote/backslash.
-function isAuthUser(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x20 || c === 0x7f || c === 0x22 || c === 0x5c) return false;
-  }
-  return s.length > 0;
-}
 
 function isRecord(v: unknown): v is Rec {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -73,10 +41,6 @@ function isUnset(v: unknown): boolean {
   return v === undefined || v === null || v === '';
 }
 
-function isAbsolutePath(p: string): boolean {
-  return p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\');
-}
-
 class Collector {
   readonly errors: FieldError[] = [];
   add(field: string, message: string): void {
@@ -86,83 +50,6 @@ class Collector {
     for (const key of Object.keys(obj))
       if (!allowed.includes(key))
         this.add(path ? `${path}.${key}` : key, `${prefix}unknown setting "${key}"`);
-  }
-}
-
-function checkTls(c: Collector, tls: unknown, path: string, label: string, transport: unknown): void {
-  if (isUnset(tls)) return;
-  if (!isRecord(tls)) return c.add(path, `${label}tls must be an object`);
-  c.unknownKeys(tls, TLS_KEYS, path, label);
-  const fp = tls.fingerprint256;
-  if (!isUnset(fp) && (typeof fp !== 'string' || !FINGERPRINT.test(fp)))
-    c.add(
-      `${path}.fingerprint256`,
-      `${label}TLS fingerprint must be 64 hex digits (SHA-256), colons optional`,
-    );
-  const ca = tls.caFile;
-  if (!isUnset(ca) && (typeof ca !== 'string' || !isAbsolutePath(ca) || ca.length > 4096))
-    c.add(`${path}.caFile`, `${label}TLS CA file must be an absolute path`);
-  if (transport !== 'tls' && (!isUnset(fp) || !isUnset(ca)))
-    c.add(path, `${label}TLS trust settings only apply to transport tls`);
-}
-
-function checkLine(c: Collector, line: unknown, i: number, seenIds: Map<string, number>): void {
-  const path = `lines.${i}`;
-  const label = `Line ${i + 1}: `;
-  if (!isRecord(line)) return c.add(path, `${label}must be an object`);
-  c.unknownKeys(line, LINE_KEYS, path, label);
-  const f = (name: string): string => `${path}.${name}`;
-  if (typeof line.id !== 'string' || line.id.trim() === '' || line.id.length > 64)
-    c.add(f('id'), `${label}id must be a non-empty string of at most 64 characters`);
-  else if (seenIds.has(line.id))
-    c.add(f('id'), `${label}id "${line.id}" is already used by line ${(seenIds.get(line.id) ?? 0) + 1}`);
-  else seenIds.set(line.id, i);
-  if (typeof line.enabled !== 'boolean') c.add(f('enabled'), `${label}enabled must be true or false`);
-  if (typeof line.displayName !== 'string' || line.displayName.length > 64)
-    c.add(f('displayName'), `${label}display name must be text of at most 64 characters`);
-  if (typeof line.user !== 'string' || line.user.length > 128 || !SIP_USER.test(line.user))
-    c.add(
-      f('user'),
-      `${label}user must be a non-empty SIP user name (letters, digits and - _ . ! ~ * ' ( ) & = + $ , ; ? /)`,
-    );
-  if (
-    !isUnset(line.authUser) &&
-    (typeof line.authUser !== 'string' || line.authUser.length > 128 || !isAuthUser(line.authUser))
-  )
-    c.add(
-      f('authUser'),
-      `${label}auth user must be printable text of at most 128 characters without quotes or backslashes`,
-    );
-  if (line.password !== undefined && (typeof line.password !== 'string' || line.password.length > 256))
-    c.add(f('password'), `${label}password must be text of at most 256 characters`);
-  if (typeof line.domain !== 'string' || !isValidHost(line.domain))
-    c.add(f('domain'), `${label}domain must be a host name, IPv4 address or [IPv6] address`);
-  for (const name of ['registrar', 'outboundProxy'] as const) {
-    const v = line[name];
-    if (!isUnset(v) && (typeof v !== 'string' || !isValidHostPort(v)))
-      c.add(
-        f(name),
-        `${label}${name === 'registrar' ? 'registrar' : 'outbound proxy'} must be host[:port] with a port from 1 to 65535`,
-      );
-  }
-  if (line.transport !== 'udp' && line.transport !== 'tcp' && line.transport !== 'tls')
-    c.add(f('transport'), `${label}transport must be udp, tcp or tls`);
-  if (!isInt(line.expires, 60, 86400))
-    c.add(f('expires'), `${label}expires must be a whole number of seconds from 60 to 86400`);
-  checkTls(c, line.tls, f('tls'), label, line.transport);
-  checkFeatureCodes(c, line.featureCodes, f('featureCodes'), label);
-  if (line.watcherInfo !== undefined && typeof line.watcherInfo !== 'boolean')
-    c.add(f('watcherInfo'), `${label}watcher list must be true or false`);
-}
-
-function checkFeatureCodes(c: Collector, codes: unknown, path: string, label: string): void {
-  if (codes === undefined) return;
-  if (!isRecord(codes)) return c.add(path, `${label}feature codes must be an object of state → code`);
-  for (const [state, code] of Object.entries(codes)) {
-    if (!FEATURE_CODE_STATES.includes(state))
-      c.add(`${path}.${state}`, `${label}feature code for unknown state "${state}" (use ${FEATURE_CODE_STATES.join(', ')})`);
-    else if (typeof code !== 'string' || !FEATURE_CODE.test(code))
-      c.add(`${path}.${state}`, `${label}feature code for ${state} must be 1–32 characters of digits, letters, * # +`);
   }
 }
 
@@ -218,7 +105,7 @@ export function settingsErrors(input: unknown): FieldError[] {
   else {
     if (lines.length > MAX_LINES) c.add('lines', `At most ${MAX_LINES} lines are supported`);
     const seen = new Map<string, number>();
-    lines.forEach((line, i) => checkLine(c, line, i, seen));
+    lines.forEach((line, i) => c.errors.push(...lineErrors(line, i, seen)));
   }
   const count = Array.isArray(lines) ? lines.length : 0;
   if (!isInt(input.defaultLine, 1, Math.max(1, count)))

@@ -162,6 +162,26 @@ describe('busy lamp field settings', () => {
     expect(errors[0]).toMatch(new RegExp(`^tileLists\\.0\\.${field}`));
   });
 
+  it.each([
+    ['name', 'name'],
+    ['uri', 'address'],
+    ['group', 'group'],
+    ['id', 'id'],
+  ])('refuses a control character in tile %s with a message of its own', (field, what) => {
+    for (const bad of ['x\r\nVia: evil', 'x\u0000', 'x\ty'])
+      expect(settingsErrors(withTile(field, bad))).toEqual([
+        { field: `tiles.1.${field}`, message: `Key 2: ${what} must not contain control characters (CR, LF, tab, NUL …)` },
+      ]);
+    const action = settingsErrors(withTile('action', { kind: 'call', uri: '101\r\n' }));
+    expect(action).toEqual([{ field: 'tiles.1.action.uri', message: expect.stringMatching(/^Key 2: call address must not contain control/) }]);
+  });
+
+  it.each([['name'], ['uri'], ['id']])('refuses a control character in list %s', (field) => {
+    expect(settingsErrors(withList(field, 'sip:a@b\n'))).toEqual([
+      { field: `tileLists.0.${field}`, message: expect.stringMatching(/^List 1: .* must not contain control characters/) },
+    ]);
+  });
+
   it('requires ids unique across tiles and lists and says who has it', () => {
     const errors = settingsErrors(
       settings({

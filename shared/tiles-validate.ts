@@ -11,6 +11,7 @@
  * a better `console` default in a later version reaches every user of that profile, and switching profile in the UI
  * never leaves numbers that contradict it. Only `custom` keeps the numbers as given.
  */
+import { controlCharactersMessage, hasControlCharacters } from './control-characters';
 import type { FieldError } from './settings-validate';
 import { isValidHostPort } from './host-syntax';
 import { MAX_TILES } from './settings';
@@ -97,7 +98,23 @@ function unknownKeys(
       out.push({ field: `${path}.${key}`, message: `${label}unknown setting "${key}"` });
 }
 
+/**
+ * Adds the control-character problem when `v` is text holding one (names and addresses reach SUBSCRIBE headers and
+ * the grid), and says so: the field's other rules are then not repeated on top of it.
+ */
+function injected(out: FieldError[], v: unknown, path: string, label: string, what: string): boolean {
+  if (typeof v !== 'string' || !hasControlCharacters(v)) return false;
+  out.push({ field: path, message: controlCharactersMessage(label, what) });
+  return true;
+}
+
+function checkId(out: FieldError[], v: unknown, path: string, label: string): void {
+  if (!injected(out, v, path, label, 'id') && (typeof v !== 'string' || !ID.test(v)))
+    out.push({ field: path, message: `${label}id must be 1 to 64 characters without spaces or slashes` });
+}
+
 function checkName(out: FieldError[], v: unknown, path: string, label: string): void {
+  if (injected(out, v, path, label, 'name')) return;
   if (typeof v !== 'string' || v.trim() === '' || v.length > 64)
     out.push({ field: path, message: `${label}name must be text of 1 to 64 characters` });
 }
@@ -113,14 +130,10 @@ function checkLineRef(
   if (lineCount === undefined) {
     if (!isInt(v, 1, Number.MAX_SAFE_INTEGER))
       out.push({ field: path, message: `${label}line must be a line number from 1` });
-  } else if (!isInt(v, 1, Math.max(1, lineCount)) || lineCount === 0)
-    out.push({
-      field: path,
-      message:
-        lineCount > 0
-          ? `${label}line must be a line number from 1 to ${lineCount}`
-          : `${label}line cannot be set when no line is configured`,
-    });
+  } else if (!isInt(v, 1, Math.max(1, lineCount)) || lineCount === 0) {
+    const range = lineCount > 0 ? `must be a line number from 1 to ${lineCount}` : 'cannot be set when no line is configured';
+    out.push({ field: path, message: `${label}line ${range}` });
+  }
 }
 
 const URI_MESSAGE = 'must be an extension (digits, letters, * # + . _ -, at most 64) or a sip:/sips: URI';
@@ -135,13 +148,9 @@ export function tileErrors(tile: unknown, index: number, lineCount: number | und
   const label = `Key ${index + 1}: `;
   if (!isRecord(tile)) return [{ field: path, message: `${label}must be an object` }];
   unknownKeys(out, tile, TILE_KEYS, path, label);
-  if (typeof tile.id !== 'string' || !ID.test(tile.id))
-    out.push({
-      field: `${path}.id`,
-      message: `${label}id must be 1 to 64 characters without spaces or slashes`,
-    });
+  checkId(out, tile.id, `${path}.id`, label);
   checkName(out, tile.name, `${path}.name`, label);
-  if (typeof tile.uri !== 'string' || !isTileUri(tile.uri))
+  if (!injected(out, tile.uri, `${path}.uri`, label, 'address') && (typeof tile.uri !== 'string' || !isTileUri(tile.uri)))
     out.push({ field: `${path}.uri`, message: `${label}address ${URI_MESSAGE}` });
   checkLineRef(out, tile.line, `${path}.line`, label, lineCount);
   const watch = tile.watch;
@@ -151,12 +160,10 @@ export function tileErrors(tile: unknown, index: number, lineCount: number | und
     !watch.every((w) => WATCH_EVENTS.includes(w as WatchEvent)) ||
     new Set(watch).size !== watch.length
   )
-    out.push({
-      field: `${path}.watch`,
-      message: `${label}watch must list dialog, presence or both, each once`,
-    });
+    out.push({ field: `${path}.watch`, message: `${label}watch must list dialog, presence or both, each once` });
   checkAction(out, tile.action, `${path}.action`, label);
-  if (!isUnset(tile.group) && (typeof tile.group !== 'string' || tile.group.length > 64))
+  const group = tile.group;
+  if (!injected(out, group, `${path}.group`, label, 'group') && !isUnset(group) && (typeof group !== 'string' || group.length > 64))
     out.push({ field: `${path}.group`, message: `${label}group must be text of at most 64 characters` });
   return out;
 }
@@ -168,7 +175,8 @@ function checkAction(out: FieldError[], action: unknown, path: string, label: st
       message: `${label}action must be {kind: "call", uri} or {kind: "none"}`,
     });
   unknownKeys(out, action, action.kind === 'call' ? ['kind', 'uri'] : ['kind'], path, label);
-  if (action.kind === 'call' && (typeof action.uri !== 'string' || !isTileUri(action.uri)))
+  if (action.kind !== 'call' || injected(out, action.uri, `${path}.uri`, label, 'call address')) return;
+  if (typeof action.uri !== 'string' || !isTileUri(action.uri))
     out.push({ field: `${path}.uri`, message: `${label}call address ${URI_MESSAGE}` });
 }
 
@@ -178,13 +186,9 @@ function listErrors(list: unknown, index: number, lineCount: number): FieldError
   const label = `List ${index + 1}: `;
   if (!isRecord(list)) return [{ field: path, message: `${label}must be an object` }];
   unknownKeys(out, list, LIST_KEYS, path, label);
-  if (typeof list.id !== 'string' || !ID.test(list.id))
-    out.push({
-      field: `${path}.id`,
-      message: `${label}id must be 1 to 64 characters without spaces or slashes`,
-    });
+  checkId(out, list.id, `${path}.id`, label);
   checkName(out, list.name, `${path}.name`, label);
-  if (typeof list.uri !== 'string' || !isTileUri(list.uri))
+  if (!injected(out, list.uri, `${path}.uri`, label, 'list address') && (typeof list.uri !== 'string' || !isTileUri(list.uri)))
     out.push({ field: `${path}.uri`, message: `${label}list address ${URI_MESSAGE}` });
   checkLineRef(out, list.line, `${path}.line`, label, lineCount);
   if (!WATCH_EVENTS.includes(list.event as WatchEvent))

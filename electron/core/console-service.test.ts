@@ -78,11 +78,11 @@ describe('ConsoleService', () => {
   });
 
   it('runs on defaults and reports settingsProblem when the file is refused', async () => {
-    writeFileSync(join(dir, 'settings.json'), JSON.stringify(input([{ ...lineA, expires: 1 }])));
+    writeFileSync(join(dir, 'settings.json'), JSON.stringify(input([lineA], { sip: { ...DEFAULT_SETTINGS.sip, t1Ms: 1 } })));
     await service.start();
     const snap = service.snapshot();
     expect(snap.settings.lines).toEqual([]);
-    expect(snap.settingsProblem).toMatch(/Line 1: expires.*lines\.0\.expires/);
+    expect(snap.settingsProblem).toMatch(/SIP timers: T1.*sip\.t1Ms/);
   });
 
   it('saves valid settings: stores, applies, emits settings.changed and clears the problem', async () => {
@@ -115,6 +115,15 @@ describe('ConsoleService', () => {
     expect(seen['settings.changed']).toEqual([]);
   });
 
+  it('passes "Refresh lamps" (blf.refresh) to the tiles, for one line or all', async () => {
+    await service.start();
+    tiles.views = [];
+    expect(await dispatchCommand(service.handlers, 'blf.refresh', { line: 2 })).toEqual({ ok: true, value: { subscriptions: 0 } });
+    expect(await dispatchCommand(service.handlers, 'blf.refresh', undefined)).toEqual({ ok: true, value: { subscriptions: 0 } });
+    expect(tiles.refreshed).toEqual([2, undefined]);
+    expect(await dispatchCommand(service.handlers, 'blf.refresh', { line: 'x' })).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
+  });
+
   it('passes line and trace commands through and pushes trace batches', async () => {
     await service.start();
     await service.handlers['settings.save'](input([lineA]));
@@ -126,6 +135,8 @@ describe('ConsoleService', () => {
       ok: false,
       error: { code: 'not-found' },
     });
+    // "Register now" renews the line's lamps too (issue 7), and only for a line that exists.
+    expect(tiles.refreshed).toEqual([1]);
     const seen = record();
     trace.addMessage({
       direction: 'in',
@@ -138,7 +149,7 @@ describe('ConsoleService', () => {
     expect(seen['trace.appended'].map((b) => b.length)).toEqual([1]);
     expect(await service.handlers['trace.list']({ method: 'OPTIONS' })).toMatchObject({
       ok: true,
-      value: [{ method: 'OPTIONS' }],
+      value: { entries: [{ method: 'OPTIONS' }] },
     });
     expect(await service.handlers['trace.clear'](undefined)).toEqual({ ok: true, value: undefined });
     expect(trace.list()).toEqual([]);

@@ -37,6 +37,11 @@ export interface TilesController {
   stats(): NotifyQueueStats;
   onPatch(listener: (patch: TilesPatch) => void): () => void;
   onStats(listener: (stats: NotifyQueueStats) => void): () => void;
+  /**
+   * Renews every subscription of `line` (or of all lines), paced, marking the tiles stale until fresh state arrives
+   * (issue 7: "Refresh lamps", and part of "Register now"). `not-found` for an unknown line.
+   */
+  refresh(line?: number): Result<{ subscriptions: number }>;
   /** Parses a phone key configuration into tiles (not saved). */
   importXml(xml: string): Result<TileConfig[]>;
   /** Un-SUBSCRIBEs everything. */
@@ -82,14 +87,21 @@ export class ConsoleService implements ContractHost {
     this.handlers = {
       snapshot: () => ok(this.snapshot()),
       'settings.save': (input) => this.saveSettings(input),
-      'lines.reregister': ({ line }) => deps.lines.reregister(line),
-      'trace.list': (filter) => ok(deps.trace.list(filter)),
+      'lines.reregister': ({ line }) => {
+        const result = deps.lines.reregister(line);
+        // "Register now" is what a user tries when the lamps look frozen: the PBX may have forgotten the
+        // subscriptions as well as the binding, so they are renewed too.
+        if (result.ok) deps.tiles.refresh(line);
+        return result;
+      },
+      'trace.list': (filter) => ok(deps.trace.page(filter)),
       'trace.clear': () => {
         deps.trace.clear();
         return ok(undefined);
       },
       'tiles.importXml': ({ xml }) => deps.tiles.importXml(xml),
       'blf.stats': () => ok(deps.tiles.stats()),
+      'blf.refresh': ({ line }) => deps.tiles.refresh(line),
       'presence.set': (own) => deps.presence.set(own),
       'presence.activity': () => {
         deps.presence.activity();

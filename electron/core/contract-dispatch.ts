@@ -5,7 +5,7 @@
  */
 import type { CommandHandlers, EventName, Events } from '../../shared/contract';
 import { commandValidators, eventNames, isCommandName } from '../../shared/contract';
-import type { Result } from '../../shared/result';
+import type { AppError, ErrorCode, Result } from '../../shared/result';
 import { fail } from '../../shared/result';
 
 /** Anything that emits the contract's events (the console service). */
@@ -21,10 +21,43 @@ export interface ContractHost extends EventSource {
 /** Told about handler exceptions, which are bugs (expected failures come back as `Result` values). */
 export type InternalErrorReporter = (command: string, err: unknown) => void;
 
+const ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>([
+  'invalid-argument',
+  'invalid-settings',
+  'not-found',
+  'sip-error',
+  'transport-error',
+  'timeout',
+  'storage-error',
+  'unauthorized',
+  'internal',
+]);
+/** Longest error message a caller gets; messages are one sentence, and nothing longer is meant for a person. */
+const MAX_MESSAGE_CHARS = 500;
+/** The first frame line of a V8 stack trace (`\n    at f (file:1:2)`): everything from it on stays on the server. */
+const STACK_FRAME = /\r?\n\s+at\s/;
+
+/**
+ * The failure a caller may see: only the contract's fields, a known code, and a message without stack frames (a
+ * handler that put `err.stack` or an `Error` into its result must not show file paths and code to the client).
+ */
+function publicError(error: unknown): AppError {
+  const raw = (typeof error === 'object' && error !== null ? error : {}) as Partial<Record<keyof AppError, unknown>>;
+  const code = typeof raw.code === 'string' && ERROR_CODES.has(raw.code) ? (raw.code as ErrorCode) : 'internal';
+  let message = typeof raw.message === 'string' ? raw.message : 'The command failed';
+  const frame = STACK_FRAME.exec(message);
+  if (frame) message = message.slice(0, frame.index);
+  if (message.length > MAX_MESSAGE_CHARS) message = `${message.slice(0, MAX_MESSAGE_CHARS - 1)}…`;
+  const out: AppError = { code, message };
+  if (typeof raw.field === 'string') out.field = raw.field.slice(0, 200);
+  if (typeof raw.sipStatus === 'number') out.sipStatus = raw.sipStatus;
+  return out;
+}
+
 /**
  * Validates `command` and `args` at the trust boundary, runs the handler and returns its Result. Unknown commands
  * and bad arguments give `invalid-argument`; a handler that throws gives `internal` (the details go to `onError`,
- * not to the caller).
+ * not to the caller). A failed Result is reduced to the contract's error fields, without stack frames.
  */
 export async function dispatchCommand(
   handlers: CommandHandlers,
@@ -44,7 +77,7 @@ export async function dispatchCommand(
     const result = await handler(validated.value);
     if (typeof result !== 'object' || result === null || typeof (result as { ok?: unknown }).ok !== 'boolean')
       throw new Error(`Handler for ${command} returned something that is not a Result`);
-    return result;
+    return result.ok ? result : { ok: false, error: publicError((result as { error?: unknown }).error) };
   } catch (err) {
     onError?.(command, err);
     return fail('internal', `Internal error while running ${command}`);

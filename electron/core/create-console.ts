@@ -4,11 +4,13 @@
  * secrets and where they log.
  */
 import type { Clock } from '../sip/clock';
+import { engineGuard } from '../sip/guard';
 import { BlfService } from './blf/blf-service';
 import { ConsoleService } from './console-service';
 import { LineFeatureCodes } from './presence/feature-codes';
 import { PresenceService } from './presence/presence-service';
 import { createLineManager } from './line-manager';
+import { LogLimiter } from './log-limiter';
 import { SettingsStore, type SecretCipher } from './settings-store';
 import { TraceLog } from './trace-log';
 
@@ -25,7 +27,12 @@ export interface ConsoleOptions {
 }
 
 export function createConsole(options: ConsoleOptions): { service: ConsoleService; store: SettingsStore } {
-  const { clock, dataDir, cipher, mode, version, log } = options;
+  const { dataDir, cipher, mode, version } = options;
+  // Every timer of the engine runs inside the guard; every log line (hostile packets make many) is rate-limited.
+  const clock = engineGuard.clock(options.clock);
+  const limiter = new LogLimiter({ clock, write: options.log });
+  const log = (message: string): void => limiter.log(message);
+  engineGuard.setReporter(log);
   const store = new SettingsStore({ dataDir, cipher });
   const trace = new TraceLog({ clock, dataDir, onFileError: (err) => log(`Cannot write the SIP trace file: ${(err as Error).message}`) });
   const lines = createLineManager({ clock, dataDir, trace, log });

@@ -35,6 +35,14 @@ export class FakeTiles implements TilesController {
     return () => this.statsListeners.delete(listener);
   }
 
+  /** Lines `refresh` was asked for, in order (undefined = all). */
+  refreshed: Array<number | undefined> = [];
+
+  refresh(line?: number): Result<{ subscriptions: number }> {
+    this.refreshed.push(line);
+    return ok({ subscriptions: this.views.length });
+  }
+
   importXml(xml: string): Result<TileConfig[]> {
     return xml.includes('<key')
       ? ok([{ id: 'k1', name: '77', uri: '77', watch: ['dialog'], action: { kind: 'call', uri: '77' } }])

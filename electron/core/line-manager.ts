@@ -8,6 +8,7 @@ import type { LineState } from '../../shared/lines';
 import { fail, ok, type Result } from '../../shared/result';
 import type { LineConfig, Settings } from '../../shared/settings';
 import type { Clock } from '../sip/clock';
+import { observe } from '../sip/guard';
 import { SipStack, type SipStackOptions } from '../sip/stack';
 import type { TlsOptions } from '../sip/transport/types';
 import type { LineContext } from '../sip/usage/line-context';
@@ -57,7 +58,7 @@ export class LineManager implements LinesController {
       const old = this.sipStack;
       const lines = this.lines;
       this.lines = [];
-      void Promise.all(lines.map((line) => line.registration.stop())).then(() => old.close());
+      observe(Promise.all(lines.map((line) => line.registration.stop())).then(() => old.close()), 'closing the previous SIP stack');
     }
     this.timing = timing;
     const deps = this.deps;
@@ -89,7 +90,7 @@ export class LineManager implements LinesController {
       }
       if (existing) {
         previous.delete(config.id);
-        void existing.registration.stop();
+        observe(existing.registration.stop(), 'un-REGISTER of a changed line');
       }
       const registration = new Registration(this.registrationConfig(config, settings), {
         stack: this.stack,
@@ -100,7 +101,7 @@ export class LineManager implements LinesController {
       next.push({ config, fingerprint, registration });
       if (config.enabled) registration.start();
     }
-    for (const removed of previous.values()) void removed.registration.stop();
+    for (const removed of previous.values()) observe(removed.registration.stop(), 'un-REGISTER of a removed line');
     this.lines = next;
     this.changed();
   }
@@ -117,6 +118,7 @@ export class LineManager implements LinesController {
         enabled: line.config.enabled,
         isDefault: index + 1 === this.defaultLine,
         status: state.status,
+        ...(state.failure ? { failure: state.failure } : {}),
         sipStatus: state.sipStatus,
         reason: state.reason,
         nextRetryAt: state.nextRetryAt,

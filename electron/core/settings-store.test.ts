@@ -117,27 +117,86 @@ describe('SettingsStore', () => {
     expect(readdirSync(dir)).toEqual(['settings.json']);
   });
 
-  it('refuses an invalid file naming the field, keeps running, and never touches it', async () => {
+  it('refuses a file with a whole-file problem naming the field, keeps running, and never touches it', async () => {
     const good = new SettingsStore({ dataDir: dir, cipher: plainCipher });
     await good.save(sample);
     const raw = JSON.parse(readFileSync(file(), 'utf8'));
-    raw.lines[1].domain = 'not a host';
+    raw.sip.t1Ms = 1;
     const bad = JSON.stringify(raw);
     writeFileSync(file(), bad);
 
     // The same store keeps its last good in-memory settings.
     expect(await good.load()).toEqual(sample);
-    expect(good.problem).toMatch(/Line 2: domain.*lines\.1\.domain/);
+    expect(good.problem).toMatch(/was refused: SIP timers: T1.*sip\.t1Ms/);
     // A fresh store runs on the defaults.
     const fresh = new SettingsStore({ dataDir: dir, cipher: plainCipher });
     expect(await fresh.load()).toEqual(DEFAULT_SETTINGS);
-    expect(fresh.problem).toContain('lines.1.domain');
+    expect(fresh.problem).toContain('sip.t1Ms');
 
     // A save that fails validation never touches the file.
     const invalid = await fresh.save({ ...sample, defaultLine: 7 });
     expect(invalid).toMatchObject({ ok: false, error: { code: 'invalid-settings', field: 'defaultLine' } });
     expect(readFileSync(file(), 'utf8')).toBe(bad);
     expect(readdirSync(dir)).toEqual(['settings.json']);
+  });
+
+  it('loads a file whose line 2 has a CR/LF display name with just that line disabled, naming the field', async () => {
+    const enabled = { ...sample, lines: sample.lines.map((l) => ({ ...l, enabled: true })) };
+    await new SettingsStore({ dataDir: dir, cipher: plainCipher }).save(enabled);
+    const raw = JSON.parse(readFileSync(file(), 'utf8'));
+    raw.lines[1].displayName = 'Back\r\nVia: evil';
+    const bad = JSON.stringify(raw);
+    writeFileSync(file(), bad);
+
+    const store = new SettingsStore({ dataDir: dir, cipher: plainCipher });
+    const loaded = await store.load();
+    expect(loaded.lines[0]).toEqual(enabled.lines[0]);
+    // Kept in its place with what the user wrote, so Settings shows the field to fix; disabled, so nothing sends it.
+    expect(loaded.lines[1]).toEqual({ ...enabled.lines[1], displayName: 'Back\r\nVia: evil', enabled: false });
+    expect(loaded.defaultLine).toBe(2);
+    expect(store.problem).toBe(
+      `${file()}: line 2 disabled until fixed in Settings: Line 2: display name must not contain control characters ` +
+        '(CR, LF, tab, NUL …) (field lines.1.displayName). The file was left untouched.',
+    );
+    expect(readFileSync(file(), 'utf8')).toBe(bad);
+
+    // Saving is refused until the line is fixed; once fixed, the hand-edited file is kept aside, never overwritten.
+    expect(await store.save(loaded)).toMatchObject({ ok: false, error: { field: 'lines.1.displayName' } });
+    expect(readFileSync(file(), 'utf8')).toBe(bad);
+    const fixed = { ...loaded, lines: [loaded.lines[0]!, { ...loaded.lines[1]!, displayName: 'Back office' }] };
+    expect(await store.save(fixed)).toMatchObject({ ok: true });
+    expect(store.problem).toBeUndefined();
+    expect(readdirSync(dir).filter((n) => n.startsWith('settings.json.rejected-'))).toHaveLength(1);
+  });
+
+  it('leaves out keys, lists and custom states with problems and keeps the rest', async () => {
+    const tile = (id: string, name: string) => ({ id, name, uri: '201', watch: ['dialog'], action: { kind: 'none' } });
+    const raw = {
+      ...structuredClone(sample),
+      tiles: [tile('t1', 'Anna'), tile('t2', 'Bob\u0000'), tile('t3', 'Cleo'), { ...tile('t4', 'Dan'), line: 9 }],
+      tileLists: [{ id: 'l1', name: 'Sales', uri: 'sip:sales@pbx.test\r\n', event: 'dialog' }],
+      presence: { customStates: [{ id: 'lunch', label: 'Lunch\n', base: 'away' }, { id: 'mtg', label: 'Meeting', base: 'dnd' }] },
+    };
+    writeFileSync(file(), JSON.stringify(raw));
+    const store = new SettingsStore({ dataDir: dir, cipher: plainCipher });
+    const loaded = await store.load();
+    expect(loaded.lines).toEqual(sample.lines);
+    expect(loaded.tiles.map((t) => t.id)).toEqual(['t1', 't3']);
+    expect(loaded.tileLists).toEqual([]);
+    expect(loaded.presence.customStates.map((s) => s.id)).toEqual(['mtg']);
+    expect(store.problem).toMatch(/: keys 2, 4 left out; list 1 left out; custom state 1 left out until fixed in Settings: Key 2: name must not contain control characters .*\(field tiles\.1\.name\) \(and 3 more problems\)/);
+  });
+
+  it('disables a line whose password cannot be decrypted and runs the others', async () => {
+    const withPasswords = { ...sample, lines: sample.lines.map((l) => ({ ...l, enabled: true, password: `pw-${l.id}` })) };
+    await new SettingsStore({ dataDir: dir, cipher: fakeCipher }).save(withPasswords);
+    const raw = JSON.parse(readFileSync(file(), 'utf8'));
+    raw.lines[0].password = { enc: 'plain', data: 'typed' };
+    writeFileSync(file(), JSON.stringify(raw));
+    const serve = new SettingsStore({ dataDir: dir, cipher: plainCipher });
+    const loaded = await serve.load();
+    expect(loaded.lines.map((l) => [l.enabled, l.password])).toEqual([[true, 'typed'], [false, undefined]]);
+    expect(serve.problem).toMatch(/line 2 disabled .*Line 2: password .*safeStorage.*lines\.1\.password\)\. The file/);
   });
 
   it('keeps a refused file as settings.json.rejected-<timestamp> when valid settings are saved', async () => {
@@ -165,7 +224,7 @@ describe('SettingsStore', () => {
     await new SettingsStore({ dataDir: dir, cipher: fakeCipher }).save(sample);
     const serve = new SettingsStore({ dataDir: dir, cipher: plainCipher });
     await serve.load();
-    expect(serve.problem).toMatch(/Line 1: password .*safeStorage.*lines\.0\.password/);
+    expect(serve.problem).toMatch(/line 1 disabled .*Line 1: password .*safeStorage.*lines\.0\.password/);
     const raw = JSON.parse(readFileSync(file(), 'utf8'));
     raw.lines[0].password.data = 'garbage';
     writeFileSync(file(), JSON.stringify(raw));

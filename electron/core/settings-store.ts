@@ -1,7 +1,8 @@
 /**
  * Loads and saves `settings.json` in the data dir (docs/config.md). Writes are atomic (temp file in the same dir,
- * fsync, rename, fsync of the dir) and the file is mode 0600. A file that fails validation is never overwritten
- * until valid settings are saved, and even then it is kept as `settings.json.rejected-<timestamp>`.
+ * fsync, rename, fsync of the dir) and the file is mode 0600. A file that fails validation (wholly, or in the lines,
+ * keys or lists set aside at load) is never overwritten until valid settings are saved, and even then it is kept as
+ * `settings.json.rejected-<timestamp>`.
  */
 import { promises as fs } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -11,7 +12,8 @@ import { fail, ok } from '../../shared/result';
 import type { Settings } from '../../shared/settings';
 import { DEFAULT_SETTINGS } from '../../shared/settings';
 import type { FieldError } from '../../shared/settings-validate';
-import { validateSettings } from '../../shared/settings-validate';
+import { settingsErrors, validateSettings } from '../../shared/settings-validate';
+import { salvageSettings } from './settings-salvage';
 
 /** Encrypts passwords at rest. Main injects one over Electron safeStorage; serve mode injects {@link plainCipher}. */
 export interface SecretCipher {
@@ -52,6 +54,10 @@ function errnoCode(err: unknown): string | undefined {
     : undefined;
 }
 
+function moreProblems(count: number): string {
+  return count > 1 ? ` (and ${count - 1} more problem${count > 2 ? 's' : ''})` : '';
+}
+
 function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
@@ -68,12 +74,15 @@ export class SettingsStore {
     this.filePath = join(options.dataDir, SETTINGS_FILE);
   }
 
-  /** The settings in force (the defaults, or the last good ones when the file was refused). */
+  /**
+   * The settings in force: the file's, with lines that have problems disabled and keys, lists and custom states that
+   * have problems left out; the defaults or the last good ones when the whole file was refused.
+   */
   get current(): Settings {
     return this.settings;
   }
 
-  /** Why the settings file was refused on load, naming the field; undefined when it loaded fine. */
+  /** Why the settings file was refused on load, or which parts of it were set aside, naming the field; undefined when it loaded fine. */
   get problem(): string | undefined {
     return this.loadProblem;
   }
@@ -83,8 +92,10 @@ export class SettingsStore {
   }
 
   /**
-   * Reads the file. A missing file gives the defaults; a file that is not JSON, fails validation or holds a
-   * password that cannot be decrypted is refused: the current settings stay, {@link problem} says why.
+   * Reads the file. A missing file gives the defaults. Problems confined to lines (a bad field, a password that
+   * cannot be decrypted), keys, lists or custom states set just those aside (lines disabled, the rest left out);
+   * any other problem (not JSON, wrong version, timers, …) refuses the file and the current settings stay. Either way
+   * {@link problem} says what and why, and the file is not overwritten until settings are saved.
    */
   async load(): Promise<Settings> {
     return this.serialize(() => this.doLoad());
@@ -124,19 +135,23 @@ export class SettingsStore {
     const decodeErrors: FieldError[] = [];
     const decoded = this.decodePasswords(raw, decodeErrors);
     const result = validateSettings(decoded);
-    const first =
-      decodeErrors[0] ??
-      (result.ok ? undefined : { field: result.error.field ?? '', message: result.error.message });
-    if (first || !result.ok) {
-      const where = first?.field ? ` (field ${first.field})` : '';
-      return this.refuse(
-        `${this.filePath} was refused: ${first?.message ?? ''}${where}. The file was left untouched.`,
-      );
+    if (result.ok && decodeErrors.length === 0) {
+      this.settings = result.value;
+      this.loadProblem = undefined;
+      this.fileRejected = false;
+      return this.settings;
     }
-    this.settings = result.value;
-    this.loadProblem = undefined;
-    this.fileRejected = false;
-    return this.settings;
+    // An undecryptable password also fails "password must be text": the first word on a field is enough.
+    const errors = [...decodeErrors, ...settingsErrors(decoded)].filter((e, i, all) => all.findIndex((x) => x.field === e.field) === i);
+    const first = errors[0] ?? { field: '', message: result.ok ? '' : result.error.message };
+    const where = `${first.message}${first.field ? ` (field ${first.field})` : ''}${moreProblems(errors.length)}`;
+    // Problems inside single lines, keys or lists cost only those: the rest of the file runs (a crash loop otherwise).
+    const salvaged = salvageSettings(decoded, errors);
+    if (!salvaged) return this.refuse(`${this.filePath} was refused: ${where}. The file was left untouched; the last good settings are in use.`);
+    this.settings = salvaged.settings;
+    return this.refuse(
+      `${this.filePath}: ${salvaged.setAside.join('; ')} until fixed in Settings: ${where}. The file was left untouched.`,
+    );
   }
 
   private refuse(problem: string, rejectFile = true): Settings {

@@ -13,6 +13,20 @@ const fake = vi.hoisted(() => {
   const windows: { options: Record<string, unknown>; loaded: string[] }[] = [];
   const ipcHandlers = new Map<string, unknown>();
   const sessionCalls: string[] = [];
+  /** Order of the calls that Electron allows only before or only after `ready`. */
+  const order: string[] = [];
+  const protocolHandlers = new Map<string, (request: Request) => Promise<Response>>();
+  const schemes: unknown[] = [];
+  const protocol = {
+    registerSchemesAsPrivileged: (list: unknown[]) => {
+      order.push('registerSchemesAsPrivileged');
+      schemes.push(...list);
+    },
+    handle: (scheme: string, handler: (request: Request) => Promise<Response>) => {
+      order.push(`handle:${scheme}`);
+      protocolHandlers.set(scheme, handler);
+    },
+  };
   const lines: { current?: { shutdowns: number } } = {};
   const app = {
     isPackaged: true,
@@ -20,7 +34,7 @@ const fake = vi.hoisted(() => {
     exit: vi.fn(),
     requestSingleInstanceLock: () => true,
     on: (name: string, handler: (...args: unknown[]) => void) => appHandlers.set(name, handler),
-    whenReady: () => Promise.resolve(),
+    whenReady: () => Promise.resolve().then(() => order.push('ready')),
     getPath: (): string => (globalThis as { __userData?: string }).__userData ?? '',
     getVersion: () => '4.5.6',
   };
@@ -79,6 +93,10 @@ const fake = vi.hoisted(() => {
   return {
     app,
     BrowserWindow,
+    protocol,
+    order,
+    protocolHandlers,
+    schemes,
     session,
     safeStorage,
     ipcMain,
@@ -98,6 +116,7 @@ vi.mock('electron', () => ({
   app: fake.app,
   BrowserWindow: fake.BrowserWindow,
   session: fake.session,
+  protocol: fake.protocol,
   safeStorage: fake.safeStorage,
   ipcMain: fake.ipcMain,
   Tray: fake.Tray,
@@ -124,6 +143,7 @@ vi.mock('../core/create-console', async () => {
 });
 
 (globalThis as { __userData?: string }).__userData = userData;
+const listenersBefore = ['unhandledRejection', 'uncaughtException'].map((name) => process.listenerCount(name));
 await import('./index');
 await vi.waitFor(() => expect(fake.windows).toHaveLength(1));
 
@@ -139,8 +159,24 @@ describe('Electron main', () => {
     expect(String((options.webPreferences as { preload: string }).preload)).toMatch(
       /preload[\\/]index\.cjs$/,
     );
-    expect(loaded).toHaveLength(1);
-    expect(loaded[0]).toMatch(/renderer[\\/]index\.html$/);
+    expect(loaded).toEqual(['app://console/index.html']);
+  });
+
+  it('makes app: a privileged scheme before ready and serves the renderer on it after ready', async () => {
+    expect(fake.order).toEqual(['registerSchemesAsPrivileged', 'ready', 'handle:app']);
+    expect(fake.schemes).toEqual([
+      { scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) },
+    ]);
+    expect(fake.schemes[0]).not.toHaveProperty('privileges.bypassCSP');
+    const serve = fake.protocolHandlers.get('app')!;
+    const outside = await serve(new Request('app://console/..%2f..%2fpackage.json'));
+    expect(outside.status).toBe(404);
+    expect(outside.headers.get('content-security-policy')).toContain("default-src 'self'");
+  });
+
+  it('installs the last-resort handlers, so a stray rejection is logged and the process lives on', () => {
+    const after = ['unhandledRejection', 'uncaughtException'].map((name) => process.listenerCount(name));
+    expect(after).toEqual(listenersBefore.map((n) => n + 1));
   });
 
   it('hardens the session and every web contents, and registers every command', () => {

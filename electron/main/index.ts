@@ -1,14 +1,17 @@
 /**
  * Electron composition root: one hardened window, the console service over the SIP engine, the IPC bridge.
  * Settings live in `userData` (docs/config.md); passwords are encrypted with safeStorage when the OS offers it.
+ * The renderer is served on `app://console/` (app-protocol.ts), never from `file://`.
  */
-import { app, BrowserWindow, powerMonitor, safeStorage, session } from 'electron';
+import { app, BrowserWindow, powerMonitor, protocol, safeStorage, session } from 'electron';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ConsoleService } from '../core/console-service';
 import { createConsole } from '../core/create-console';
 import { SystemClock } from '../sip/clock';
+import { APP_INDEX_URL, registerAppScheme, serveAppScheme } from './app-protocol';
 import { registerIpc, rendererUrlCheck } from './ipc';
+import { installLastResortHandlers } from './last-resort';
 import { createSecretCipher } from './safe-storage-cipher';
 import { TrayController } from './tray';
 import { electronCsp, hardenSession, hardenWebContents } from './security';
@@ -16,8 +19,12 @@ import { electronCsp, hardenSession, hardenWebContents } from './security';
 const SHUTDOWN_BOUND_MS = 3000;
 const here = fileURLToPath(new URL('.', import.meta.url));
 const preloadPath = join(here, '../preload/index.cjs');
-const rendererFile = join(here, '../renderer/index.html');
+const rendererDir = join(here, '../renderer');
 const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
+
+installLastResortHandlers(process, (line) => console.error(line));
+// Electron accepts scheme privileges only before `ready`.
+registerAppScheme(protocol);
 
 let window: BrowserWindow | undefined;
 let service: ConsoleService | undefined;
@@ -53,13 +60,14 @@ function createWindow(): BrowserWindow {
   win.on('closed', () => {
     if (window === win) window = undefined;
   });
-  if (devServerUrl) void win.loadURL(devServerUrl);
-  else void win.loadFile(rendererFile);
+  win.loadURL(devServerUrl ?? APP_INDEX_URL).catch((err: unknown) => console.error('Cannot load the console page:', err));
   return win;
 }
 
 async function start(): Promise<void> {
-  hardenSession(session.defaultSession, electronCsp(devServerUrl));
+  const csp = electronCsp(devServerUrl);
+  hardenSession(session.defaultSession, csp);
+  serveAppScheme(protocol, rendererDir, csp);
   const dataDir = app.getPath('userData');
   const built = createConsole({
     clock: new SystemClock(),
@@ -75,7 +83,7 @@ async function start(): Promise<void> {
   registerIpc({
     host: service,
     webContents: () => window?.webContents,
-    isTrustedUrl: rendererUrlCheck(rendererFile, devServerUrl),
+    isTrustedUrl: rendererUrlCheck(devServerUrl),
     onInternalError: (command, err) => console.error(`Internal error in ${command}:`, err),
     onRejected: (reason) => console.warn(`IPC call refused: ${reason}`),
   });

@@ -20,8 +20,9 @@ vi.mock('electron', () => ({
 
 const { registerIpc, rendererUrlCheck } = await import('./ipc');
 
-const RENDERER = '/opt/console/resources/app/out/renderer/index.html';
-const APP_URL = 'file:///opt/console/resources/app/out/renderer/index.html';
+const APP_URL = 'app://console/index.html';
+/** Where the window loaded from before issue 7: no longer trusted. */
+const FILE_URL = 'file:///opt/console/resources/app/out/renderer/index.html';
 
 interface FakeContents {
   sent: [string, unknown][];
@@ -93,7 +94,7 @@ beforeEach(() => {
   dispose = registerIpc({
     host,
     webContents: () => contents as unknown as WebContents,
-    isTrustedUrl: rendererUrlCheck(RENDERER),
+    isTrustedUrl: rendererUrlCheck(),
     onRejected: (r) => rejected.push(r),
   });
 });
@@ -131,6 +132,8 @@ describe('registerIpc', () => {
     ['another webContents', () => event(fakeContents())],
     ['a foreign page in our window', () => event(contents, 'https://evil.example/')],
     ['another local file', () => event(contents, 'file:///tmp/evil.html')],
+    ['the renderer as a file:// URL', () => event(contents, FILE_URL)],
+    ['another app:// host', () => event(contents, 'app://evil/index.html')],
     ['a subframe', () => event(contents, APP_URL, {})],
     [
       'a frame that is gone',
@@ -159,13 +162,17 @@ describe('registerIpc', () => {
 });
 
 describe('rendererUrlCheck', () => {
-  it('accepts our file and, in development, the dev server origin only', () => {
-    const check = rendererUrlCheck(RENDERER, 'http://localhost:5173/');
+  it('accepts app://console/index.html and, in development, the dev server origin only', () => {
+    const check = rendererUrlCheck('http://localhost:5173/');
     expect(check(APP_URL)).toBe(true);
+    expect(check(`${APP_URL}?x=1#/lines`)).toBe(true);
     expect(check('http://localhost:5173/#/lines')).toBe(true);
     expect(check('http://localhost:5174/')).toBe(false);
-    expect(check('file:///opt/console/resources/app/out/renderer/other.html')).toBe(false);
+    expect(check('app://console/other.html')).toBe(false);
+    expect(check('app://console.evil/index.html')).toBe(false);
+    expect(check('app://user@console/index.html')).toBe(false);
+    expect(check(FILE_URL)).toBe(false);
     expect(check('not a url')).toBe(false);
-    expect(rendererUrlCheck(RENDERER)('http://localhost:5173/')).toBe(false);
+    expect(rendererUrlCheck()('http://localhost:5173/')).toBe(false);
   });
 });

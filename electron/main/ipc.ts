@@ -5,12 +5,12 @@
  */
 import type { IpcMainInvokeEvent, WebContents } from 'electron';
 import { ipcMain } from 'electron';
-import { pathToFileURL } from 'node:url';
 import { commandNames, eventNames, ipcChannel } from '../../shared/contract';
 import type { Result } from '../../shared/result';
 import { fail } from '../../shared/result';
 import type { ContractHost, InternalErrorReporter } from '../core/contract-dispatch';
 import { dispatchCommand, forwardEvents } from '../core/contract-dispatch';
+import { APP_INDEX_URL } from './app-protocol';
 
 export interface IpcBridgeOptions {
   host: ContractHost;
@@ -24,11 +24,10 @@ export interface IpcBridgeOptions {
 }
 
 /**
- * Accepts exactly our renderer: the packaged `index.html` as a file:// URL (any query or hash), or any page of the
- * electron-vite dev server's origin when one is used.
+ * Accepts exactly our renderer: `app://console/index.html` (any query or hash; see app-protocol.ts), or any page of
+ * the electron-vite dev server's origin when one is used. `file://` is never trusted: any local file could call.
  */
-export function rendererUrlCheck(rendererFile: string, devServerUrl?: string): (url: string) => boolean {
-  const fileUrl = pathToFileURL(rendererFile).href;
+export function rendererUrlCheck(devServerUrl?: string): (url: string) => boolean {
   const devOrigin = devServerUrl ? new URL(devServerUrl).origin : undefined;
   return (raw) => {
     let url: URL;
@@ -38,7 +37,7 @@ export function rendererUrlCheck(rendererFile: string, devServerUrl?: string): (
       return false;
     }
     if (devOrigin !== undefined && url.origin === devOrigin) return true;
-    return url.protocol === 'file:' && `${url.protocol}//${url.host}${url.pathname}` === fileUrl;
+    return `${url.protocol}//${url.host}${url.pathname}` === APP_INDEX_URL && !url.username && !url.password;
   };
 }
 

@@ -1,4 +1,5 @@
 import { describe, it, expect } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { createSecretCipher } from './safe-storage-cipher';
 import { electronCsp, hardenSession, hardenWebContents } from './security';
 
@@ -11,6 +12,27 @@ describe('electronCsp', () => {
     const dev = electronCsp('http://localhost:5173/');
     expect(dev).toContain("connect-src 'self' ws://localhost:5173");
     expect(dev).not.toContain('unsafe-eval');
+  });
+});
+
+describe('the meta CSP of renderer/index.html', () => {
+  const html = readFileSync(new URL('../../renderer/index.html', import.meta.url), 'utf8');
+  const meta = /<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]*)"/.exec(html)?.[1] ?? '';
+  const directives = new Map(
+    meta
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .filter((parts) => parts[0])
+      .map(([name, ...sources]) => [name!, sources]),
+  );
+
+  it("lets the page connect only to its own origin ('self' covers the serve-mode ws:// of the same host and port)", () => {
+    expect(directives.get('connect-src')).toEqual(["'self'"]);
+    expect(directives.get('default-src')).toEqual(["'self'"]);
+    expect(directives.get('script-src')).toEqual(["'self'"]);
+    expect(directives.get('object-src')).toEqual(["'none'"]);
+    expect(directives.get('base-uri')).toEqual(["'none'"]);
+    expect(meta).not.toMatch(/unsafe-|\*|(?:^|\s)(?:ws|wss|https?|blob):/);
   });
 });
 

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SystemClock } from '../sip/clock';
+import { engineGuard } from '../sip/guard';
 import { createConsole } from '../core/create-console';
 import { plainCipher } from '../core/settings-store';
 import { parseCli } from './cli';
@@ -25,7 +26,18 @@ function appVersion(): string {
   }
 }
 
+/**
+ * Last resort for an error that escaped every guard (see electron/sip/guard.ts): counted and logged through the
+ * guard (rate-limited once the console is built) and the server keeps serving, since ending the process would end
+ * every line. A report here is a bug to fix where it was thrown, not a way of handling it.
+ */
+function installSafetyNet(): void {
+  process.on('unhandledRejection', (reason) => engineGuard.report('unhandled rejection', reason));
+  process.on('uncaughtException', (error) => engineGuard.report('uncaught exception', error));
+}
+
 async function main(): Promise<void> {
+  installSafetyNet();
   const cli = parseCli(process.argv.slice(2));
   if (typeof cli === 'string') {
     process.stderr.write(`${cli}\n`);

@@ -13,7 +13,7 @@ import { TRACE_BATCH_MS, TraceLog } from '../core/trace-log';
 import { FakeClock } from '../sip/clock';
 import { DEFAULT_SETTINGS } from '../../shared/settings';
 import type { RunningServer } from './server';
-import { startServer } from './server';
+import { MAX_CONNECTIONS, MAX_FRAME_BYTES, MAX_WIRE_FRAME_BYTES, startServer } from './server';
 import { parseCli } from './cli';
 
 let dir: string;
@@ -232,6 +232,56 @@ describe('serve server', () => {
     expect(await frames.next((f) => f.event === 'trace.appended')).toMatchObject({
       payload: [{ method: 'OPTIONS' }],
     });
+  });
+});
+
+describe('serve server bounds (issue 7, defect 5)', () => {
+  it('answers a frame over 1 MiB with a too-large error frame naming the call, and keeps the socket open', async () => {
+    const { ws, frames } = await authed();
+    const xml = 'x'.repeat(MAX_FRAME_BYTES);
+    ws.send(JSON.stringify({ type: 'invoke', id: 7, command: 'tiles.importXml', args: { xml } }));
+    expect(await frames.next((f) => f.type === 'error')).toEqual({
+      type: 'error',
+      id: 7,
+      code: 'too-large',
+      message: `Frame is ${MAX_FRAME_BYTES + 70} bytes; frames are limited to ${MAX_FRAME_BYTES} bytes (1 MiB)`,
+    });
+    ws.send(JSON.stringify({ args: { xml }, id: 8 }));
+    expect(await frames.next((f) => f.type === 'error')).not.toHaveProperty('id');
+    ws.send(JSON.stringify({ type: 'invoke', id: 9, command: 'blf.stats' }));
+    expect(await frames.next((f) => f.id === 9)).toMatchObject({ type: 'result', result: { ok: true } });
+    expect(ws.readyState).toBe(WebSocket.OPEN);
+  });
+
+  it('closes with 1009 only beyond the wire limit', async () => {
+    const { ws } = await authed();
+    const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+    ws.send('x'.repeat(MAX_WIRE_FRAME_BYTES + 1));
+    expect(await closed).toBe(1009);
+  });
+
+  it(`accepts ${MAX_CONNECTIONS} clients and turns the next away with 1013 and a reason until one leaves`, async () => {
+    const clients = await Promise.all(Array.from({ length: MAX_CONNECTIONS }, () => authed()));
+    const extra = await authed();
+    const refusal = await new Promise<[number, string]>((resolve) =>
+      extra.ws.on('close', (code, reason) => resolve([code, String(reason)])),
+    );
+    expect(refusal).toEqual([1013, `Too many connections: at most ${MAX_CONNECTIONS} clients at a time`]);
+    const left = new Promise((resolve) => clients[0]!.ws.on('close', resolve));
+    clients[0]!.ws.close();
+    await left;
+    // The server may see the leave a moment after the client does: retry until the freed place is given out.
+    let answer: unknown;
+    for (let attempt = 0; attempt < 20 && answer === undefined; attempt++) {
+      const { ws, frames } = await authed();
+      ws.send(JSON.stringify({ type: 'invoke', id: 1, command: 'blf.stats' }));
+      answer = await Promise.race([
+        frames.next((f) => f.id === 1),
+        new Promise<undefined>((resolve) => ws.on('close', () => resolve(undefined))),
+      ]);
+    }
+    expect(answer).toMatchObject({ result: { ok: true } });
+    expect(clients.every((c) => c.ws.readyState === WebSocket.OPEN || c === clients[0])).toBe(true);
   });
 });
 

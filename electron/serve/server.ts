@@ -12,7 +12,10 @@ import { extname, join, normalize, sep } from 'node:path';
 import type { WebSocket } from 'ws';
 import { WebSocketServer } from 'ws';
 import type { ContractHost, InternalErrorReporter } from '../core/contract-dispatch';
-import { dispatchCommand, forwardEvents } from '../core/contract-dispatch';
+import { forwardEvents } from '../core/contract-dispatch';
+import { byteLength, handleFrame, MAX_FRAME_BYTES, tooLarge } from './frames';
+
+export { MAX_FRAME_BYTES } from './frames';
 
 /** The only addresses serve mode listens on: the console is not meant to be reachable from the network. */
 export const LOOPBACK_HOSTS = ['127.0.0.1', '::1'] as const;
@@ -52,7 +55,15 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const MAX_FRAME_BYTES = 1024 * 1024;
+/**
+ * Largest frame the socket takes in at all: up to here an oversize frame is answered, beyond it the connection
+ * closes with 1009 (the memory one frame may cost has to end somewhere).
+ */
+export const MAX_WIRE_FRAME_BYTES = 4 * MAX_FRAME_BYTES;
+/** Concurrent WebSocket clients; one console UI needs one, and each costs event fan-out and buffers. */
+export const MAX_CONNECTIONS = 32;
+/** WebSocket close code 1013, "Try Again Later" (RFC 6455 §7.4, IANA registry). */
+const TRY_AGAIN_LATER = 1013;
 /** A client this far behind on events is not reading; drop it rather than buffer without bound. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
@@ -108,7 +119,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     );
   const token = options.token ?? randomBytes(24).toString('base64url');
   const sockets = new Set<WebSocket>();
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  let clients = 0;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WIRE_FRAME_BYTES });
   let port = 0;
   let origin = '';
 
@@ -130,11 +142,22 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     // Browsers always send Origin on a WebSocket handshake; a foreign page must not drive the console.
     const from = req.headers.origin;
     if (from !== undefined && !origins(port).includes(from)) return reject('403 Forbidden');
-    wss.handleUpgrade(req, socket, head, (ws) => attach(ws));
+    wss.handleUpgrade(req, socket, head, (ws) => accept(ws));
   });
 
-  function attach(ws: WebSocket): void {
+  /** Tracks every socket (so close() ends them all) and turns away clients beyond the cap with a reason. */
+  function accept(ws: WebSocket): void {
     sockets.add(ws);
+    ws.on('close', () => sockets.delete(ws));
+    ws.on('error', () => ws.terminate());
+    if (clients >= MAX_CONNECTIONS)
+      return void ws.close(TRY_AGAIN_LATER, `Too many connections: at most ${MAX_CONNECTIONS} clients at a time`);
+    clients++;
+    ws.on('close', () => clients--);
+    attach(ws);
+  }
+
+  function attach(ws: WebSocket): void {
     const send = (frame: unknown): void => {
       if (ws.readyState !== ws.OPEN) return;
       if (ws.bufferedAmount > MAX_BUFFERED_BYTES) return void ws.close(1008, 'Client is not reading');
@@ -143,13 +166,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     const stop = forwardEvents(options.service, (event, payload) => send({ type: 'event', event, payload }));
     ws.on('message', (data, isBinary) => {
       if (isBinary) return send({ type: 'error', message: 'Frames must be JSON text' });
-      void handleFrame(String(data), send, options);
+      const bytes = byteLength(data);
+      if (bytes > MAX_FRAME_BYTES) return send(tooLarge(data, bytes));
+      void handleFrame(String(data), send, options.service.handlers, options.onInternalError);
     });
-    ws.on('close', () => {
-      stop();
-      sockets.delete(ws);
-    });
-    ws.on('error', () => ws.terminate());
+    ws.on('close', stop);
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -177,34 +198,6 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },
   };
-}
-
-/** Frame shape (docs/api.md): `{ "type": "invoke", "id": 1, "command": "snapshot", "args": null }`. */
-async function handleFrame(
-  text: string,
-  send: (frame: unknown) => void,
-  options: ServeOptions,
-): Promise<void> {
-  let frame: unknown;
-  try {
-    frame = JSON.parse(text);
-  } catch {
-    return send({ type: 'error', message: 'Frame is not valid JSON' });
-  }
-  if (typeof frame !== 'object' || frame === null || Array.isArray(frame))
-    return send({ type: 'error', message: 'Frame must be a JSON object' });
-  const { type, id, command, args } = frame as Record<string, unknown>;
-  const validId =
-    (typeof id === 'number' && Number.isSafeInteger(id)) || (typeof id === 'string' && id.length <= 64);
-  if (type !== 'invoke' || !validId || typeof command !== 'string')
-    return send({
-      type: 'error',
-      message:
-        'Frame must be { "type": "invoke", "id": <integer or string>, "command": <string>, "args": … }',
-      ...(validId ? { id } : {}),
-    });
-  const result = await dispatchCommand(options.service.handlers, command, args, options.onInternalError);
-  send({ type: 'result', id, result });
 }
 
 /** DNS rebinding defence: the Host header must name this loopback server. */

@@ -5,7 +5,9 @@
  * call later) sit on top and never touch transports directly.
  */
 import type { Clock } from './clock';
+import { engineGuard, type EngineGuard } from './guard';
 import { createResponse, parseMessage, SipParseError, type SipRequest, type SipResponse } from './message';
+import { badRequestFor } from './message/bad-request';
 import { TransactionLayer, type ClientTransaction, type ClientTransactionUser, type ServerTransaction, type TimerConfig } from './transaction';
 import { createTransport } from './transport';
 import type { Flow, TlsOptions, Transport, TransportError, TransportProtocol } from './transport/types';
@@ -28,13 +30,22 @@ export interface SipStackOptions {
   /** Creates the transport for a protocol; defaults to the real UDP/TCP/TLS transports on 0.0.0.0. */
   transportFactory?: (protocol: TransportProtocol) => Transport;
   onWire?: (event: WireEvent) => void;
-  /** Problems worth a log line that are not errors of the caller (malformed input, stray responses). */
+  /**
+   * Problems worth a log line that are not errors of the caller (malformed input, stray responses). The text before
+   * the first `:` names the kind of problem and never contains received bytes, so a log can rate-limit by it.
+   */
   onWarning?: (message: string) => void;
+  /** Where escaped errors end (see guard.ts); defaults to the process-wide {@link engineGuard}. */
+  guard?: EngineGuard;
 }
 
 export class SipStack {
   readonly userAgent: string;
   readonly transactions: TransactionLayer;
+  /** Contains every callback the stack runs for the event loop; its count is the number of bugs met. */
+  readonly guard: EngineGuard;
+  /** The stack's clock: the given one, with every timer callback run inside {@link guard}. */
+  readonly clock: Clock;
   private readonly transports = new Map<TransportProtocol, Transport>();
   private readonly handlers: RequestHandler[] = [];
   private readonly flowClosedListeners = new Set<(flow: Flow, error?: TransportError) => void>();
@@ -43,11 +54,14 @@ export class SipStack {
 
   constructor(private readonly options: SipStackOptions) {
     this.userAgent = options.userAgent ?? 'Attendant Console';
+    this.guard = options.guard ?? engineGuard;
+    this.clock = this.guard.clock(options.clock);
     this.transactions = new TransactionLayer({
-      clock: options.clock,
+      clock: this.clock,
+      guard: this.guard,
       timers: options.timers,
       onRequest: (request, tx) => this.dispatchRequest(request, tx),
-      onStrayResponse: (response) => this.warn(`stray response ${response.status} for Call-ID ${response.callId}`),
+      onStrayResponse: (response) => this.warn(`stray response dropped: ${response.status} for Call-ID ${response.callId}`),
     });
   }
 
@@ -63,6 +77,11 @@ export class SipStack {
    */
   listen(protocol: TransportProtocol): Transport {
     return this.transport(protocol);
+  }
+
+  /** Errors that escaped a usage, a timer or a transport callback since start (see {@link EngineGuard}). */
+  get internalErrors(): number {
+    return this.guard.internalErrors;
   }
 
   sendRequest(request: SipRequest, flow: Flow, user: ClientTransactionUser): ClientTransaction {
@@ -94,12 +113,13 @@ export class SipStack {
     let transport = this.transports.get(protocol);
     if (!transport) {
       if (this.closed) throw new Error('SIP stack used after close');
-      transport = (this.options.transportFactory ?? ((p) => createTransport(p, { clock: this.options.clock })))(protocol);
-      transport.on('message', (data, flow) => this.receive(data, flow));
+      const factory = this.options.transportFactory ?? ((p) => createTransport(p, { clock: this.clock, guard: this.guard }));
+      transport = factory(protocol);
+      transport.on('message', this.guard.wrap('receive', (data: Buffer, flow: Flow) => this.receive(data, flow)));
       transport.on('flowClosed', (flow, error) => {
         const wrapped = this.traced.get(flow) ?? flow;
-        this.transactions.flowClosed(wrapped, error);
-        for (const listener of this.flowClosedListeners) listener(wrapped, error);
+        this.guard.run('flow closed', () => this.transactions.flowClosed(wrapped, error));
+        for (const listener of this.flowClosedListeners) this.guard.run('flow closed listener', () => listener(wrapped, error));
       });
       this.transports.set(protocol, transport);
     }
@@ -134,22 +154,50 @@ export class SipStack {
     try {
       message = parseMessage(data);
     } catch (error) {
-      if (error instanceof SipParseError) {
-        this.warn(`dropped malformed message from ${flow.remote.host}:${flow.remote.port}: ${error.message}`);
-        return;
-      }
-      throw error;
+      if (!(error instanceof SipParseError)) throw error;
+      this.refuse(data, flow, error);
+      return;
     }
-    try {
-      this.transactions.receive(message, flow);
-    } catch (error) {
-      // A bug in handling one message must not take every line down with it; it is reported, not hidden.
-      this.warn(`internal error handling ${message.kind === 'request' ? message.method : message.status} from ${flow.remote.host}:${flow.remote.port}: ${(error as Error).stack ?? String(error)}`);
-    }
+    this.transactions.receive(message, flow);
   }
 
+  /**
+   * A message the parser refused: answered 400 when it is a request whose Via, From, To, Call-ID and CSeq can be
+   * copied safely (RFC 3261 §8.2.6, §21.4.1), so the sender stops retransmitting; dropped otherwise (§18.3 for a
+   * datagram). Either way it is reported as a warning.
+   */
+  private refuse(data: Buffer, flow: Flow, error: SipParseError): void {
+    const response = badRequestFor(data);
+    let answered = false;
+    if (response) {
+      try {
+        this.transactions.sendStateless(response, flow);
+        answered = true;
+      } catch {
+        // The flow is gone: nothing to answer on, and nothing else to do.
+      }
+    }
+    this.warn(`malformed SIP message ${answered ? 'answered 400' : 'dropped'}: from ${flow.remote.host}:${flow.remote.port}: ${error.message}`);
+  }
+
+  /**
+   * Offers a new request to the usages in order. A usage that throws has a bug: the guard reports it and the
+   * request gets 500 (RFC 3261 §21.5.1) if the usage left it unanswered, so the peer does not wait for Timer F.
+   */
   private dispatchRequest(request: SipRequest, tx: ServerTransaction): void {
-    for (const handler of this.handlers) if (handler(request, tx)) return;
+    for (const handler of this.handlers) {
+      let failed = true;
+      const claimed = this.guard.run('request handler', () => {
+        const result = handler(request, tx);
+        failed = false;
+        return result;
+      });
+      if (failed) {
+        if (!tx.lastResponse || tx.lastResponse.status < 200) this.guard.run('500 after a failed handler', () => tx.respond(createResponse(request, 500, 'Server Internal Error')));
+        return;
+      }
+      if (claimed) return;
+    }
     tx.respond(this.defaultResponse(request));
   }
 

@@ -17,7 +17,7 @@ beforeAll(async () => {
     kamailio: { users: ['100', '300'].map((user) => ({ user, password: `pw${user}` })) },
     settings: (kam) => ({
       ...DEFAULT_SETTINGS,
-      lines: [{ id: 'l1', enabled: true, displayName: 'Reception', user: '100', password: 'pw100', domain: kam.domain, registrar: `127.0.0.1:${kam.udpPort}`, transport: 'udp', expires: 600 }],
+      lines: [{ id: 'l1', enabled: true, displayName: 'Reception', user: '100', password: 'pw100', domain: kam.domain, registrar: `127.0.0.1:${kam.udpPort}`, transport: 'udp', expires: 600, watcherInfo: true }],
     }),
   });
   watcher = await startRawWatcher({ serverPort: rig.kam.udpPort, user: '300', password: 'pw300' });

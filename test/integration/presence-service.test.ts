@@ -30,7 +30,8 @@ beforeAll(async () => {
   const settings: Settings = {
     ...DEFAULT_SETTINGS,
     sip: { ...DEFAULT_SETTINGS.sip, t1Ms: 100, t2Ms: 800, t4Ms: 1000, retryBaseSeconds: 1, retryMaxSeconds: 2 },
-    lines: [{ id: 'l1', enabled: true, displayName: 'Reception', user: '100', password: 'pw100', domain: kam.domain, registrar: `127.0.0.1:${kam.udpPort}`, transport: 'udp', expires: 600 }],
+    // Watcher info is opt-in (issue 7): this Kamailio keeps subscriptions in its database, where winfo is safe.
+    lines: [{ id: 'l1', enabled: true, displayName: 'Reception', user: '100', password: 'pw100', domain: kam.domain, registrar: `127.0.0.1:${kam.udpPort}`, transport: 'udp', expires: 600, watcherInfo: true }],
   };
   manager.apply(settings);
   presence.apply(settings);

@@ -4,16 +4,18 @@
  * subscription state (dialogs with version ordering, presence, list members) and publishes tile views as batched
  * patches. The 200 OK to each NOTIFY is sent by the subscription usage before anything here runs.
  */
-import type { Result } from '../../../shared/result';
+import { fail, ok, type Result } from '../../../shared/result';
 import type { Settings } from '../../../shared/settings';
 import { NOTIFY_PROFILES, type NotifyQueueStats, type TileConfig, type TileListConfig, type TilesPatch, type TileView, type WatchEvent } from '../../../shared/tiles';
 import type { Clock } from '../../sip/clock';
+import { observe } from '../../sip/guard';
 import { ACCEPT_BY_EVENT, parseEventBody } from '../../sip/event-bodies';
 import { peekDialogInfoState } from '../../sip/event-bodies/dialog-info';
 import type { EventBody } from '../../sip/event-bodies/types';
-import { Subscription, SubscriptionRouter, type SubscriptionStatus } from '../../sip/usage/subscription';
+import { DEFAULT_SUBSCRIPTION_EXPIRES, Subscription, SubscriptionRouter, type SubscriptionStatus } from '../../sip/usage/subscription';
 import type { LineManager } from '../line-manager';
 import { importKeyConfiguration } from './key-config-import';
+import { LampHealer } from './lamp-healer';
 import { NotifyQueue } from './notify-queue';
 import { PatchBatcher } from './patch-batcher';
 import { SubscriptionState, type ListMember, type TileSource } from './subscription-state';
@@ -23,7 +25,7 @@ export interface BlfServiceDeps {
   clock: Clock;
   lines: LineManager;
   log?: (message: string) => void;
-  /** Subscription lifetime requested (RFC 6665 §4.1.2.1); the notifier may shorten it. */
+  /** Subscription lifetime requested (RFC 6665 §4.1.2.1) until settings say otherwise (`sip.subscriptionExpiresSeconds`). */
   expires?: number;
 }
 
@@ -33,6 +35,9 @@ interface QueuedNotify {
   generation: number;
   /** The entry's dialog epoch when the NOTIFY arrived: bodies of a replaced dialog are dropped. */
   epoch: number;
+  /** Arrival number: a NOTIFY that arrived after an entry went stale brings fresh state. */
+  arrival: number;
+  cseq: number;
   contentType: string;
   body: Uint8Array;
 }
@@ -63,9 +68,9 @@ export class BlfService {
   private readonly queue: NotifyQueue<QueuedNotify>;
   private readonly batcher: PatchBatcher;
   private readonly statsListeners = new Set<(stats: NotifyQueueStats) => void>();
-  private lastLineStatus = new Map<number, string>();
-  /** Lines that failed since they were last registered. */
-  private readonly linesInOutage = new Set<number>();
+  private readonly healer: LampHealer;
+  private arrivals = 0;
+  private expires: number;
   private retry = { retryBaseSeconds: 30, retryMaxSeconds: 1800 };
   private closed = false;
   private dialogEpochs = 0;
@@ -81,24 +86,28 @@ export class BlfService {
     });
     this.queue.onStats(() => this.emitStats());
     this.batcher = new PatchBatcher({ clock: deps.clock });
-    deps.lines.onChanged((states) => {
-      for (const state of states) {
-        const before = this.lastLineStatus.get(state.number);
-        this.lastLineStatus.set(state.number, state.status);
-        if (state.status === 'failed') this.linesInOutage.add(state.number);
-        // After an outage (failed, then registered again) every subscription of the line is refreshed: a restarted notifier has
-        // forgotten them and answers 481, which starts a new one. When the line merely finished registering, only
-        // subscriptions that are not running are retried now, so a start-up does not subscribe everything twice.
-        if (state.status === 'registered' && before !== undefined && before !== 'registered') {
-          const outage = this.linesInOutage.delete(state.number);
-          for (const entry of this.entries.values()) {
-            if (entry.line !== state.number) continue;
-            const running = entry.status?.state === 'active' || entry.status?.state === 'pending' || entry.status?.state === 'subscribing';
-            if (outage || !running) entry.subscription?.refresh();
-          }
-        }
-      }
+    this.expires = deps.expires ?? DEFAULT_SUBSCRIPTION_EXPIRES;
+    this.healer = new LampHealer({
+      clock: deps.clock,
+      entriesOf: (line) => [...this.entries.values()].filter((entry) => entry.line === line),
+      markStale: (entries) => this.markStale(entries),
+      reregister: (line) => void deps.lines.reregister(line),
+      log: deps.log,
     });
+    deps.lines.onChanged((states) => this.healer.linesChanged(states));
+  }
+
+  /**
+   * "Refresh lamps" (and "Register now"): renews every subscription of `line`, or of every line, paced, with the
+   * tiles marked stale until their fresh state arrives.
+   */
+  refresh(line?: number): Result<{ subscriptions: number }> {
+    const count = this.deps.lines.states().length;
+    if (line !== undefined && (line < 1 || line > count)) return fail('not-found', `There is no line ${line}`, { field: 'line' });
+    const lines = line !== undefined ? [line] : Array.from({ length: count }, (_, i) => i + 1);
+    let subscriptions = 0;
+    for (const number of lines) subscriptions += this.healer.signal(number, 'refresh asked for', { force: true });
+    return ok({ subscriptions });
   }
 
   /** Tile changes, batched (≤ 20 a second). */
@@ -140,6 +149,8 @@ export class BlfService {
     const limits = settings.notify.profile === 'custom' ? settings.notify : NOTIFY_PROFILES[settings.notify.profile];
     this.queue.configure({ ratePerSecond: limits.ratePerSecond, bound: limits.queueBound });
     this.retry = { retryBaseSeconds: settings.sip.retryBaseSeconds, retryMaxSeconds: settings.sip.retryMaxSeconds };
+    this.expires = settings.sip.subscriptionExpiresSeconds ?? this.deps.expires ?? DEFAULT_SUBSCRIPTION_EXPIRES;
+    this.healer.configure(settings.sip.keepAliveSeconds);
     const defaultLine = settings.defaultLine;
     const wanted = new Map<string, { event: WatchEvent; uri: string; line: number; eventList: boolean }>();
 
@@ -169,8 +180,9 @@ export class BlfService {
       const token = this.deps.lines.lineToken(entry.line);
       if (!wanted.has(key) || entry.lineToken !== token) {
         this.entries.delete(key);
-        void entry.stop();
-      }
+        this.healer.forget(entry);
+        observe(entry.stop(), 'ending a BLF subscription');
+      } else entry.subscription?.setExpires(this.expires);
     }
     for (const [key, want] of wanted) {
       if (this.entries.has(key)) continue;
@@ -188,6 +200,7 @@ export class BlfService {
 
   async shutdown(): Promise<void> {
     this.closed = true;
+    this.healer.close();
     const entries = [...this.entries.values()];
     this.entries.clear();
     await Promise.all(entries.map((entry) => entry.stop()));
@@ -210,14 +223,21 @@ export class BlfService {
         event: entry.event,
         target: entry.uri,
         accept: ACCEPT_BY_EVENT[entry.event],
-        expires: this.deps.expires ?? 3600,
+        expires: this.expires,
         eventList: entry.eventList,
       },
       { clock: this.deps.clock, router, ...this.retry },
       {
         onNotify: (notify) => {
           if (this.closed) return;
-          this.queue.push({ entry, generation, epoch: entry.dialogEpoch, contentType: notify.contentType, body: notify.body });
+          const arrival = ++this.arrivals;
+          this.queue.push({ entry, generation, epoch: entry.dialogEpoch, arrival, cseq: notify.cseq, contentType: notify.contentType, body: notify.body });
+        },
+        onResetSign: (sign) => {
+          if (entry.generation !== generation || this.closed) return;
+          // A notifier counting CSeq afresh counts versions afresh too: its next bodies must not be taken as stale.
+          if (sign.kind === 'cseq-backwards') entry.resetVersions();
+          this.healer.signal(entry.line, sign.detail, { reregister: true });
         },
         onStatus: (status: SubscriptionStatus) => {
           if (entry.generation !== generation) return;
@@ -261,6 +281,8 @@ export class BlfService {
   private applyNotify(item: QueuedNotify): boolean {
     const { entry } = item;
     if (entry.generation !== item.generation || entry.dialogEpoch !== item.epoch || this.entries.get(entry.key) !== entry) return true;
+    // The first NOTIFY after the mark is the renewed subscription's (or a live dialog's) fresh state.
+    if (entry.staleSince !== undefined && item.arrival > entry.staleAfter) entry.staleSince = undefined;
     if (isBlank(item.body) && !entry.eventList) {
       entry.applyEmpty();
       this.recomputeEntry(entry);
@@ -272,11 +294,22 @@ export class BlfService {
       return false;
     }
     for (const warning of parsed.warnings) this.deps.log?.(`NOTIFY for ${entry.uri} (${entry.event}): ${warning}`);
-    const outcome = entry.applyBody(parsed.value as EventBody);
+    const outcome = entry.applyBody(parsed.value as EventBody, item.cseq);
+    if (outcome.versionReset) this.healer.signal(entry.line, outcome.versionReset, { reregister: true });
     if (outcome.needFullState) entry.subscription?.refresh();
     if (outcome.problem) this.deps.log?.(`NOTIFY for ${entry.uri} (${entry.event}) ignored: ${outcome.problem}`);
     this.recomputeEntry(entry);
     return true;
+  }
+
+  /** The entries' tiles show "stale since" from now (or from an earlier mark still standing). */
+  private markStale(entries: SubscriptionState[]): void {
+    const now = this.deps.clock.wallNow();
+    for (const entry of entries) {
+      entry.staleSince ??= now;
+      entry.staleAfter = this.arrivals;
+      this.recomputeEntry(entry);
+    }
   }
 
   private recomputeAll(): void {

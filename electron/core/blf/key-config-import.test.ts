@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
-import { importKeyConfiguration } from './key-config-import';
+import { importKeyConfiguration, MAX_KEY_XML_DEPTH } from './key-config-import';
 
 const fixture = (name: string): string =>
   readFileSync(new URL(`../../../test/fixtures/keys/${name}`, import.meta.url), 'utf8');
@@ -133,5 +133,23 @@ describe('importKeyConfiguration', () => {
     const xml = `\uFEFF<?xml version="1.0"?>${key('<subscribe><uri>0049301234</uri><line>3</line></subscribe>')}`;
     const result = importKeyConfiguration(xml, { newId: counter() });
     expect(result.ok && result.value[0]).toMatchObject({ uri: '0049301234', name: '0049301234', line: 3 });
+  });
+
+  // Issue 7, defect 5: 100,000 nested elements made the parser throw, and the command answered `internal`.
+  it('refuses elements nested beyond the bound with a clear message, at once', () => {
+    const nested = `${'<a>'.repeat(100_000)}${'</a>'.repeat(100_000)}`;
+    const started = performance.now();
+    expect(errorOf(nested)).toEqual({ message: `Key configuration nests elements deeper than ${MAX_KEY_XML_DEPTH} levels` });
+    expect(performance.now() - started).toBeLessThan(200);
+  });
+
+  it('accepts a key at the depth bound and does not count comments, CDATA or self-closing elements', () => {
+    const one = key('<subscribe><uri>77</uri></subscribe>');
+    const wrap = (n: number, inner: string): string => `${'<w x="a>b">'.repeat(n)}${inner}${'</w>'.repeat(n)}`;
+    // A key is 8 elements deep down to its <uri>.
+    expect(importKeyConfiguration(wrap(MAX_KEY_XML_DEPTH - 8, one)).ok).toBe(true);
+    expect(errorOf(wrap(MAX_KEY_XML_DEPTH - 7, one)).message).toMatch(/deeper than/);
+    const noise = `<!-- ${'<a>'.repeat(100)} --><![CDATA[${'<a>'.repeat(100)}]]>${'<e/>'.repeat(100)}`;
+    expect(importKeyConfiguration(wrap(MAX_KEY_XML_DEPTH - 8, `${noise}${one}`)).ok).toBe(true);
   });
 });

@@ -23,6 +23,8 @@ import { tileErrors } from '../../../shared/tiles-validate';
 
 /** Largest key configuration accepted (2,000 keys at ~1 KB each). */
 export const MAX_KEY_XML_BYTES = 4 * 1024 * 1024;
+/** Deepest element nesting accepted; a seed 000 key is 8 deep, and the parser itself gives up (throwing) at 100. */
+export const MAX_KEY_XML_DEPTH = 64;
 
 export interface KeyImportOptions {
   /** Id for each new tile; defaults to `tile-<uuid>`. */
@@ -62,6 +64,9 @@ export function importKeyConfiguration(xml: string, options: KeyImportOptions = 
     return fail('invalid-argument', `Key configuration is larger than ${MAX_KEY_XML_BYTES >> 20} MB`);
   // A DOCTYPE could declare expanding entities; key configurations never need one.
   if (/<!DOCTYPE/i.test(xml)) return fail('invalid-argument', 'Key configuration must not contain a DOCTYPE');
+  const depth = nestingDepth(xml, MAX_KEY_XML_DEPTH);
+  if (depth > MAX_KEY_XML_DEPTH)
+    return fail('invalid-argument', `Key configuration nests elements deeper than ${MAX_KEY_XML_DEPTH} levels`);
   // Several keys side by side have no single root: wrap them (on line 1, so reported line numbers stay right).
   const body = xml.replace(/^\uFEFF/, '').replace(/^\s*<\?xml[^?]*\?>/, '');
   const wrapped = `<${ROOT}>${body}</${ROOT}>`;
@@ -71,8 +76,15 @@ export function importKeyConfiguration(xml: string, options: KeyImportOptions = 
       'invalid-argument',
       `Key configuration is not well-formed XML: ${valid.err.msg} (line ${valid.err.line})`,
     );
+  let parsed: unknown;
+  try {
+    parsed = parser.parse(wrapped) as unknown;
+  } catch (error) {
+    // The validator passed it, so this is a parser limit (nesting, entity expansion) rather than bad syntax.
+    return fail('invalid-argument', `Key configuration cannot be read: ${(error as Error).message}`);
+  }
   const keys: Node[] = [];
-  collectKeys(parser.parse(wrapped) as unknown, keys);
+  collectKeys(parsed, keys);
   if (keys.length === 0) return fail('invalid-argument', 'Key configuration has no <key> element');
   const newId = options.newId ?? (() => `tile-${randomUUID()}`);
   const tiles: TileConfig[] = [];
@@ -103,6 +115,40 @@ export function importKeyConfiguration(xml: string, options: KeyImportOptions = 
   if (tiles.length > MAX_TILES)
     return fail('invalid-argument', `At most ${MAX_TILES} keys are supported, the file has ${tiles.length}`);
   return ok(tiles);
+}
+
+/**
+ * How deep elements nest, counting no further than just past `bound`: cheap enough to run before the validator and
+ * the parser, which recurse (or give up by throwing) on a document nested 100,000 deep. Comments, CDATA, processing
+ * instructions and quoted attribute values are stepped over; a start tag ends at `>` or at the next `<`, and an
+ * unterminated comment ends the scan, so every character is looked at about once whatever the input.
+ */
+function nestingDepth(xml: string, bound: number): number {
+  let depth = 0;
+  for (let i = xml.indexOf('<'); i >= 0; i = xml.indexOf('<', i)) {
+    const skip = xml.startsWith('<!--', i) ? '-->' : xml.startsWith('<![CDATA[', i) ? ']]>' : undefined;
+    if (skip) {
+      const end = xml.indexOf(skip, i + 4);
+      if (end < 0) return depth;
+      i = end + skip.length;
+      continue;
+    }
+    const next = xml[i + 1];
+    if (next === '/') depth--;
+    if (next === '/' || next === '!' || next === '?') {
+      i += 2;
+      continue;
+    }
+    let j = i + 1;
+    for (let quote = ''; j < xml.length; j++) {
+      const c = xml[j]!;
+      if (c === '<' || (c === '>' && !quote)) break;
+      if (quote ? c === quote : c === '"' || c === "'") quote = quote ? '' : c;
+    }
+    if (xml[j] === '>' && xml[j - 1] !== '/' && ++depth > bound) return depth;
+    i = j;
+  }
+  return depth;
 }
 
 /** Every `<key>` element in document order (depth first). */

@@ -13,6 +13,8 @@ export interface TileSource {
   status: SubscriptionStatus | undefined;
   /** True when the tile's line does not exist or is disabled. */
   noLine?: boolean;
+  /** Epoch ms since when the state may be out of date (line down, or subscription being renewed). */
+  staleSince?: number;
   dialogs?: DialogInfoDialog[];
   presence?: PresenceInfo;
   messagesWaiting?: boolean;
@@ -32,10 +34,18 @@ export interface ListMember {
   instanceReason?: string;
 }
 
+/** How far a version may fall back before it counts as a notifier starting over rather than a race. */
+export const VERSION_REORDER_WINDOW = 4;
+
 export interface ApplyOutcome {
   /** A gap in partial state: refresh the subscription to get full state (RFC 4235 §4.1.2, RFC 4662 §5.2). */
   needFullState: boolean;
   problem?: string;
+  /**
+   * The body's version fell back although its NOTIFY came later in the dialog (higher CSeq): the notifier counts
+   * versions afresh, so it lost its state (a restart). The body was applied as the start of the new count.
+   */
+  versionReset?: string;
 }
 
 export class SubscriptionState {
@@ -50,6 +60,12 @@ export class SubscriptionState {
    * queued per dialog and those of an earlier dialog are never compared with, nor applied after, the new one's.
    */
   dialogEpoch = 0;
+  /** Epoch ms since when this subscription's state is in doubt; cleared by the first NOTIFY after {@link staleAfter}. */
+  staleSince: number | undefined;
+  /** Arrival number (owner's NOTIFY counter) when the entry went stale: only later NOTIFYs are fresh state. */
+  staleAfter = 0;
+  /** CSeq of the NOTIFY whose body was applied last, to tell a version reset from reordering. */
+  private appliedCseq = -1;
   private readonly tracker = new DialogTracker();
   /** Undefined until the first dialog-info body: no data is not the same as idle. */
   private dialogs: DialogInfoDialog[] | undefined;
@@ -69,6 +85,7 @@ export class SubscriptionState {
 
   /** Forgets version numbers: a new subscription dialog counts versions from scratch. */
   resetVersions(): void {
+    this.appliedCseq = -1;
     this.tracker.reset();
     this.listVersion = -1;
     for (const member of this.members.values()) member.tracker.reset();
@@ -85,7 +102,30 @@ export class SubscriptionState {
     return { needFullState: false };
   }
 
-  applyBody(body: EventBody): ApplyOutcome {
+  /** Applies a parsed body; `cseq` (the NOTIFY's) tells a notifier that counts versions afresh from reordering. */
+  applyBody(body: EventBody, cseq = -1): ApplyOutcome {
+    const reset = this.versionReset(body, cseq);
+    if (reset) this.resetVersions();
+    const outcome = this.applyParsed(body);
+    if (cseq > this.appliedCseq) this.appliedCseq = cseq;
+    return reset ? { ...outcome, versionReset: reset } : outcome;
+  }
+
+  /**
+   * RFC 4235 §4.1.2 and RFC 4662 §5.2: versions only grow within a subscription. A much lower version in a NOTIFY
+   * sent after the last applied one (higher CSeq, RFC 3261 §12.2.2) is not reordering: the notifier restarted its
+   * count. A small step back is not enough: parallel notifier workers (Kamailio) may number and send in a different
+   * order, and such a body is merely stale.
+   */
+  private versionReset(body: EventBody, cseq: number): string | undefined {
+    if (cseq < 0 || cseq <= this.appliedCseq) return undefined;
+    const last = body.type === 'dialog-info' ? this.tracker.lastVersion : body.type === 'resource-list' && this.listVersion >= 0 ? this.listVersion : undefined;
+    if (last === undefined || (body.type !== 'dialog-info' && body.type !== 'resource-list')) return undefined;
+    if (body.version < 0 || body.version + VERSION_REORDER_WINDOW >= last) return undefined;
+    return `${body.type} version fell from ${last} to ${body.version} for ${this.uri}`;
+  }
+
+  private applyParsed(body: EventBody): ApplyOutcome {
     switch (body.type) {
       case 'dialog-info':
         return this.applyDialogInfo(this.tracker, body, (dialogs) => (this.dialogs = dialogs));
@@ -103,7 +143,14 @@ export class SubscriptionState {
   }
 
   source(): TileSource {
-    return { status: this.status, noLine: this.noLine, dialogs: this.dialogs, presence: this.presence, messagesWaiting: this.messagesWaiting };
+    return {
+      status: this.status,
+      noLine: this.noLine,
+      dialogs: this.dialogs,
+      presence: this.presence,
+      messagesWaiting: this.messagesWaiting,
+      ...(this.staleSince !== undefined ? { staleSince: this.staleSince } : {}),
+    };
   }
 
   memberSource(member: ListMember): TileSource {
@@ -114,6 +161,7 @@ export class SubscriptionState {
       presence: member.presence,
       instanceState: member.instanceState,
       instanceReason: member.instanceReason,
+      ...(this.staleSince !== undefined ? { staleSince: this.staleSince } : {}),
     };
   }
 

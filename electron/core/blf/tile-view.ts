@@ -89,6 +89,9 @@ export function computeTileView(
   if (result.caller) view.caller = result.caller;
   if (result.party) view.party = result.party;
   if (result.presence) view.presence = result.presence;
+  // The oldest doubt of either source: the tile is only as fresh as its stalest subscription.
+  const stale = [sources.dialog?.staleSince, sources.presence?.staleSince].filter((t): t is number => t !== undefined);
+  if (stale.length > 0) view.staleSince = Math.min(...stale);
   const waiting = sources.dialog?.messagesWaiting ?? sources.presence?.messagesWaiting;
   if (waiting !== undefined) view.messagesWaiting = waiting;
   return view;

@@ -9,6 +9,7 @@
 import type { OwnPresence } from '../../../shared/presence';
 import type { PresenceState } from '../../../shared/tiles';
 import type { Clock } from '../../sip/clock';
+import { observe } from '../../sip/guard';
 import { dialFeatureCode, type FeatureCallDeps } from '../../sip/usage/feature-call';
 import type { LineManager } from '../line-manager';
 import type { FeatureCodeCarrier } from './presence-service';
@@ -55,7 +56,7 @@ export class LineFeatureCodes implements FeatureCodeCarrier {
       if (q.pending) q.pending.own = own;
       else q.pending = { own, waiters: [] };
       q.pending.waiters.push(resolve);
-      if (!q.running) void this.drain(line, q);
+      if (!q.running) observe(this.drain(line, q), 'feature code queue');
     });
   }
 

@@ -1,6 +1,7 @@
 /**
  * Own presence (issue 4): publishes the state the receptionist chose on every enabled line (RFC 3903), reports how
- * each line carries it, and lists who watches it (RFC 3857/3858 `presence.winfo`). On a line whose PBX refuses
+ * each line carries it, and — on lines that opt in (`watcherInfo`) — lists who watches it (RFC 3857/3858
+ * `presence.winfo`; opt-in because Kamailio 5.6.3 with memory-only subscriptions crashes on that SUBSCRIBE). On a line whose PBX refuses
  * PUBLISH (405/489/501, e.g. Asterisk) the state is carried by dialling the line's feature code for it (issue 4 §2).
  * Automatic away after idle time and "on the phone" during calls overlay the chosen state.
  */
@@ -8,11 +9,12 @@ import type { CustomPresenceState, LinePresenceStatus, OwnPresence, PresenceSnap
 import { fail, ok, type Result } from '../../../shared/result';
 import type { Settings } from '../../../shared/settings';
 import type { Clock } from '../../sip/clock';
+import { observe } from '../../sip/guard';
 import { ACCEPT_BY_EVENT, parseEventBody } from '../../sip/event-bodies';
 import { buildOwnPidf } from '../../sip/event-bodies/pidf-build';
 import { applyWatcherInfo, type WatcherInfoState } from '../../sip/event-bodies/watcherinfo';
 import { Publication, type PublicationStatus } from '../../sip/usage/publication';
-import { Subscription, SubscriptionRouter } from '../../sip/usage/subscription';
+import { DEFAULT_SUBSCRIPTION_EXPIRES, Subscription, SubscriptionRouter } from '../../sip/usage/subscription';
 import type { LineManager } from '../line-manager';
 import { AutoAway, type AutoPresence } from './auto-away';
 
@@ -34,8 +36,10 @@ export interface PresenceServiceDeps {
   /** Feature codes for lines whose PBX answers 405/489/501 to PUBLISH; without it such lines report `none`. */
   featureCodes?: FeatureCodeCarrier;
   log?: (message: string) => void;
-  /** PUBLISH lifetime (RFC 3903 §4.1); the server may shorten it. */
+  /** PUBLISH lifetime (RFC 3903 §4.1); the server may shorten it. Default: the subscription lifetime (600 s). */
   expires?: number;
+  /** `presence.winfo` subscription lifetime until settings say otherwise (`sip.subscriptionExpiresSeconds`). */
+  subscriptionExpires?: number;
   /**
    * Seconds since the user last touched the computer (Electron: `powerMonitor.getSystemIdleTime`). Without it, idle
    * time is the time since the UI last reported activity (`presence.activity`), as in serve mode.
@@ -50,7 +54,8 @@ interface LinePresence {
   token: object;
   publication: Publication;
   status: PublicationStatus;
-  winfo: Subscription;
+  /** Only on lines with `watcherInfo` on. */
+  winfo: Subscription | undefined;
   watchers: WatcherInfoState | undefined;
 }
 
@@ -58,6 +63,7 @@ export class PresenceService {
   private own: OwnPresence = { state: 'available' };
   private customStates: CustomPresenceState[] = [];
   private retry = { retryBaseSeconds: 30, retryMaxSeconds: 1800 };
+  private subscriptionExpires: number;
   private readonly lines = new Map<number, LinePresence>();
   private readonly listeners = new Set<(snapshot: PresenceSnapshot) => void>();
   private notifyScheduled = false;
@@ -68,6 +74,7 @@ export class PresenceService {
 
   constructor(private readonly deps: PresenceServiceDeps) {
     this.lastActivity = deps.clock.now();
+    this.subscriptionExpires = deps.subscriptionExpires ?? DEFAULT_SUBSCRIPTION_EXPIRES;
     this.autoAway = new AutoAway({
       clock: deps.clock,
       idleSeconds: deps.idleSeconds ?? (() => (deps.clock.now() - this.lastActivity) / 1000),
@@ -97,12 +104,16 @@ export class PresenceService {
     return () => this.listeners.delete(listener);
   }
 
-  /** One publication and one watcher-info subscription per enabled line; rebuilt when a line's configuration changes. */
+  /**
+   * One publication per enabled line, and a watcher-info subscription where the line opts in; rebuilt when a line's
+   * configuration changes (a changed `watcherInfo` changes the line's configuration).
+   */
   apply(settings: Settings): void {
     this.customStates = settings.presence.customStates;
     this.autoAway.setThresholdMinutes(settings.presence.autoAwayMinutes);
     this.autoAway.setOnThePhone(settings.presence.onThePhone);
     this.retry = { retryBaseSeconds: settings.sip.retryBaseSeconds, retryMaxSeconds: settings.sip.retryMaxSeconds };
+    this.subscriptionExpires = settings.sip.subscriptionExpiresSeconds ?? this.subscriptionExpires;
     const wanted = new Set<number>();
     settings.lines.forEach((config, index) => {
       const number = index + 1;
@@ -111,17 +122,18 @@ export class PresenceService {
       const existing = this.lines.get(number);
       if (existing && existing.token === token && line) {
         wanted.add(number);
+        existing.winfo?.setExpires(this.subscriptionExpires);
         return;
       }
-      if (existing) void this.stopLine(existing);
+      if (existing) observe(this.stopLine(existing), 'stopping presence of a line');
       this.lines.delete(number);
       if (!line || !token) return;
       wanted.add(number);
-      this.startLine(number, token);
+      this.startLine(number, token, config.watcherInfo === true);
     });
     for (const [number, entry] of this.lines) {
       if (wanted.has(number)) continue;
-      void this.stopLine(entry);
+      observe(this.stopLine(entry), 'stopping presence of a line');
       this.lines.delete(number);
     }
     this.changed();
@@ -166,14 +178,15 @@ export class PresenceService {
     await Promise.all(entries.map((entry) => this.stopLine(entry)));
   }
 
-  private startLine(number: number, token: object): void {
+  private startLine(number: number, token: object, watcherInfo: boolean): void {
     const line = this.deps.lines.lineContext(number)!;
     const entry: LinePresence = {
       number,
       token,
       status: { state: 'idle' },
       watchers: undefined,
-      publication: new Publication(line, { event: 'presence', expires: this.deps.expires ?? 3600 }, { clock: this.deps.clock, ...this.retry }, {
+      // Bounded like the subscriptions: a PBX that restarted without its presentities shows us again within it.
+      publication: new Publication(line, { event: 'presence', expires: this.deps.expires ?? this.subscriptionExpires }, { clock: this.deps.clock, ...this.retry }, {
         onStatus: (status) => {
           const becameUnsupported = status.state === 'unsupported' && entry.status.state !== 'unsupported';
           entry.status = status;
@@ -181,9 +194,12 @@ export class PresenceService {
           this.changed();
         },
       }),
-      winfo: new Subscription(
+      winfo: undefined,
+    };
+    if (watcherInfo) {
+      entry.winfo = new Subscription(
         line,
-        { event: 'presence.winfo', target: line.aor, accept: ACCEPT_BY_EVENT['presence.winfo'], expires: this.deps.expires ?? 3600 },
+        { event: 'presence.winfo', target: line.aor, accept: ACCEPT_BY_EVENT['presence.winfo'], expires: this.subscriptionExpires },
         { clock: this.deps.clock, router: SubscriptionRouter.forStack(line.stack), ...this.retry },
         {
           onNotify: (notify) => this.watcherInfo(entry, notify.contentType, notify.body),
@@ -192,11 +208,11 @@ export class PresenceService {
             if (status.state === 'subscribing') entry.watchers = undefined;
           },
         },
-      ),
-    };
+      );
+    }
     this.lines.set(number, entry);
     this.publish(entry);
-    entry.winfo.start();
+    entry.winfo?.start();
   }
 
   private publish(entry: LinePresence): void {
@@ -227,10 +243,10 @@ export class PresenceService {
     const carrier = this.deps.featureCodes;
     if (!carrier) return;
     const own = this.published();
-    void carrier.carry(entry.number, own).then((result) => {
+    observe(carrier.carry(entry.number, own).then((result) => {
       entry.featureCode = result;
       this.changed();
-    });
+    }), 'own presence by feature code');
   }
 
   private watcherInfo(entry: LinePresence, contentType: string, body: Uint8Array): void {
@@ -243,12 +259,12 @@ export class PresenceService {
     const result = applyWatcherInfo(entry.watchers, parsed.value);
     if (!result.accepted) return;
     entry.watchers = result.state;
-    if (result.needFullState) entry.winfo.refresh();
+    if (result.needFullState) entry.winfo?.refresh();
     this.changed();
   }
 
   private async stopLine(entry: LinePresence): Promise<void> {
-    await Promise.all([entry.publication.unpublish().catch(() => undefined), entry.winfo.stop().catch(() => undefined)]);
+    await Promise.all([entry.publication.unpublish().catch(() => undefined), (entry.winfo?.stop() ?? Promise.resolve()).catch(() => undefined)]);
   }
 
   private changed(): void {

@@ -6,6 +6,7 @@
  */
 import { splitList } from './grammar';
 import { isListHeader, lookupKey, resolveHeaderName } from './header-names';
+import { HeaderValueError } from './types';
 
 /** One header line: `key` is the lower-case long form used for matching, `name` the spelling written out. */
 export interface HeaderEntry {
@@ -14,11 +15,11 @@ export interface HeaderEntry {
   value: string;
 }
 
-/** Builds an entry from code; a name that is no token or a value with CR/LF (header injection) is a bug. */
+/** Builds an entry from code; a name that is no token or a value with CR/LF/NUL (header injection) is a bug. */
 export function headerEntry(name: string, value: string): HeaderEntry {
   const info = resolveHeaderName(name.trim());
   if (!info) throw new Error(`invalid header name "${name}"`);
-  if (/[\r\n]/.test(value)) throw new Error(`header ${name}: value must not contain CR or LF`);
+  if (/[\r\n\0]/.test(value)) throw new HeaderValueError(name, 'value must not contain CR or LF or NUL');
   return { key: info.key, name: info.name, value: value.trim() };
 }
 

@@ -107,6 +107,28 @@ describe('parseMessage', () => {
     expect(error.name).toBe('SipParseError');
   });
 
+  it.each([
+    ['a bare CR in Via (issue 7, defect 1)', options().replace(';branch=z9hG4bK-p1', ';branch=z9hG4bK-p1\r;rport')],
+    ['a bare CR ending a value before CRLF', options(['Subject: hi\r'])],
+    ['a bare CR in the request line', options().replace('OPTIONS sip:b@127.0.0.1', 'OPTIONS sip:b@127.0\r.0.1')],
+    ['a bare CR in a status line', ['SIP/2.0 200 O\rK', ...HEADERS].join('\r\n') + '\r\n\r\n'],
+    ['a NUL in a header value', options(['Subject: a\0b'])],
+    ['a NUL in the request line', options().replace('sip:b@127.0.0.1 SIP', 'sip:b@127.0.0.1\0 SIP')],
+    ['an escape character in a value', options(['Subject: \x1b[2J'])],
+    ['a DEL in a header name', options(['Sub\x7fject: x'])],
+  ])('refuses %s (RFC 3261 §25.1)', (_label, text) => {
+    expect(parseError(text).message).toMatch(/(bare CR|control character) in (the|a) /);
+  });
+
+  it('refuses a bare LF inside a value that does not start a header line', () => {
+    expect(parseError(options(['Subject: a\nb'])).message).toMatch(/malformed header line/);
+  });
+
+  it('still unfolds CRLF + whitespace and keeps HTAB inside a value (RFC 3261 §25.1 LWS)', () => {
+    const m = parseMessage(options(['Subject: a\tb,', '\tc']));
+    expect(m.get('Subject')).toBe('a\tb, c');
+  });
+
   it('carries the offending header block for logging', () => {
     expect(parseError(options(['Broken header'])).raw).toContain('Broken header');
   });

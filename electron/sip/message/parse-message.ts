@@ -7,6 +7,7 @@
  * usable by the transaction layer: mandatory headers present (RFC 3261 §8.1.1) and Via, From, To and CSeq
  * parseable, so their getters never throw later. Everything else is parsed on demand.
  */
+import { controlIndex } from './control-chars';
 import type { HeaderEntry } from './header-list';
 import { HeaderList } from './header-list';
 import { resolveHeaderName, resolveHeaderNameAt, type HeaderName } from './header-names';
@@ -47,11 +48,17 @@ export function parseMessage(data: Uint8Array | string): SipMessage {
     headEnd = buf.indexOf(LFLF, start);
     bodyStart = headEnd + 2;
     if (headEnd < 0) headEnd = bodyStart = buf.length;
+    // The CR of a CRLF that the blank line (or the end of the datagram) follows is line structure, not content.
+    if (buf[headEnd - 1] === 0x0d) headEnd--;
   }
   const head = buf.toString('utf8', start, headEnd);
+  // One scan for the control characters that are not line structure (bare CRs are found line by line): none may
+  // stand in a start line or header value (RFC 3261 §25.1), and the header builders refuse them too, so a value
+  // that passes here can always be copied into a response.
+  if (controlIndex(head, true) >= 0) throw new SipParseError('control character in the header section (RFC 3261 §25.1)', head);
   let firstEnd = head.indexOf('\n');
   if (firstEnd < 0) firstEnd = head.length;
-  const startLine = parseStartLine(stripCr(head.slice(0, firstEnd)), head);
+  const startLine = parseStartLine(checkLine(stripCr(head.slice(0, firstEnd)), 'start line', head), head);
   const headers = parseHeaderLines(head, firstEnd + 1);
   let seen = 0;
   let contentLength: string | undefined;
@@ -86,16 +93,31 @@ function stripCr(line: string): string {
   return line.charCodeAt(line.length - 1) === 0x0d ? line.slice(0, -1) : line;
 }
 
+/**
+ * Refuses a line (its line ending already removed) holding a bare CR. RFC 3261 §25.1 allows line breaks only as
+ * CRLF, and inside a header only as a fold (CRLF + SP/HTAB); a lone CR is neither. The offending bytes are not
+ * quoted in the error, which ends up in logs.
+ */
+function checkLine(line: string, what: string, head: string): string {
+  if (line.indexOf('\r') >= 0)
+    throw new SipParseError(`bare CR in the ${what} (RFC 3261 §25.1)`, head);
+  return line;
+}
+
 /** The header lines of `head` from offset `from`, read in place (no array of lines, no per-line copies). */
 function parseHeaderLines(head: string, from: number): HeaderList {
   const entries: HeaderEntry[] = [];
   for (let pos = from; pos < head.length; ) {
     let next = head.indexOf('\n', pos);
+    // The last line's CRLF lies outside `head`: a CR left at its end is a bare CR.
     if (next < 0) next = head.length;
-    const end = next > pos && head.charCodeAt(next - 1) === 0x0d ? next - 1 : next;
+    const end = next < head.length && next > pos && head.charCodeAt(next - 1) === 0x0d ? next - 1 : next;
     const lineStart = pos;
     pos = next + 1;
     if (end === lineStart) continue;
+    const cr = head.indexOf('\r', lineStart);
+    if (cr >= 0 && cr < end)
+      throw new SipParseError('bare CR in a header line (RFC 3261 §25.1)', head);
     const first = head.charCodeAt(lineStart);
     if (first === 0x20 || first === 0x09) {
       // Folded continuation line: LWS collapses to one SP (RFC 3261 §7.3.1).

@@ -16,14 +16,14 @@ import { splitList } from './grammar';
 import { parseNameAddr } from './name-addr';
 import { reasonPhrase } from './reason-phrases';
 import type { CSeq, NameAddr, SipMessageBase, SipRequest, SipResponse, Via } from './types';
-import { SipParseError } from './types';
+import { HeaderValueError, SipParseError } from './types';
 import { parseVia } from './via';
 
 const EMPTY = new Uint8Array(0);
 /** Headers every request and response carries (RFC 3261 §8.1.1, §8.2.6.2). */
 export const MANDATORY = ['Via', 'From', 'To', 'Call-ID', 'CSeq'] as const;
 const TOKEN = /^[A-Za-z0-9\-.!%*_+`'~]+$/;
-const CR_OR_LF = /[\r\n]/;
+const CR_OR_LF = /[\r\n\0]/;
 
 /** Header list as given to constructors and factories: `[name, value]` pairs in order. */
 export type HeaderPairs = Array<[string, string]>;
@@ -199,7 +199,7 @@ export function createRequest(opts: {
   body?: Uint8Array | string;
 }): SipRequest {
   if (!TOKEN.test(opts.method)) throw new Error(`invalid SIP method "${opts.method}"`);
-  if (!opts.uri || /\s/.test(opts.uri)) throw new Error(`invalid Request-URI "${opts.uri}"`);
+  if (!opts.uri || /[\s\0]/.test(opts.uri)) throw new HeaderValueError('Request-URI', 'must be a URI without blanks or control characters');
   return new SipRequestMessage(opts.method, opts.uri, opts.headers ?? [], opts.body);
 }
 
@@ -231,7 +231,7 @@ export function createResponse(
 
 /** An entry copied from the request under its canonical name; the same checks as {@link headerEntry}. */
 function copied(key: string, name: string, value: string): HeaderEntry {
-  if (CR_OR_LF.test(value)) throw new Error(`header ${name}: value must not contain CR or LF`);
+  if (CR_OR_LF.test(value)) throw new HeaderValueError(name, 'value must not contain CR or LF or NUL');
   return { key, name, value: value.trim() };
 }
 

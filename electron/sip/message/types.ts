@@ -89,3 +89,20 @@ export class SipParseError extends Error {
     super(message);
   }
 }
+
+/**
+ * Raised while building a message when a header value (or the Request-URI) holds CR, LF or NUL: written out it would
+ * end the header and inject the rest (RFC 3261 §25.1). Always a caller bug or bad configuration, never a network
+ * condition; usages turn it into a failed state naming {@link reason} instead of letting it escape.
+ */
+export class HeaderValueError extends Error {
+  override readonly name = 'HeaderValueError';
+  constructor(
+    /** The header (or `Request-URI`) that was refused. */
+    readonly header: string,
+    /** Why, for the user, e.g. `display name contains a control character`. */
+    readonly reason: string,
+  ) {
+    super(`header ${header}: ${reason}`);
+  }
+}

@@ -13,6 +13,7 @@
  * - Callbacks to a transaction user about a failed send run in a microtask, never inside the caller's call.
  */
 import type { Clock } from '../clock';
+import { engineGuard, type EngineGuard } from '../guard';
 import type { SipMessage, SipRequest, SipResponse } from '../message/types';
 import type { Flow } from '../transport/types';
 import {
@@ -34,6 +35,8 @@ import type { CompletedRecord, Transaction, TransactionContext } from './transac
 
 export interface TransactionLayerOptions {
   clock: Clock;
+  /** Runs the deferred transaction-user callbacks; defaults to the process-wide guard. */
+  guard?: EngineGuard;
   /** T1/T2/T4 overrides; every other timer derives from them. */
   timers?: Partial<TimerConfig>;
   /** A new request (including CANCEL, which is its own transaction) with the server transaction to answer on. */
@@ -61,6 +64,7 @@ export class TransactionLayer {
   constructor(private readonly options: TransactionLayerOptions) {
     this.timers = resolveTimerConfig(options.timers);
     this.completed = new CompletedRecords(options.clock);
+    const guard = options.guard ?? engineGuard;
     this.ctx = {
       clock: options.clock,
       timers: this.timers,
@@ -68,7 +72,8 @@ export class TransactionLayer {
       complete: (tx, response, bytes, ms) => this.complete(tx, response, bytes, ms),
       dropCompleted: (record) => this.completed.drop(record),
       terminated: (tx) => this.forget(tx),
-      defer: (callback) => queueMicrotask(callback),
+      // A throw in a microtask would be an uncaught exception: the transaction user's bug stays contained.
+      defer: (callback) => queueMicrotask(() => guard.run('transaction user callback', callback)),
     };
   }
 

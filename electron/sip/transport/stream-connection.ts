@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import type { Clock, TimerHandle } from '../clock';
+import type { EngineGuard } from '../guard';
 import { FramingError, StreamFramer } from './stream-framer';
 import { flowId } from './transport-emitter';
 import { TransportError, type Endpoint, type Flow, type TransportProtocol } from './types';
@@ -10,6 +11,8 @@ const PONG = Buffer.from('\r\n');
 export interface StreamConnectionOptions {
   protocol: Extract<TransportProtocol, 'tcp' | 'tls'>;
   clock: Clock;
+  /** Where an error thrown while received bytes are handled ends (the connection is closed first). */
+  guard: EngineGuard;
   /** Send a CRLFCRLF ping after this long without receiving anything; 0 disables (RFC 5626 §4.4.1). */
   keepAliveIntervalMs: number;
   /** Close the flow when nothing arrives this long after a ping. */
@@ -53,7 +56,7 @@ export class StreamConnection implements Flow {
     });
     this.lastReceived = options.clock.now();
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    socket.on('data', options.guard.wrap(`${this.protocol} receive`, (chunk: Buffer) => this.receive(chunk)));
     socket.on('error', (err) =>
       this.close(new TransportError(`${this.id}: ${err.message}`, 'closed', this.remote)),
     );
@@ -104,10 +107,13 @@ export class StreamConnection implements Flow {
     try {
       messages = this.framer.push(chunk);
     } catch (err) {
-      if (!(err instanceof FramingError)) throw err;
-      const error = new TransportError(`${this.id}: framing error: ${err.message}`, 'closed', this.remote);
+      // The framer's state is unknown after a throw, so the connection ends either way; only a FramingError is
+      // expected (RFC 3261 §18.3: a stream cannot resynchronise), anything else is a bug for the guard.
+      const reason = err instanceof FramingError ? 'framing error' : 'internal error';
+      const error = new TransportError(`${this.id}: ${reason}: ${(err as Error).message}`, 'closed', this.remote);
       error.cause = err;
       this.close(error);
+      if (!(err instanceof FramingError)) throw err;
       return;
     }
     for (const message of messages) {

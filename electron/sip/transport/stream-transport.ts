@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import { SystemClock, type Clock } from '../clock';
+import { engineGuard, type EngineGuard } from '../guard';
 import { StreamConnection } from './stream-connection';
 import { TransportEmitter, hostPort } from './transport-emitter';
 import { TransportError, type Flow, type TlsOptions, type Transport } from './types';
@@ -18,6 +19,8 @@ export interface StreamTransportOptions {
   maxHeaderBytes?: number;
   /** Body cap per message; a larger Content-Length closes the connection. Default 1 MiB. */
   maxBodyBytes?: number;
+  /** Contains errors thrown while a connection's bytes are handled; defaults to the process-wide guard. */
+  guard?: EngineGuard;
 }
 
 /**
@@ -28,6 +31,7 @@ export abstract class StreamTransport extends TransportEmitter implements Transp
   abstract readonly protocol: 'tcp' | 'tls';
   readonly reliable = true;
   protected readonly clock: Clock;
+  protected readonly guard: EngineGuard;
   private readonly connectTimeoutMs: number;
   private readonly flows = new Map<string, StreamConnection>();
   private readonly connecting = new Map<string, Promise<StreamConnection>>();
@@ -37,6 +41,7 @@ export abstract class StreamTransport extends TransportEmitter implements Transp
   constructor(private readonly streamOptions: StreamTransportOptions = {}) {
     super();
     this.clock = streamOptions.clock ?? new SystemClock();
+    this.guard = streamOptions.guard ?? engineGuard;
     this.connectTimeoutMs = streamOptions.connectTimeoutMs ?? 10_000;
   }
 
@@ -100,6 +105,7 @@ export abstract class StreamTransport extends TransportEmitter implements Transp
     const connection = new StreamConnection(socket, {
       protocol: this.protocol,
       clock: this.clock,
+      guard: this.guard,
       keepAliveIntervalMs: outgoing ? (o.keepAliveIntervalMs ?? 30_000) : 0,
       keepAliveTimeoutMs: o.keepAliveTimeoutMs ?? 10_000,
       maxHeaderBytes: o.maxHeaderBytes,

@@ -34,7 +34,7 @@ export class TcpTransport extends StreamTransport {
   private async listen(): Promise<this> {
     const listen = this.options.listen;
     if (!listen) return this;
-    const server = createServer((socket) => this.accept(socket));
+    const server = createServer(this.guard.wrap('TCP accept', (socket: Socket) => this.accept(socket)));
     await new Promise<void>((resolve, reject) => {
       server.once('error', (err) =>
         reject(

@@ -1,6 +1,7 @@
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { lookup as dnsLookup, type LookupOneOptions } from 'node:dns';
 import { isIP, isIPv6 } from 'node:net';
+import { engineGuard, type EngineGuard } from '../guard';
 import { TransportEmitter, flowId, hostPort } from './transport-emitter';
 import { TransportError, type Endpoint, type Flow, type Transport } from './types';
 
@@ -12,6 +13,8 @@ export interface UdpTransportOptions {
   port?: number;
   /** Requested SO_RCVBUF; bursts of NOTIFYs (one per watched extension) must not be dropped. Default 8 MiB. */
   recvBufferSize?: number;
+  /** Contains errors thrown while a datagram is handled; defaults to the process-wide guard. */
+  guard?: EngineGuard;
 }
 
 const WILDCARDS = new Set(['0.0.0.0', '::', '']);
@@ -77,9 +80,11 @@ export class UdpTransport extends TransportEmitter implements Transport {
   private lastFlow: UdpFlow | undefined;
   private readonly resolving = new Map<string, Promise<UdpFlow>>();
   private closed = false;
+  private readonly guard: EngineGuard;
 
   constructor(private readonly options: UdpTransportOptions = {}) {
     super();
+    this.guard = options.guard ?? engineGuard;
   }
 
   /** Binds the socket; idempotent. Incoming datagrams are only received once started. */
@@ -169,7 +174,7 @@ export class UdpTransport extends TransportEmitter implements Transport {
     }
     // ICMP errors surface here on some platforms; the affected sends report through their callbacks.
     socket.on('error', () => {});
-    socket.on('message', (data, rinfo) => this.receive(data, rinfo));
+    socket.on('message', this.guard.wrap('UDP receive', (data: Buffer, rinfo: RemoteInfo) => this.receive(data, rinfo)));
     const address = socket.address();
     this.bound = { host: address.address, port: address.port };
     this.socket = socket;
@@ -191,7 +196,7 @@ export class UdpTransport extends TransportEmitter implements Transport {
     }
     // Resolution of a new flow is asynchronous; later datagrams await the same promise, so order is preserved.
     this.flowFor(rinfo.address, rinfo.port).then(
-      (flow) => this.emitMessage(data, flow),
+      (flow) => this.guard.run('UDP receive', () => this.emitMessage(data, flow)),
       () => {},
     );
   }

@@ -80,6 +80,8 @@ export class FakeNotifier {
   /** Sends a NOTIFY after every accepted SUBSCRIBE, as RFC 6665 §4.2.1.2 requires; off to test Timer N. */
   autoNotify = true;
   initialState: 'active' | 'pending' = 'active';
+  /** Status for in-dialog SUBSCRIBEs of dialogs it does not know (481; some servers answer 404). */
+  forgottenStatus = 481;
   private nonceCounter = 0;
   private version = 0;
 
@@ -201,7 +203,7 @@ export class FakeNotifier {
   private inDialog(request: SipRequest, tx: ServerTransaction, toTag: string, expires: number): void {
     const dialog = this.dialogs.get(request.callId);
     if (!dialog || dialog.localTag !== toTag) {
-      tx.respond(createResponse(request, 481, 'Subscription Does Not Exist'));
+      tx.respond(createResponse(request, this.forgottenStatus, this.forgottenStatus === 481 ? 'Subscription Does Not Exist' : undefined));
       return;
     }
     dialog.subscribes.push(request);

@@ -12,11 +12,12 @@
 import { write as writeSdp } from 'sdp-transform';
 import { DigestSession } from '../auth';
 import type { Clock, TimerHandle } from '../clock';
+import { observe } from '../guard';
 import { Dialog, DialogError } from '../dialog';
 import { createRequest, createResponse, newCallId, newTag, type HeaderPairs, type SipRequest, type SipResponse } from '../message';
 import type { Flow } from '../transport/types';
 import type { LineContext } from './line-context';
-import { flowFor, nameAddr, outOfDialogHeaders, sendAnsweringChallenges, viaHeader } from './requests';
+import { flowFor, headerValueReason, nameAddr, outOfDialogHeaders, sendAnsweringChallenges, viaHeader } from './requests';
 
 export interface FeatureCallDeps {
   clock: Clock;
@@ -33,7 +34,7 @@ const CANCEL_GRACE_MS = 4000;
 
 /** Dials `code` on `line` as a short call. Resolves with what happened; expected failures never reject. */
 export function dialFeatureCode(line: LineContext, code: string, deps: FeatureCallDeps): Promise<FeatureCallResult> {
-  return new Promise((resolve) => void new FeatureCall(line, code, deps, resolve).start());
+  return new Promise((resolve) => observe(new FeatureCall(line, code, deps, resolve).start(), 'feature code call'));
 }
 
 class FeatureCall {
@@ -67,7 +68,14 @@ class FeatureCall {
       return this.finish({ ok: false, reason: error instanceof Error ? error.message : String(error) });
     }
     this.timer = this.deps.clock.setTimeout(() => this.timedOut(), this.deps.timeoutMs ?? 8000);
-    this.sendInvite();
+    try {
+      this.sendInvite();
+    } catch (error) {
+      // A line setting or feature code that would inject a header fails this call with why, never the process.
+      const badSetting = headerValueReason(error);
+      if (badSetting === undefined) throw error;
+      this.finish({ ok: false, reason: badSetting });
+    }
   }
 
   private sendInvite(): void {
@@ -116,9 +124,9 @@ class FeatureCall {
       this.finish({ ok: true });
       return true;
     });
-    void this.ack(invite, dialog);
+    observe(this.ack(invite, dialog), 'feature code ACK');
     this.deps.clock.clearTimeout(this.timer);
-    this.timer = this.deps.clock.setTimeout(() => void this.bye(dialog), this.deps.holdMs ?? 1500);
+    this.timer = this.deps.clock.setTimeout(() => observe(this.bye(dialog), 'feature code BYE'), this.deps.holdMs ?? 1500);
   }
 
   /** RFC 3261 §13.2.2.4: the ACK to a 2xx is its own request in the dialog, with the INVITE's CSeq and credentials. */

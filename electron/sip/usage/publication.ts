@@ -17,10 +17,11 @@
  */
 import { DigestSession } from '../auth';
 import type { Clock, TimerHandle } from '../clock';
+import { observe } from '../guard';
 import { createRequest, newCallId, newTag, type SipRequest, type SipResponse } from '../message';
 import type { Flow } from '../transport/types';
 import { backoffSeconds, refreshDelaySeconds } from './backoff';
-import { nameAddr, outOfDialogHeaders, sendAnsweringChallenges } from './requests';
+import { headerValueReason, nameAddr, outOfDialogHeaders, sendAnsweringChallenges } from './requests';
 import type { LineContext } from './line-context';
 
 export interface PublicationStatus {
@@ -158,7 +159,7 @@ export class Publication {
     else kind = 'refresh';
     // A refresh keeps showing `published`: the server's copy is valid until it expires.
     if (kind !== 'refresh') this.setStatus({ state: 'publishing', ...(held ? { etag: this.etag, expiresAt: this.current.expiresAt } : {}) });
-    void this.send(kind);
+    observe(this.send(kind), 'PUBLISH');
   }
 
   private async send(kind: Kind): Promise<void> {
@@ -171,7 +172,16 @@ export class Publication {
       return this.ended(generation, () => this.failed('retrying', undefined, error instanceof Error ? error.message : String(error)));
     }
     if (generation !== this.generation) return this.ended(generation, () => undefined);
-    const sent: Sent = { kind, version: this.version, request: this.build(flow, kind, this.expires) };
+    let request: SipRequest;
+    try {
+      request = this.build(flow, kind, this.expires);
+    } catch (error) {
+      // A line setting that would inject a header fails the publication with why, never the process.
+      const badSetting = headerValueReason(error);
+      if (badSetting === undefined) throw error;
+      return this.ended(generation, () => this.failed('failed', undefined, badSetting, undefined, true));
+    }
+    const sent: Sent = { kind, version: this.version, request };
     this.digest.prepare(sent.request);
     this.line.stack.sendRequest(sent.request, flow, {
       onFinal: (response) => this.onFinal(sent, response, generation),
@@ -221,7 +231,7 @@ export class Publication {
   }
 
   private resend(kind: Kind): void {
-    void this.send(kind === 'initial' || this.etag !== undefined ? kind : 'initial');
+    observe(this.send(kind === 'initial' || this.etag !== undefined ? kind : 'initial'), 'PUBLISH');
   }
 
   /** Keeps the entity-tag and lifetime a 2xx gave (RFC 3903 §4.1, §6 step 8: the granted Expires may be shorter). */

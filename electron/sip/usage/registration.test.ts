@@ -113,6 +113,38 @@ describe('Registration (RFC 3261 §10)', () => {
     expect(r.registration.state.nextRetryAt).toBeGreaterThan(r.clock.wallNow());
   });
 
+  // Issue 7 defect 4: a line refused with 401/403 was announced as "PBX unreachable".
+  it('tells rejected credentials (401, 403) from an unreachable registrar and from other refusals', async () => {
+    const wrong = await rig({ password: 'wrong' });
+    wrong.registration.start();
+    await wrong.settle();
+    expect(wrong.registration.state).toMatchObject({ status: 'failed', failure: 'auth-failed', sipStatus: 401 });
+
+    const forbidden = await rig();
+    forbidden.registrar.failWith = 403;
+    forbidden.registration.start();
+    await forbidden.settle();
+    expect(forbidden.registration.state).toMatchObject({ status: 'failed', failure: 'auth-failed', sipStatus: 403 });
+
+    const notFound = await rig();
+    notFound.registrar.failWith = 404;
+    notFound.registration.start();
+    await notFound.settle();
+    expect(notFound.registration.state).toMatchObject({ status: 'failed', failure: 'refused', sipStatus: 404 });
+
+    const silent = await rig();
+    silent.net.setFilter(() => false);
+    silent.registration.start();
+    await silent.settle();
+    await silent.settle(32_000); // Timer F
+    expect(silent.registration.state).toMatchObject({ status: 'failed', failure: 'unreachable', sipStatus: 408 });
+    // A new attempt is no longer a failure of any kind.
+    silent.net.setFilter(undefined);
+    await silent.settle(silent.registration.state.nextRetryAt! - silent.clock.wallNow());
+    expect(silent.registration.state.status).toBe('registered');
+    expect(silent.states.filter((s) => s.status !== 'failed').every((s) => s.failure === undefined)).toBe(true);
+  });
+
   it('fails over to the next target on timeout, then backs off with growing delays', async () => {
     const targets: ResolvedTarget[] = [
       { protocol: 'udp', host: '127.0.0.9', port: 5060, serverName: 'a' },

@@ -3,8 +3,9 @@
  * back-off and fails over across the registrar's targets (RFC 3263 §4.3), and removes the binding on stop.
  */
 import { isIP } from 'node:net';
-import type { LineState } from '../../../shared/lines';
+import type { LineFailure, LineState } from '../../../shared/lines';
 import type { Clock, TimerHandle } from '../clock';
+import { observe } from '../guard';
 import { DigestSession } from '../auth';
 import { createRequest, newCallId, newTag, parseNameAddr, parseUri, type SipRequest, type SipResponse } from '../message';
 import { resolveTargets, type ResolvedTarget } from '../dns/resolver';
@@ -12,7 +13,7 @@ import type { SipStack } from '../stack';
 import type { Flow, TlsOptions, TransportProtocol } from '../transport/types';
 import { TransportError } from '../transport/types';
 import { backoffSeconds, refreshDelaySeconds } from './backoff';
-import { nameAddr, outOfDialogHeaders, sendAnsweringChallenges } from './requests';
+import { headerValueReason, nameAddr, outOfDialogHeaders, sendAnsweringChallenges } from './requests';
 
 export type { RegistrationStatus } from '../../../shared/lines';
 
@@ -35,7 +36,7 @@ export interface RegistrationConfig {
 }
 
 /** What the line shows of its registration (the same fields as the contract's LineState). */
-export type RegistrationState = Pick<LineState, 'status' | 'sipStatus' | 'reason' | 'nextRetryAt' | 'expiresAt' | 'server'>;
+export type RegistrationState = Pick<LineState, 'status' | 'failure' | 'sipStatus' | 'reason' | 'nextRetryAt' | 'expiresAt' | 'server'>;
 
 export interface RegistrationDeps {
   stack: SipStack;
@@ -101,7 +102,7 @@ export class Registration {
     this.active = true;
     this.generation++;
     this.failures = 0;
-    void this.attempt();
+    observe(this.attempt(), 'REGISTER');
   }
 
   /** Registers again now (user asked, or the network came back). */
@@ -109,7 +110,7 @@ export class Registration {
     if (!this.active) return this.start();
     this.clearTimer();
     this.failures = 0;
-    void this.attempt();
+    observe(this.attempt(), 'REGISTER');
   }
 
   /** Removes the binding (Expires: 0) if there is one, bounded by a short timeout; then stays unregistered. */
@@ -133,7 +134,10 @@ export class Registration {
   private async attempt(): Promise<void> {
     const generation = this.generation;
     // A refresh keeps showing "registered": the binding is still valid until it expires.
-    if (this.current.status !== 'registered') this.setState({ ...this.current, status: 'registering', nextRetryAt: undefined });
+    if (this.current.status !== 'registered') {
+      const { failure: _settled, ...rest } = this.current;
+      this.setState({ ...rest, status: 'registering', nextRetryAt: undefined });
+    }
     try {
       if (this.targets.length === 0 || this.targetIndex >= this.targets.length) {
         const via = this.config.outboundProxy || this.config.registrar || this.config.domain;
@@ -149,6 +153,9 @@ export class Registration {
       if (generation !== this.generation) return;
       if (error instanceof TransportError) return this.targetFailed(undefined, error.message);
       this.targets = [];
+      // A setting that would inject a header (hand-edited file): fails the line with why; retrying cannot help soon.
+      const badSetting = headerValueReason(error);
+      if (badSetting !== undefined) return this.fail(undefined, badSetting, false);
       this.fail(undefined, error instanceof Error ? error.message : String(error));
     }
   }
@@ -190,7 +197,7 @@ export class Registration {
     const now = this.deps.clock.wallNow();
     const refreshMs = refreshDelaySeconds(granted) * 1000;
     this.clearTimer();
-    this.timer = this.deps.clock.setTimeout(() => void this.attempt(), refreshMs);
+    this.timer = this.deps.clock.setTimeout(() => observe(this.attempt(), 'REGISTER refresh'), refreshMs);
     this.scheduleKeepAlive(flow);
     this.setState({
       status: 'registered',
@@ -222,7 +229,7 @@ export class Registration {
     this.flow = undefined;
     if (this.targetIndex + 1 < this.targets.length) {
       this.targetIndex++;
-      void this.attempt();
+      observe(this.attempt(), 'REGISTER');
       return;
     }
     this.targets = [];
@@ -242,10 +249,10 @@ export class Registration {
       nextRetryAt = now + delay * 1000;
       this.timer = this.deps.clock.setTimeout(() => {
         this.digest = new DigestSession({ username: this.config.authUser || this.config.user, password: this.config.password ?? '' });
-        void this.attempt();
+        observe(this.attempt(), 'REGISTER');
       }, delay * 1000);
     }
-    this.setState({ status: 'failed', sipStatus, reason, nextRetryAt, server: this.current.server });
+    this.setState({ status: 'failed', failure: failureOf(sipStatus), sipStatus, reason, nextRetryAt, server: this.current.server });
   }
 
   private buildRegister(flow: Flow, expires: number): SipRequest {
@@ -333,6 +340,18 @@ export class Registration {
     this.current = state;
     this.deps.onChange?.(state);
   }
+}
+
+/**
+ * Why a registration failed, in the banner's terms (shared/lines.ts): no final response (timeout, transport or DNS
+ * error; a 408 is the registrar saying the same) is `unreachable`; 401/407 reach `fail` only once our answer to the
+ * challenge was refused, and 403 refuses the identity (RFC 3261 §21.4.2, §22.2): `auth-failed`; any other final
+ * response is `refused`.
+ */
+export function failureOf(sipStatus: number | undefined): LineFailure {
+  if (sipStatus === undefined || sipStatus === 408) return 'unreachable';
+  if (sipStatus === 401 || sipStatus === 403 || sipStatus === 407) return 'auth-failed';
+  return 'refused';
 }
 
 /** Contacts compare by user, host, port and transport (RFC 3261 §19.1.4, simplified for our own contact). */

@@ -4,10 +4,11 @@
  * credentials after a challenge (§22.2), and the flow a request leaves on.
  */
 import { isIP } from 'node:net';
+import { hasControlCharacters } from '../../../shared/control-characters';
 import type { DigestSession } from '../auth';
 import { hopTarget, type Dialog } from '../dialog';
 import { resolveTargets, type ResolvedTarget } from '../dns/resolver';
-import { newBranch, type HeaderPairs, type SipRequest, type SipResponse } from '../message';
+import { HeaderValueError, newBranch, type HeaderPairs, type SipRequest, type SipResponse } from '../message';
 import type { SipStack } from '../stack';
 import type { Flow, TransportProtocol } from '../transport/types';
 import type { LineContext } from './line-context';
@@ -20,12 +21,31 @@ export function viaHeader(flow: Flow): string {
   return `SIP/2.0/${flow.protocol.toUpperCase()} ${host}:${flow.local.port};branch=${newBranch()};rport`;
 }
 
-/** `"Display" <uri>` with the display name quoted and escaped (RFC 3261 §25.1), or `<uri>` without one. */
-export function nameAddr(displayName: string | undefined, uri: string): string {
-  return displayName ? `"${displayName.replace(/["\\]/g, '\\$&')}" <${uri}>` : `<${uri}>`;
+/**
+ * Throws {@link HeaderValueError} naming `header` and `reason` when `value` holds a control character (the rule of
+ * the settings, shared/control-characters.ts). The second wall behind settings validation: a value that slipped past
+ * it (hand-edited file, a caller bug) fails the request being built, with a reason the usage can show, instead of
+ * reaching the wire.
+ */
+export function refuseControlCharacters(header: string, value: string, reason: string): void {
+  if (hasControlCharacters(value)) throw new HeaderValueError(header, reason);
 }
 
-/** The headers every out-of-dialog request of a usage starts with (RFC 3261 §8.1.1), Route when there is a proxy. */
+/**
+ * `"Display" <uri>` with the display name quoted and escaped (RFC 3261 §25.1), or `<uri>` without one. Throws
+ * {@link HeaderValueError} for a display name holding a control character: quoting cannot make CR or LF safe. Only
+ * the line's own name-addr (From, and To of a REGISTER) has a display name.
+ */
+export function nameAddr(displayName: string | undefined, uri: string): string {
+  if (!displayName) return `<${uri}>`;
+  refuseControlCharacters('From', displayName, 'display name contains a control character');
+  return `"${displayName.replace(/["\\]/g, '\\$&')}" <${uri}>`;
+}
+
+/**
+ * The headers every out-of-dialog request of a usage starts with (RFC 3261 §8.1.1), Route when there is a proxy.
+ * Throws {@link HeaderValueError} when From, To or Route holds a control character.
+ */
 export function outOfDialogHeaders(request: {
   flow: Flow;
   method: string;
@@ -38,6 +58,9 @@ export function outOfDialogHeaders(request: {
   /** Pre-loaded Route of the line's outbound proxy (§8.1.2). */
   route?: string;
 }): HeaderPairs {
+  refuseControlCharacters('From', request.from, 'line address contains a control character');
+  refuseControlCharacters('To', request.to, 'target address contains a control character');
+  if (request.route) refuseControlCharacters('Route', request.route, 'outbound proxy contains a control character');
   const headers: HeaderPairs = [['Via', viaHeader(request.flow)], ['Max-Forwards', '70']];
   if (request.route) headers.push(['Route', request.route]);
   headers.push(
@@ -47,6 +70,11 @@ export function outOfDialogHeaders(request: {
     ['CSeq', `${request.cseq} ${request.method}`],
   );
   return headers;
+}
+
+/** The user-facing reason of a {@link HeaderValueError}, or undefined for any other error (which the caller rethrows). */
+export function headerValueReason(error: unknown): string | undefined {
+  return error instanceof HeaderValueError ? error.reason : undefined;
 }
 
 /**
@@ -68,13 +96,20 @@ export async function flowFor(line: LineContext, dialog: Dialog | undefined, res
 
 /**
  * Sends a request built by `build`, answering 401/407 with a rebuilt one (new CSeq and branch, RFC 3261 §22.2),
- * and resolves with the final response, or undefined after a timeout or transport error. For one-shot requests
- * whose outcome does not steer anything (the un-SUBSCRIBE on quit).
+ * and resolves with the final response, or undefined after a timeout, a transport error or a request that cannot
+ * be built ({@link HeaderValueError}). For one-shot requests whose outcome does not steer anything (the
+ * un-SUBSCRIBE on quit): it never rejects on a bad setting, so a `void`ed call cannot crash the process.
  */
 export function sendAnsweringChallenges(stack: SipStack, flow: Flow, digest: DigestSession, build: () => SipRequest): Promise<SipResponse | undefined> {
   return new Promise((resolve) => {
     const send = (): void => {
-      const request = build();
+      let request: SipRequest;
+      try {
+        request = build();
+      } catch (error) {
+        if (!(error instanceof HeaderValueError)) throw error;
+        return resolve(undefined);
+      }
       digest.prepare(request);
       stack.sendRequest(request, flow, {
         onFinal: (response) => {

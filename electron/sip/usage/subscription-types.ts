@@ -22,7 +22,7 @@ export interface SubscriptionConfig {
   target: string;
   /** Every body type the caller parses, in order of preference. */
   accept: string[];
-  /** Requested duration in seconds; default 3600. */
+  /** Requested duration in seconds; default 600 (`DEFAULT_SUBSCRIPTION_EXPIRES`). */
   expires?: number;
   /** Adds `Supported: eventlist` (RFC 4662 §4) for a resource list URI. */
   eventList?: boolean;
@@ -49,7 +49,23 @@ export interface NotifyEvent {
   cseq: number;
 }
 
+/**
+ * Something the notifier did that only lost subscription state explains — in practice a PBX restart: an in-dialog
+ * refresh answered 481 or 404 (RFC 6665 §4.1.2.2: the subscription no longer exists), or a NOTIFY whose CSeq went
+ * far backwards within the dialog (RFC 3261 §12.2.2: CSeq only grows in a dialog; a notifier counting afresh lost
+ * its dialog state). The subscription heals itself; the sign tells the layer above that its siblings on the same
+ * server are likely gone too.
+ */
+export interface NotifierResetSign {
+  kind: 'dialog-gone' | 'cseq-backwards';
+  /** The refresh's final status (`dialog-gone`). */
+  sipStatus?: number;
+  detail: string;
+}
+
 export interface SubscriptionUser {
   onNotify(notify: NotifyEvent): void;
   onStatus(status: SubscriptionStatus): void;
+  /** Optional: told of every {@link NotifierResetSign}, after the subscription acted on it. */
+  onResetSign?(sign: NotifierResetSign): void;
 }

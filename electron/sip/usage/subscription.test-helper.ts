@@ -7,7 +7,7 @@ import { FakeNetwork, type FakeTransport } from '../transport/fake-network';
 import type { Endpoint, TransportProtocol } from '../transport/types';
 import { fakeLineContext, type FakeLineOptions } from './fake-line-context';
 import { FakeNotifier, type FakeNotifierOptions } from './fake-notifier';
-import { Subscription, type NotifyEvent, type SubscriptionConfig, type SubscriptionDeps, type SubscriptionStatus } from './subscription';
+import { Subscription, type NotifierResetSign, type NotifyEvent, type SubscriptionConfig, type SubscriptionDeps, type SubscriptionStatus } from './subscription';
 import { SubscriptionRouter } from './subscription-router';
 
 export const CLIENT: Endpoint = { protocol: 'udp', host: '127.0.0.1', port: 5070 };
@@ -24,6 +24,8 @@ export interface Rig {
   subscription: Subscription;
   notifies: Array<NotifyEvent & { answeredFirst: boolean }>;
   statuses: SubscriptionStatus[];
+  /** Every sign of lost notifier state the subscription reported. */
+  signs: NotifierResetSign[];
   /** Lets deliveries run (real immediates), then moves fake time by `ms` and lets the results run. */
   settle(ms?: number): Promise<void>;
   /** SUBSCRIBEs the notifier received. */
@@ -57,6 +59,7 @@ export async function rig(options: RigOptions = {}): Promise<Rig> {
   const line = fakeLineContext(stack, { server, ...options.line });
   const notifies: Rig['notifies'] = [];
   const statuses: SubscriptionStatus[] = [];
+  const signs: NotifierResetSign[] = [];
   const answered = (cseq: number): boolean =>
     net.sent.some((d) => d.from.port === CLIENT.port && d.text.startsWith('SIP/2.0 200') && d.text.includes(`CSeq: ${cseq} NOTIFY`));
   const subscription = new Subscription(
@@ -66,6 +69,7 @@ export async function rig(options: RigOptions = {}): Promise<Rig> {
     {
       onNotify: (n) => notifies.push({ ...n, answeredFirst: answered(n.cseq) }),
       onStatus: (s) => statuses.push(s),
+      onResetSign: (sign) => signs.push(sign),
     },
   );
   const settle = async (ms = 0): Promise<void> => {
@@ -85,6 +89,7 @@ export async function rig(options: RigOptions = {}): Promise<Rig> {
     subscription,
     notifies,
     statuses,
+    signs,
     settle,
     get subscribes() {
       return notifier.requests;

@@ -21,19 +21,20 @@
  */
 import { DigestSession } from '../auth';
 import type { TimerHandle } from '../clock';
+import { observe } from '../guard';
 import { Dialog, DialogError } from '../dialog';
 import { createResponse, newCallId, newTag, type SipRequest, type SipResponse } from '../message';
 import type { ServerTransaction } from '../transaction';
 import type { Flow } from '../transport/types';
 import { backoffSeconds, refreshDelaySeconds } from './backoff';
 import type { LineContext } from './line-context';
-import { flowFor, sendAnsweringChallenges } from './requests';
+import { flowFor, headerValueReason, sendAnsweringChallenges } from './requests';
 import { buildSubscribe, type SubscribeParams } from './subscribe-request';
 import type { NotifyTarget } from './subscription-router';
 import { eventMatches, parseEvent, parseSubscriptionState, type EventHeader, type SubscriptionStateHeader } from './subscription-state';
 import type { SubscriptionConfig, SubscriptionDeps, SubscriptionStatus, SubscriptionUser } from './subscription-types';
 
-export type { NotifyEvent, SubscriptionConfig, SubscriptionDeps, SubscriptionStatus, SubscriptionUser } from './subscription-types';
+export type { NotifierResetSign, NotifyEvent, SubscriptionConfig, SubscriptionDeps, SubscriptionStatus, SubscriptionUser } from './subscription-types';
 export { SubscriptionRouter, type NotifyTarget, type SubscriptionRouterStats } from './subscription-router';
 
 /** One dialog attempt: our Call-ID and From tag, and the dialog once the notifier answered. */
@@ -48,20 +49,29 @@ interface Attempt extends NotifyTarget {
   /** Terminated, timed out or replaced: no refresh may be sent in it. */
   dead: boolean;
   routed: boolean;
+  /** Highest NOTIFY CSeq seen in this dialog (RFC 3261 §12.2.2 remote sequence number). */
+  remoteCseq?: number;
 }
 
 const MAX_INTERVAL_ROUNDS = 3;
+/** What desk phones commonly ask for: a restart the subscriber misses freezes its state at most this long. */
+export const DEFAULT_SUBSCRIPTION_EXPIRES = 600;
 /** How long `stop()` waits for the un-SUBSCRIBE (and for an initial SUBSCRIBE still on its way) on quit. */
 const UNSUBSCRIBE_TIMEOUT_MS = 3000;
 const SLOW_RETRY = new Set([403, 404, 489, 603]);
 /** A NOTIFY moves the refresh only when it brings it forward by more than this, so floods do not churn timers. */
 const REFRESH_SLACK_MS = 1000;
+/**
+ * NOTIFYs of one dialog may overtake each other (UDP, parallel notifier workers), so a CSeq a little below the
+ * highest seen is reordering; one this far below means the notifier counts afresh (it lost the dialog's state).
+ */
+export const CSEQ_REORDER_WINDOW = 4;
 
 export class Subscription {
   private current: SubscriptionStatus = { state: 'terminated', reason: 'not started' };
   private readonly event: EventHeader;
   private readonly params: SubscribeParams;
-  private readonly configuredExpires: number;
+  private configuredExpires: number;
   private attempt: Attempt | undefined;
   private lingering: Attempt | undefined;
   private digest: DigestSession;
@@ -85,7 +95,7 @@ export class Subscription {
     private readonly user: SubscriptionUser,
   ) {
     this.event = parseEvent(config.event);
-    this.configuredExpires = config.expires ?? 3600;
+    this.configuredExpires = config.expires ?? DEFAULT_SUBSCRIPTION_EXPIRES;
     this.params = { event: config.event, target: config.target, accept: [...config.accept], eventList: config.eventList ?? false, expires: this.configuredExpires };
     this.digest = new DigestSession(line.credentials);
   }
@@ -114,8 +124,19 @@ export class Subscription {
     const attempt = this.attempt;
     if (attempt?.inFlight) return;
     this.clearTimers();
-    if (attempt?.dialog && !attempt.dead) void this.send(attempt);
+    if (attempt?.dialog && !attempt.dead) observe(this.send(attempt), 'SUBSCRIBE');
     else this.beginNew();
+  }
+
+  /**
+   * Changes the duration asked for (RFC 6665 §4.1.2.1) from the next SUBSCRIBE on (refresh or new subscription);
+   * the running subscription keeps what was granted until then.
+   */
+  setExpires(seconds: number): void {
+    if (seconds === this.configuredExpires) return;
+    this.configuredExpires = seconds;
+    this.params.expires = seconds;
+    this.intervalRounds = 0;
   }
 
   /**
@@ -165,7 +186,7 @@ export class Subscription {
     this.intervalRounds = 0;
     this.lastNotifyState = undefined;
     this.setStatus({ state: 'subscribing' });
-    void this.send(attempt);
+    observe(this.send(attempt), 'SUBSCRIBE');
   }
 
   /** Sends a SUBSCRIBE in the attempt's dialog, or the initial one when there is no dialog yet. */
@@ -183,7 +204,18 @@ export class Subscription {
     }
     this.flow = flow;
     if (!attempt.dialog) attempt.cseq++;
-    const request = buildSubscribe(this.line, flow, this.params, attempt.dialog, attempt);
+    let request: SipRequest;
+    try {
+      request = buildSubscribe(this.line, flow, this.params, attempt.dialog, attempt);
+    } catch (error) {
+      // A line or tile setting that would inject a header fails this subscription with why, never the process.
+      const badSetting = headerValueReason(error);
+      if (badSetting === undefined) throw error;
+      attempt.inFlight = false;
+      this.failures++;
+      this.retryLater('failed', undefined, badSetting, undefined, true);
+      return this.settle();
+    }
     if (!attempt.dialog) attempt.initial = request;
     this.digest.prepare(request);
     this.line.stack.sendRequest(request, flow, {
@@ -200,17 +232,19 @@ export class Subscription {
     const inDialog = 'tag' in request.to.params;
     if (status >= 200 && status < 300) this.accepted(attempt, request, response, inDialog);
     else if (status === 401 || status === 407) {
-      if (this.digest.authorize(request, response) === 'retry') void this.send(attempt);
+      if (this.digest.authorize(request, response) === 'retry') observe(this.send(attempt), 'SUBSCRIBE');
       else this.failed(status, `${response.reason} (credentials rejected)`, true);
     } else if (status === 423 && this.intervalRounds < MAX_INTERVAL_ROUNDS && Number(response.get('Min-Expires')) > this.params.expires) {
       // RFC 6665 §4.1.2.1 / RFC 3261 §10.2.8: ask again with at least Min-Expires.
       this.intervalRounds++;
       this.params.expires = Number(response.get('Min-Expires'));
-      void this.send(attempt);
-    } else if (status === 481 && inDialog) {
-      // RFC 6665 §4.1.2.2: the notifier has no such subscription (it restarted): start a fresh one at once.
+      observe(this.send(attempt), 'SUBSCRIBE');
+    } else if ((status === 481 || status === 404) && inDialog) {
+      // RFC 6665 §4.1.2.2: the notifier has no such subscription (it restarted): start a fresh one at once. Some
+      // servers answer 404 for a dialog they do not know; within a dialog that means the same.
       attempt.dead = true;
       if (this.active) this.beginNew();
+      this.user.onResetSign?.({ kind: 'dialog-gone', sipStatus: status, detail: `${status} ${response.reason} to a refresh of ${this.params.target}` });
     } else this.failed(status, response.reason, SLOW_RETRY.has(status), response.get('Retry-After'));
     this.settle();
   }
@@ -251,6 +285,7 @@ export class Subscription {
       return;
     }
     attempt.notified = true;
+    const backwards = this.checkCseq(attempt, request.cseq.seq);
     this.deps.clock.clearTimeout(this.timerN);
     this.timerN = undefined;
     this.user.onNotify({ body: request.body, contentType: request.get('Content-Type') ?? '', state: state.state, reason: state.reason, cseq: request.cseq.seq });
@@ -258,6 +293,20 @@ export class Subscription {
     if (!this.active || attempt !== this.attempt) return;
     if (state.state === 'terminated') this.terminated(attempt, state);
     else this.stateReported(state);
+    if (backwards !== undefined) this.user.onResetSign?.({ kind: 'cseq-backwards', detail: backwards });
+  }
+
+  /** RFC 3261 §12.2.2: the remote CSeq only grows within a dialog. Returns why when it fell back past reordering. */
+  private checkCseq(attempt: Attempt, cseq: number): string | undefined {
+    const highest = attempt.remoteCseq;
+    if (highest === undefined || cseq > highest) {
+      attempt.remoteCseq = cseq;
+      return undefined;
+    }
+    if (cseq + CSEQ_REORDER_WINDOW >= highest) return undefined;
+    // Counting from here on, so one reset gives one sign.
+    attempt.remoteCseq = cseq;
+    return `NOTIFY CSeq fell from ${highest} to ${cseq} for ${this.params.target}`;
   }
 
   /** A NOTIFY creates the dialog when it beats the 2xx, and refreshes its target otherwise. */
@@ -370,7 +419,7 @@ export class Subscription {
     this.timerKind = undefined;
     const attempt = this.attempt;
     const unexpired = (this.current.expiresAt ?? 0) > this.deps.clock.wallNow();
-    if (attempt?.dialog && !attempt.dead && unexpired) void this.send(attempt);
+    if (attempt?.dialog && !attempt.dead && unexpired) observe(this.send(attempt), 'SUBSCRIBE');
     else this.beginNew();
   }
 
@@ -386,7 +435,7 @@ export class Subscription {
       this.timerKind = undefined;
       this.refreshAt = Infinity;
       const attempt = this.attempt;
-      if (attempt && !attempt.inFlight) void this.send(attempt);
+      if (attempt && !attempt.inFlight) observe(this.send(attempt), 'SUBSCRIBE');
     }, delay);
   }
 

@@ -13,7 +13,7 @@ beforeEach(async () => {
   setActivePinia(createPinia());
   fake = createFakeApi({
     snapshot: () => ({ ok: true, value: makeSnapshot({ blf: makeStats({ depth: 3, received: 10 }) }) }),
-    'trace.list': () => ({ ok: true, value: [] }),
+    'trace.list': () => ({ ok: true, value: { entries: [] } }),
     'blf.stats': () => ({ ok: true, value: makeStats({ depth: 120, bound: 5000, ratePerSecond: 2000, received: 48213, applied: 47902, coalesced: 274, rejected: 3, subscriptions: 41 }) }),
   });
   await useConnectionStore().start(fake.api);

@@ -1,8 +1,9 @@
 import { enableAutoUnmount, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { useConnectionStore } from '../stores/connection';
 import { useTraceStore } from '../stores/trace';
-import { makeTrace } from '../testing/fake-console-api';
+import { createFakeApi, makeTrace } from '../testing/fake-console-api';
 import DiagnosticsView from './DiagnosticsView.vue';
 
 enableAutoUnmount(afterEach);
@@ -42,5 +43,21 @@ describe('DiagnosticsView', () => {
     const wrapper = mount(DiagnosticsView);
     await wrapper.get('[data-testid="trace-direction"]').setValue('in');
     expect(wrapper.findAll('[data-testid="trace-row"]')).toHaveLength(2);
+  });
+
+  it('offers "Load older" while the engine has older pages and prepends the next one', async () => {
+    const fake = createFakeApi({
+      'trace.list': ({ before }) =>
+        before === undefined
+          ? { ok: true, value: { entries: [makeTrace(4), makeTrace(5)], nextCursor: 4 } }
+          : { ok: true, value: { entries: [makeTrace(3)] } },
+    });
+    useConnectionStore().api = fake.api;
+    await useTraceStore().load();
+    const wrapper = mount(DiagnosticsView);
+    await wrapper.get('[data-testid="trace-older"]').trigger('click');
+    await vi.waitFor(() => expect(wrapper.findAll('[data-testid="trace-row"]')).toHaveLength(3));
+    expect(fake.calls.at(-1)?.args).toEqual({ before: 4 });
+    expect(wrapper.find('[data-testid="trace-older"]').exists()).toBe(false);
   });
 });

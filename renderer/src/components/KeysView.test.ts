@@ -29,7 +29,7 @@ beforeEach(async () => {
   const settings = { ...makeSettings(), tiles: [key(101, 'Front'), key(102, 'Front'), key(103)] };
   fake = createFakeApi({
     snapshot: () => ({ ok: true, value: makeSnapshot({ settings }) }),
-    'trace.list': () => ({ ok: true, value: [] }),
+    'trace.list': () => ({ ok: true, value: { entries: [] } }),
     'settings.save': (input) => {
       saved.push(structuredClone(input));
       return { ok: true, value: { ...input, lines: settings.lines } };

@@ -1,9 +1,11 @@
 import { enableAutoUnmount, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { useView } from '../composables/use-view';
 import { useConnectionStore } from '../stores/connection';
 import { useLinesStore } from '../stores/lines';
-import { makeLine } from '../testing/fake-console-api';
+import { useSettingsStore } from '../stores/settings';
+import { createFakeApi, makeLine, makeSettings } from '../testing/fake-console-api';
 import FailureBanner from './FailureBanner.vue';
 import LinesView from './LinesView.vue';
 
@@ -58,6 +60,31 @@ describe('LinesView', () => {
   });
 });
 
+describe('LinesView lamps and failures', () => {
+  it('renews the lamps of one line from its row and says how many, for a while', async () => {
+    const fake = createFakeApi({ 'blf.refresh': () => ({ ok: true, value: { subscriptions: 7 } }) });
+    useConnectionStore().api = fake.api;
+    const wrapper = mount(LinesView);
+    expect(wrapper.get('[data-testid="lamps-refresh-3"]').attributes('disabled')).toBeDefined();
+    await wrapper.get('[data-testid="lamps-refresh-1"]').trigger('click');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(fake.calls).toEqual([{ command: 'blf.refresh', args: { line: 1 } }]);
+    expect(wrapper.get('[data-testid="lamps-outcome-1"]').text()).toBe('Line 1: Refreshing 7 lamp subscriptions');
+    await vi.advanceTimersByTimeAsync(11_000);
+    expect(wrapper.find('[data-testid="lamps-outcome-1"]').exists()).toBe(false);
+  });
+
+  it('tells rejected credentials from an unreachable PBX in the row', () => {
+    useLinesStore().apply([
+      makeLine(1, { status: 'failed', failure: 'auth-failed', sipStatus: 403, reason: 'Forbidden' }),
+      makeLine(2, { status: 'failed', failure: 'unreachable', sipStatus: 408, reason: 'Request Timeout' }),
+    ]);
+    const wrapper = mount(LinesView);
+    expect(wrapper.get('[data-testid="line-failure-1"]').text()).toBe('user name or password rejected');
+    expect(wrapper.get('[data-testid="line-failure-2"]').text()).toBe('PBX unreachable');
+  });
+});
+
 describe('LinesView before the first snapshot', () => {
   it('says it is waiting instead of claiming there are no lines', () => {
     setActivePinia(createPinia());
@@ -76,5 +103,30 @@ describe('FailureBanner', () => {
     useLinesStore().apply([makeLine(3, { status: 'registered' })]);
     await wrapper.vm.$nextTick();
     expect(wrapper.find('[data-testid="failure-banner"]').exists()).toBe(false);
+  });
+});
+
+describe('FailureBanner by kind of failure', () => {
+  it('says the PBX rejected the credentials, not that it is unreachable, and opens that line’s settings', async () => {
+    const settings = useSettingsStore();
+    settings.applySaved(makeSettings());
+    useLinesStore().apply([
+      makeLine(2, { id: 'l2', status: 'failed', failure: 'auth-failed', sipStatus: 403, reason: 'Forbidden', nextRetryAt: NOW + 30_000 }),
+    ]);
+    const wrapper = mount(FailureBanner);
+    const banner = wrapper.get('[data-testid="failure-banner"]');
+    expect(banner.text()).toContain('Line 2: the PBX rejected the user name or password (403 Forbidden) — next retry in 30 s');
+    expect(banner.text()).not.toContain('unreachable');
+    await wrapper.get('[data-testid="failure-open-settings"]').trigger('click');
+    expect(useView().current.value).toBe('settings');
+    expect(settings.selectedId).toBe('l2');
+    useView().go('panel');
+  });
+
+  it('offers no settings for an unreachable PBX (nothing there to fix)', () => {
+    useLinesStore().apply([makeLine(2, { status: 'failed', failure: 'unreachable', reason: 'ECONNREFUSED' })]);
+    const wrapper = mount(FailureBanner);
+    expect(wrapper.get('[data-testid="failure-banner"]').text()).toContain('PBX unreachable: line 2 failed (ECONNREFUSED)');
+    expect(wrapper.find('[data-testid="failure-open-settings"]').exists()).toBe(false);
   });
 });

@@ -26,7 +26,7 @@ function gridWidth(px: number): void {
 async function mountPanel(tiles: TileView[]) {
   fake = createFakeApi({
     snapshot: () => ({ ok: true, value: makeSnapshot({ tiles }) }),
-    'trace.list': () => ({ ok: true, value: [] }),
+    'trace.list': () => ({ ok: true, value: { entries: [] } }),
   });
   await useConnectionStore().start(fake.api);
   const wrapper = mount(PanelView, { attachTo: document.body });
@@ -152,5 +152,37 @@ describe('PanelView grid', () => {
     vi.advanceTimersByTime(4100);
     await flushPromises();
     expect(wrapper.find('[data-testid="tile-toast"]').exists()).toBe(false);
+  });
+});
+
+describe('PanelView "Refresh lamps"', () => {
+  it('renews the lamps from the toolbar and from F5, and says how many', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const wrapper = await mountPanel([makeTile(101, { staleSince: Date.now() }), makeTile(102)]);
+    // The summary counts a stale lamp as stale, not as the idle it last showed.
+    expect(wrapper.get('[data-testid="count-stale"]').text()).toMatch(/^Stale\s*1$/);
+    expect(wrapper.get('[data-testid="count-idle"]').text()).toMatch(/^Idle\s*1$/);
+    fake.handlers['blf.refresh'] = () => ({ ok: true, value: { subscriptions: 12 } });
+    await wrapper.get('[data-testid="lamps-refresh"]').trigger('click');
+    await flushPromises();
+    expect(fake.calls.filter((call) => call.command === 'blf.refresh')).toEqual([{ command: 'blf.refresh', args: {} }]);
+    expect(wrapper.get('[data-testid="tile-toast"]').text()).toBe('Refreshing 12 lamp subscriptions');
+
+    fake.handlers['blf.refresh'] = () => ({ ok: false, error: { code: 'transport-error', message: 'engine not reachable' } });
+    const f5 = new KeyboardEvent('keydown', { key: 'F5', bubbles: true, cancelable: true });
+    window.dispatchEvent(f5);
+    await flushPromises();
+    // F5 must not also reload the page (and drop the panel).
+    expect(f5.defaultPrevented).toBe(true);
+    expect(fake.calls.filter((call) => call.command === 'blf.refresh')).toHaveLength(2);
+    expect(wrapper.get('[data-testid="tile-toast"]').text()).toBe('Lamps not refreshed: engine not reachable');
+  });
+
+  it('spells out a focused stale tile in the strip below the grid', async () => {
+    const since = new Date('2025-03-04T14:02:00').getTime();
+    const wrapper = await mountPanel([makeTile(101, { name: 'Anna', state: 'busy', since: since - 9000, staleSince: since })]);
+    wrapper.get<HTMLElement>('[data-testid="tile-t101"]').element.focus();
+    await flushPromises();
+    expect(wrapper.get('[data-testid="focused-tile"]').text()).toMatch(/^Anna\s*101\s*stale since 14:02\s*busy$/);
   });
 });

@@ -14,7 +14,7 @@ let fake: FakeConsoleApi;
 async function mountView(snapshot: Snapshot = makeSnapshot()) {
   fake = createFakeApi({
     snapshot: () => ({ ok: true, value: snapshot }),
-    'trace.list': () => ({ ok: true, value: [] }),
+    'trace.list': () => ({ ok: true, value: { entries: [] } }),
     'presence.set': (own) => ({ ok: true, value: makePresence({ own, published: own }) }),
   });
   await useConnectionStore().start(fake.api);

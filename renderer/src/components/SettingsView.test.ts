@@ -15,7 +15,7 @@ beforeEach(async () => {
   saved = [];
   fake = createFakeApi({
     snapshot: () => ({ ok: true, value: makeSnapshot({ app: { version: '1', mode: 'serve' }, settings: makeSettings(), lines: [] }) }),
-    'trace.list': () => ({ ok: true, value: [] }),
+    'trace.list': () => ({ ok: true, value: { entries: [] } }),
     'settings.save': (input) => {
       saved.push(input);
       return { ok: false, error: { code: 'invalid-settings', message: 'Line 2: registrar must be host[:port]', field: 'lines.1.registrar' } };

@@ -13,7 +13,7 @@ describe('useConnectionStore with a preload-style api', () => {
   it('applies the snapshot and trace to every store on start', async () => {
     const fake = createFakeApi({
       snapshot: () => ({ ok: true, value: makeSnapshot({ settingsProblem: 'lines.0.domain is invalid' }) }),
-      'trace.list': () => ({ ok: true, value: [makeTrace(1), makeTrace(2)] }),
+      'trace.list': () => ({ ok: true, value: { entries: [makeTrace(1), makeTrace(2)] } }),
     });
     const connection = useConnectionStore();
     await connection.start(fake.api);
@@ -28,7 +28,7 @@ describe('useConnectionStore with a preload-style api', () => {
   it('follows lines.changed, settings.changed and trace.appended events', async () => {
     const fake = createFakeApi({
       snapshot: () => ({ ok: true, value: makeSnapshot() }),
-      'trace.list': () => ({ ok: true, value: [makeTrace(1)] }),
+      'trace.list': () => ({ ok: true, value: { entries: [makeTrace(1)] } }),
     });
     await useConnectionStore().start(fake.api);
     fake.emit('lines.changed', [makeLine(2, { status: 'failed', sipStatus: 408 }), makeLine(1)]);

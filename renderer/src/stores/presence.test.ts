@@ -17,7 +17,7 @@ let fake: FakeConsoleApi;
 async function start(snapshot = makeSnapshot()): Promise<void> {
   fake = createFakeApi({
     snapshot: () => ({ ok: true, value: snapshot }),
-    'trace.list': () => ({ ok: true, value: [] }),
+    'trace.list': () => ({ ok: true, value: { entries: [] } }),
   });
   await useConnectionStore().start(fake.api);
 }

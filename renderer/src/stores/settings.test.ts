@@ -11,7 +11,7 @@ async function setup(saveResult?: (input: SettingsInput) => ReturnType<typeof fa
   sent = [];
   const fake = createFakeApi({
     snapshot: () => ({ ok: true, value: makeSnapshot({ app: { version: '1', mode: 'serve' }, settings: makeSettings(), lines: [] }) }),
-    'trace.list': () => ({ ok: true, value: [] }),
+    'trace.list': () => ({ ok: true, value: { entries: [] } }),
     'settings.save': (input) => {
       sent.push(structuredClone(input));
       if (saveResult) return saveResult(input);

@@ -28,7 +28,7 @@ function emptyDraft(): DraftSettings {
   return {
     lines: [],
     defaultLineId: undefined,
-    sip: { t1Ms: '', t2Ms: '', t4Ms: '', retryBaseSeconds: '', retryMaxSeconds: '', keepAliveSeconds: '' },
+    sip: { t1Ms: '', t2Ms: '', t4Ms: '', retryBaseSeconds: '', retryMaxSeconds: '', keepAliveSeconds: '', subscriptionExpiresSeconds: '' },
     diagnostics: { traceToFile: false, traceBufferSize: '' },
     tiles: [],
     tileLists: [],

@@ -19,7 +19,7 @@ function settingsWith(tileIds: string[], listIds: string[] = []) {
 async function start(tiles: TileView[], settings = settingsWith(tiles.filter((t) => !t.listId).map((t) => t.id))) {
   fake = createFakeApi({
     snapshot: () => ({ ok: true, value: makeSnapshot({ tiles, settings, blf: makeStats({ received: 5 }) }) }),
-    'trace.list': () => ({ ok: true, value: [] }),
+    'trace.list': () => ({ ok: true, value: { entries: [] } }),
     'blf.stats': () => ({ ok: true, value: makeStats({ received: 99, coalesced: 4 }) }),
   });
   await useConnectionStore().start(fake.api);

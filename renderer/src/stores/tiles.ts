@@ -183,10 +183,13 @@ export const useTilesStore = defineStore('tiles', () => {
     return [...map].map(([name, list]) => ({ name, tiles: list }));
   });
 
-  /** How many tiles are in each state (for the summary above the grid). */
+  /**
+   * How many tiles are in each state (for the summary above the grid). A stale tile's state is only the last known
+   * one, so it is counted as stale rather than as, say, ringing.
+   */
   const counts = computed(() => {
-    const out: Record<TileState, number> = { idle: 0, ringing: 0, busy: 0, hold: 0, offline: 0, dnd: 0, unknown: 0 };
-    for (const tile of tiles.value) out[tile.state] += 1;
+    const out: Record<TileState | 'stale', number> = { idle: 0, ringing: 0, busy: 0, hold: 0, offline: 0, dnd: 0, unknown: 0, stale: 0 };
+    for (const tile of tiles.value) out[tile.staleSince === undefined ? tile.state : 'stale'] += 1;
     return out;
   });
 

@@ -2,7 +2,8 @@ import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createFakeApi, makeTrace } from '../testing/fake-console-api';
 import { useConnectionStore } from './connection';
-import { KEEP_CAP, RENDER_CAP, useTraceStore } from './trace';
+import type { TraceFilter } from '../../../shared/trace';
+import { KEEP_CAP, OLDER_STEP, RENDER_CAP, useTraceStore } from './trace';
 
 beforeEach(() => setActivePinia(createPinia()));
 
@@ -35,13 +36,46 @@ describe('useTraceStore', () => {
   });
 
   it('merges a loaded list with entries that arrived meanwhile and ignores duplicates', async () => {
-    const fake = createFakeApi({ 'trace.list': () => ({ ok: true, value: [makeTrace(1), makeTrace(2)] }) });
+    const fake = createFakeApi({ 'trace.list': () => ({ ok: true, value: { entries: [makeTrace(1), makeTrace(2)] } }) });
     useConnectionStore().api = fake.api;
     const trace = useTraceStore();
     trace.append([makeTrace(2), makeTrace(3)]);
     await trace.load();
     trace.append([makeTrace(3), makeTrace(4)]);
     expect(trace.entries.map((entry) => entry.seq)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('pages older entries from the engine with the oldest seq held as cursor, until there are none', async () => {
+    const engine = Array.from({ length: 25 }, (_, i) => makeTrace(i + 1));
+    const page = ({ before }: TraceFilter) => {
+      const below = engine.filter((entry) => before === undefined || entry.seq < before);
+      const entries = below.slice(-10);
+      return { ok: true as const, value: below.length > 10 ? { entries, nextCursor: entries[0]!.seq } : { entries } };
+    };
+    const fake = createFakeApi({ 'trace.list': page });
+    useConnectionStore().api = fake.api;
+    const trace = useTraceStore();
+    await trace.load();
+    expect(trace.entries.map((entry) => entry.seq)).toEqual(Array.from({ length: 10 }, (_, i) => i + 16));
+    expect(trace.canLoadOlder).toBe(true);
+    await trace.loadOlder();
+    await trace.loadOlder();
+    expect(fake.calls.map((call) => call.args)).toEqual([{}, { before: 16 }, { before: 6 }]);
+    expect(trace.entries.map((entry) => entry.seq)).toEqual(engine.map((entry) => entry.seq));
+    expect(trace.visible).toHaveLength(25);
+    expect(trace.canLoadOlder).toBe(false);
+  });
+
+  it('shows older matches already in memory before asking the engine', async () => {
+    const fake = createFakeApi({ 'trace.list': () => ({ ok: true, value: { entries: [] } }) });
+    useConnectionStore().api = fake.api;
+    const trace = useTraceStore();
+    trace.append(Array.from({ length: RENDER_CAP + 10 }, (_, i) => makeTrace(i + 1)));
+    expect(trace.canLoadOlder).toBe(true);
+    await trace.loadOlder();
+    expect(fake.calls).toEqual([]);
+    expect(trace.visible).toHaveLength(Math.min(RENDER_CAP + OLDER_STEP, RENDER_CAP + 10));
+    expect(trace.canLoadOlder).toBe(false);
   });
 
   it('clears through the engine and forgets the selection', async () => {

@@ -1,6 +1,7 @@
 /**
- * The SIP trace for the diagnostics view: loaded with `trace.list`, extended by `trace.appended`, filtered here so
- * typing in the filter box is instant. Only the newest {@link RENDER_CAP} matches are rendered.
+ * The SIP trace for the diagnostics view: the newest page loaded with `trace.list`, extended by `trace.appended`,
+ * filtered here so typing in the filter box is instant. The newest {@link RENDER_CAP} matches are rendered;
+ * "Load older" shows more, first from memory, then page by page from the engine (`before` = oldest seq held).
  */
 import { defineStore } from 'pinia';
 import { computed, reactive, ref, shallowRef } from 'vue';
@@ -12,6 +13,8 @@ import { useConnectionStore } from './connection';
 export const RENDER_CAP = 2000;
 /** Entries kept in memory; the engine's own ring buffer is the real bound, this only guards the window. */
 export const KEEP_CAP = 20_000;
+/** How many more rows "Load older" renders when they are already in memory. */
+export const OLDER_STEP = 1000;
 
 export interface TraceViewFilter {
   text: string;
@@ -24,6 +27,11 @@ export const useTraceStore = defineStore('trace', () => {
   const filter = reactive<TraceViewFilter>({ text: '', method: '', direction: '' });
   const selectedSeq = ref<number | undefined>();
   const loadError = ref<AppError | undefined>();
+  /** Whether the engine may hold entries older than the oldest one here. */
+  const olderInEngine = ref(false);
+  const loadingOlder = ref(false);
+  /** How many of the newest matches are rendered; "Load older" raises it. */
+  const renderLimit = ref(RENDER_CAP);
 
   const filtered = computed(() => {
     const text = filter.text.trim().toLowerCase();
@@ -36,13 +44,18 @@ export const useTraceStore = defineStore('trace', () => {
     );
   });
   const visible = computed(() =>
-    filtered.value.length > RENDER_CAP ? filtered.value.slice(-RENDER_CAP) : filtered.value,
+    filtered.value.length > renderLimit.value ? filtered.value.slice(-renderLimit.value) : filtered.value,
+  );
+  const canLoadOlder = computed(
+    () => filtered.value.length > visible.value.length || (olderInEngine.value && entries.value.length < KEEP_CAP),
   );
   const methods = computed(() => [...new Set(entries.value.map((entry) => entry.method))].sort());
   const selected = computed(() => entries.value.find((entry) => entry.seq === selectedSeq.value));
 
   function cap(list: TraceEntry[]): TraceEntry[] {
-    return list.length > KEEP_CAP ? list.slice(-KEEP_CAP) : list;
+    if (list.length <= KEEP_CAP) return list;
+    olderInEngine.value = true;
+    return list.slice(-KEEP_CAP);
   }
 
   function append(batch: TraceEntry[]): void {
@@ -61,9 +74,39 @@ export const useTraceStore = defineStore('trace', () => {
       return;
     }
     loadError.value = undefined;
-    const list = result.value;
+    const list = result.value.entries;
     const last = list.at(-1)?.seq ?? -Infinity;
+    olderInEngine.value = result.value.nextCursor !== undefined;
+    renderLimit.value = RENDER_CAP;
     entries.value = cap([...list, ...entries.value.filter((entry) => entry.seq > last)]);
+  }
+
+  /** Renders older matches already in memory, or fetches the engine's next older page. */
+  async function loadOlder(): Promise<void> {
+    if (filtered.value.length > visible.value.length) {
+      renderLimit.value += OLDER_STEP;
+      return;
+    }
+    const api = useConnectionStore().api;
+    const before = entries.value[0]?.seq;
+    if (!api || before === undefined || !olderInEngine.value || loadingOlder.value) return;
+    loadingOlder.value = true;
+    try {
+      const result = await api.invoke('trace.list', { before });
+      if (!result.ok) {
+        loadError.value = result.error;
+        return;
+      }
+      loadError.value = undefined;
+      // A clear or a reload meanwhile makes this page stale: only entries older than what is held now fit.
+      const first = entries.value[0]?.seq ?? -Infinity;
+      const older = result.value.entries.filter((entry) => entry.seq < first);
+      olderInEngine.value = result.value.nextCursor !== undefined;
+      entries.value = [...older, ...entries.value];
+      renderLimit.value += older.length;
+    } finally {
+      loadingOlder.value = false;
+    }
   }
 
   async function clear(): Promise<void> {
@@ -76,7 +119,24 @@ export const useTraceStore = defineStore('trace', () => {
     }
     entries.value = [];
     selectedSeq.value = undefined;
+    olderInEngine.value = false;
+    renderLimit.value = RENDER_CAP;
   }
 
-  return { entries, filter, selectedSeq, selected, loadError, filtered, visible, methods, append, load, clear };
+  return {
+    entries,
+    filter,
+    selectedSeq,
+    selected,
+    loadError,
+    filtered,
+    visible,
+    methods,
+    canLoadOlder,
+    loadingOlder,
+    append,
+    load,
+    loadOlder,
+    clear,
+  };
 });

@@ -66,10 +66,10 @@ export function makeSettings(): PublicSettings {
     version: 1,
     defaultLine: 1,
     lines: [
-      { id: 'l1', enabled: true, displayName: 'Reception', user: '101', domain: 'pbx.example.com', transport: 'udp', expires: 3600, hasPassword: true },
+      { id: 'l1', enabled: true, displayName: 'Reception', user: '101', domain: 'pbx.example.com', transport: 'udp', expires: 3600, hasPassword: true, watcherInfo: true },
       { id: 'l2', enabled: true, displayName: 'Sales', user: '200', domain: 'pbx.example.com', transport: 'tcp', expires: 3600, hasPassword: false },
     ],
-    sip: { t1Ms: 500, t2Ms: 4000, t4Ms: 5000, retryBaseSeconds: 30, retryMaxSeconds: 1800, keepAliveSeconds: 30 },
+    sip: { t1Ms: 500, t2Ms: 4000, t4Ms: 5000, retryBaseSeconds: 30, retryMaxSeconds: 1800, keepAliveSeconds: 30, subscriptionExpiresSeconds: 600 },
     diagnostics: { traceToFile: false, traceBufferSize: 2000 },
     tiles: [],
     tileLists: [],

@@ -17,6 +17,12 @@ export function formatClock(epochMs: number): string {
   return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
+/** Local wall-clock time `HH:MM`, for marks that say since when (a stale lamp). */
+export function formatHourMinute(epochMs: number): string {
+  const d = new Date(epochMs);
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
 /** Local time with millisecond precision `HH:MM:SS.mmm`, for ordering SIP messages. */
 export function formatTraceTime(epochMs: number): string {
   return `${formatClock(epochMs)}.${pad(new Date(epochMs).getMilliseconds(), 3)}`;

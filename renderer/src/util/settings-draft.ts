@@ -41,6 +41,10 @@ export interface DraftLine {
   expires: string;
   fingerprint256: string;
   caFile: string;
+  /** Subscribe to the own `presence.winfo` (opt-in: some PBXs crash on it). */
+  watcherInfo: boolean;
+  /** Not edited here (the presence screen's concern); carried through so a save keeps them. */
+  featureCodes?: PublicLineConfig['featureCodes'];
   /** Never saved yet: Esc while editing removes it instead of restoring it. */
   isNew: boolean;
 }
@@ -49,7 +53,15 @@ export interface DraftSettings {
   lines: DraftLine[];
   /** The default line follows its line through reordering, so it is kept by id, not number. */
   defaultLineId: string | undefined;
-  sip: { t1Ms: string; t2Ms: string; t4Ms: string; retryBaseSeconds: string; retryMaxSeconds: string; keepAliveSeconds: string };
+  sip: {
+    t1Ms: string;
+    t2Ms: string;
+    t4Ms: string;
+    retryBaseSeconds: string;
+    retryMaxSeconds: string;
+    keepAliveSeconds: string;
+    subscriptionExpiresSeconds: string;
+  };
   diagnostics: { traceToFile: boolean; traceBufferSize: string };
   /** Busy lamp field keys in panel order. */
   tiles: DraftTile[];
@@ -71,6 +83,7 @@ export const LINE_FIELD_PATHS = {
   outboundProxy: 'outboundProxy',
   transport: 'transport',
   expires: 'expires',
+  watcherInfo: 'watcherInfo',
   fingerprint256: 'tls.fingerprint256',
   caFile: 'tls.caFile',
 } as const satisfies Partial<Record<keyof DraftLine, string>>;
@@ -99,6 +112,8 @@ export function draftLineFrom(line: PublicLineConfig): DraftLine {
     expires: String(line.expires),
     fingerprint256: line.tls?.fingerprint256 ?? '',
     caFile: line.tls?.caFile ?? '',
+    watcherInfo: line.watcherInfo === true,
+    ...(line.featureCodes ? { featureCodes: { ...line.featureCodes } } : {}),
     isNew: false,
   };
 }
@@ -120,6 +135,7 @@ export function emptyDraftLine(): DraftLine {
     expires: '3600',
     fingerprint256: '',
     caFile: '',
+    watcherInfo: false,
     isNew: true,
   };
 }
@@ -136,6 +152,7 @@ export function draftFrom(settings: PublicSettings): DraftSettings {
       retryBaseSeconds: String(s.retryBaseSeconds),
       retryMaxSeconds: String(s.retryMaxSeconds),
       keepAliveSeconds: String(s.keepAliveSeconds),
+      subscriptionExpiresSeconds: String(s.subscriptionExpiresSeconds),
     },
     diagnostics: {
       traceToFile: settings.diagnostics.traceToFile,
@@ -171,6 +188,9 @@ export function lineToInput(line: DraftLine): LineConfigInput {
   if (registrar !== undefined) input.registrar = registrar;
   const proxy = optional(line.outboundProxy);
   if (proxy !== undefined) input.outboundProxy = proxy;
+  // Only an opted-in line carries the flag, as the engine stores it, so an untouched line never looks changed.
+  if (line.watcherInfo) input.watcherInfo = true;
+  if (line.featureCodes) input.featureCodes = { ...line.featureCodes };
   // Absent = keep the stored password; '' = clear it (LineConfigInput).
   if (line.password !== '') input.password = line.password;
   else if (line.clearPassword) input.password = '';
@@ -199,6 +219,7 @@ export function toInput(draft: DraftSettings): SettingsInput {
       retryBaseSeconds: num(draft.sip.retryBaseSeconds),
       retryMaxSeconds: num(draft.sip.retryMaxSeconds),
       keepAliveSeconds: num(draft.sip.keepAliveSeconds),
+      subscriptionExpiresSeconds: num(draft.sip.subscriptionExpiresSeconds),
     },
     diagnostics: {
       traceToFile: draft.diagnostics.traceToFile,

@@ -1,10 +1,11 @@
 /**
  * Words for tiles: the state word shown on the tile, the context line (caller, party, note, why unknown), the
- * since-duration, and the accessible label read out for the whole tile.
+ * since-duration, the stale mark, and the accessible label read out for the whole tile.
  */
 import type { Party, TileView } from '../../../shared/tiles';
 import { t } from '../i18n';
 import { tileNumber } from '../stores/tiles';
+import { formatHourMinute } from './format';
 
 /** States whose tile shows how long they have lasted. */
 const TIMED = new Set<TileView['state']>(['ringing', 'busy', 'hold']);
@@ -32,9 +33,17 @@ export function sinceText(since: number, now: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
 }
 
-/** Whether the tile shows a running duration (and so needs the clock). */
-export function isTimed(tile: Pick<TileView, 'state' | 'since'>): boolean {
-  return TIMED.has(tile.state) && tile.since > 0;
+/**
+ * Whether the tile shows a running duration (and so needs the clock). A stale tile does not: a call timer still
+ * counting would claim the call is still going, and without the clock a stale tile never re-renders on its own.
+ */
+export function isTimed(tile: Pick<TileView, 'state' | 'since' | 'staleSince'>): boolean {
+  return TIMED.has(tile.state) && tile.since > 0 && tile.staleSince === undefined;
+}
+
+/** "stale since 14:02" while the tile's state may be out of date (its line is down or its lamps are renewing). */
+export function staleText(tile: Pick<TileView, 'staleSince'>): string | undefined {
+  return tile.staleSince === undefined ? undefined : t('tile.staleSince', { time: formatHourMinute(tile.staleSince) });
 }
 
 /** The third line of the tile: who calls (ringing), who is on the call (busy/hold), else note or reason detail. */
@@ -55,13 +64,16 @@ export function contextText(tile: TileView): { kind: 'caller' | 'party' | 'note'
 
 /**
  * What a screen reader says for a tile, e.g. "Anna Schmidt, 101, ringing, caller 102 Bob" or
- * "Tom Weber, 104, busy for 3:12, with 0301234567, note: Back at 2". The full presence note is also the tile's
- * accessible description, so the label may stay short.
+ * "Tom Weber, 104, busy for 3:12, with 0301234567, note: Back at 2", and for a stale one
+ * "Marie Weber, 105, stale since 14:02, last known: idle". The full presence note is also the tile's accessible
+ * description, so the label may stay short.
  */
 export function tileLabel(tile: TileView, now: number): string {
   const parts = [tile.name, tileNumber(tile.uri)];
   const word = stateWord(tile);
-  parts.push(isTimed(tile) && now > 0 ? t('tile.aria.stateFor', { state: word, duration: sinceText(tile.since, now) }) : word);
+  const stale = staleText(tile);
+  if (stale) parts.push(stale, t('tile.aria.lastKnown', { state: word }));
+  else parts.push(isTimed(tile) && now > 0 ? t('tile.aria.stateFor', { state: word, duration: sinceText(tile.since, now) }) : word);
   if (tile.state === 'ringing' && partyText(tile.caller)) parts.push(t('tile.aria.caller', { caller: partyText(tile.caller) ?? '' }));
   if ((tile.state === 'busy' || tile.state === 'hold') && partyText(tile.party))
     parts.push(t('tile.aria.party', { party: partyText(tile.party) ?? '' }));

@@ -1,6 +1,6 @@
 /**
- * A believable console state for renderer previews: four lines (registered UDP, registering TCP, failed TLS with
- * 408 and a retry time, disabled), their settings, the own presence (line 1 publishes, line 2 uses feature codes
+ * A believable console state for renderer previews: four lines (registered UDP; TCP whose credentials the PBX
+ * rejects with 403; failed TLS with 408 and a retry time, whose lamps are stale; disabled), their settings, the own presence (line 1 publishes, line 2 uses feature codes
  * after a 501; three watchers), and a SIP trace of the registrations. Times are offsets from
  * page load so countdowns are live. Addresses are loopback and example domains only.
  */
@@ -105,20 +105,20 @@ export function previewData(options: { tiles?: number } = {}): PreviewData {
     },
     lines: [
       { ...base, number: 1, id: 'l1', displayName: 'Reception', aor: 'sip:101@pbx.example.com', transport: 'udp', isDefault: true, status: 'registered', sipStatus: 200, reason: 'OK', server: 'udp:127.0.0.1:5060', expiresInMs: 3_412_000 },
-      { ...base, number: 2, id: 'l2', displayName: 'Sales queue', aor: 'sip:200@pbx.example.com', transport: 'tcp', isDefault: false, status: 'registering', server: 'tcp:127.0.0.1:5060' },
-      { ...base, number: 3, id: 'l3', displayName: 'Branch office Hamburg', aor: 'sip:300@branch.example.net', transport: 'tls', isDefault: false, status: 'failed', sipStatus: 408, reason: 'Request Timeout', retryInMs: 25_400 },
+      { ...base, number: 2, id: 'l2', displayName: 'Sales queue', aor: 'sip:200@pbx.example.com', transport: 'tcp', isDefault: false, status: 'failed', failure: 'auth-failed', sipStatus: 403, reason: 'Forbidden', server: 'tcp:127.0.0.1:5060', retryInMs: 118_000 },
+      { ...base, number: 3, id: 'l3', displayName: 'Branch office Hamburg', aor: 'sip:300@branch.example.net', transport: 'tls', isDefault: false, status: 'failed', failure: 'unreachable', sipStatus: 408, reason: 'Request Timeout', retryInMs: 25_400 },
       { ...base, number: 4, id: 'l4', enabled: false, displayName: 'Night service', aor: 'sip:400@pbx.example.com', transport: 'udp', isDefault: false, status: 'unregistered' },
     ],
     settings: {
       version: 1,
       defaultLine: 1,
       lines: [
-        { ...base, id: 'l1', displayName: 'Reception', user: '101', domain: 'pbx.example.com', transport: 'udp', hasPassword: true },
+        { ...base, id: 'l1', displayName: 'Reception', user: '101', domain: 'pbx.example.com', transport: 'udp', hasPassword: true, watcherInfo: true },
         { ...base, id: 'l2', displayName: 'Sales queue', user: '200', authUser: 'sales-200', domain: 'pbx.example.com', registrar: 'pbx.example.com:5060', transport: 'tcp', hasPassword: true },
         { ...base, id: 'l3', displayName: 'Branch office Hamburg', user: '300', domain: 'branch.example.net', outboundProxy: 'sbc.branch.example.net:5061', transport: 'tls', expires: 600, tls: { fingerprint256: FINGERPRINT }, hasPassword: true },
         { ...base, id: 'l4', enabled: false, displayName: 'Night service', user: '400', domain: 'pbx.example.com', transport: 'udp', hasPassword: false },
       ],
-      sip: { t1Ms: 500, t2Ms: 4000, t4Ms: 5000, retryBaseSeconds: 30, retryMaxSeconds: 1800, keepAliveSeconds: 30 },
+      sip: { t1Ms: 500, t2Ms: 4000, t4Ms: 5000, retryBaseSeconds: 30, retryMaxSeconds: 1800, keepAliveSeconds: 30, subscriptionExpiresSeconds: 600 },
       diagnostics: { traceToFile: false, traceBufferSize: 2000 },
       tiles: options.tiles === undefined ? panel.configs : [],
       tileLists: options.tiles === undefined ? panel.lists : [],

@@ -1,11 +1,16 @@
 /**
  * Busy lamp field preview data: ~60 extensions in three groups (two configured departments and one resource list)
- * covering every tile state, and a generator for a 1,000-tile panel. Times are offsets before page load so the
- * "since" durations are live. Numbers and domains are examples only.
+ * covering every tile state, and a generator for a 1,000-tile panel. The resource list watches through line 3, which
+ * is down, so all its lamps are stale; a few front-office lamps are stale while their subscription is renewed. Times
+ * are offsets before page load so the "since" durations are live. Numbers and domains are examples only.
  */
 import type { TileConfig, TileListConfig, TileView } from '../../../shared/tiles';
 
-export type PreviewTile = Omit<TileView, 'since'> & { sinceAgoMs: number };
+export type PreviewTile = Omit<TileView, 'since' | 'staleSince'> & { sinceAgoMs: number; staleAgoMs?: number };
+
+/** When line 3 went down (its list's lamps are stale since then), and when line 1 saw a sign of a PBX restart. */
+const LINE3_DOWN_AGO_MS = 252_000;
+const RENEWING_AGO_MS = 14_000;
 
 const DOMAIN = 'pbx.example.com';
 const uri = (n: string | number): string => `sip:${n}@${DOMAIN}`;
@@ -17,11 +22,11 @@ const FRONT: Spec[] = [
   [102, 'Jonas Becker', { state: 'busy', sinceAgoMs: 192_000, party: { number: '0891122334', name: 'Lisa Wagner' } }],
   [103, 'Sophie Hoffmann', { sinceAgoMs: 2_460_000, presence: { state: 'away', note: 'Lunch' }, messagesWaiting: true }],
   [104, 'Lukas Fischer', { state: 'hold', sinceAgoMs: 48_000, party: { number: '205', name: 'Paul Zimmermann' } }],
-  [105, 'Marie Weber', {}],
+  [105, 'Marie Weber', { staleAgoMs: RENEWING_AGO_MS }],
   [106, 'Felix Schulz', { state: 'dnd', sinceAgoMs: 1_800_000, presence: { state: 'dnd', note: 'In a meeting with the auditors until 3 pm — urgent calls to 110' } }],
   [107, 'Emma Wagner', { state: 'offline', sinceAgoMs: 7_200_000 }],
   [108, 'Leon Meyer', {}],
-  [109, 'Hannah Koch', { state: 'busy', sinceAgoMs: 611_000, party: { number: '0402233445' } }],
+  [109, 'Hannah Koch', { state: 'busy', sinceAgoMs: 611_000, party: { number: '0402233445' }, staleAgoMs: RENEWING_AGO_MS }],
   [110, 'Paul Richter', {}],
   [111, 'Mia Klein', { sinceAgoMs: 10_800_000, presence: { state: 'available', note: 'Working from home' } }],
   [112, 'Ben Wolf', { state: 'unknown', unknownReason: 'rejected', detail: '403 Forbidden' }],
@@ -81,7 +86,7 @@ const WAREHOUSE: Spec[] = [
   [320, 'Loading bay', {}],
 ];
 
-export const WAREHOUSE_LIST: TileListConfig = { id: 'warehouse', name: 'Warehouse', uri: `sip:warehouse-list@${DOMAIN}`, event: 'dialog' };
+export const WAREHOUSE_LIST: TileListConfig = { id: 'warehouse', name: 'Warehouse', uri: `sip:warehouse-list@${DOMAIN}`, event: 'dialog', line: 3 };
 
 function view(spec: Spec, group: string | undefined, listId?: string): PreviewTile {
   const [n, name, extra = {}] = spec;
@@ -111,7 +116,7 @@ export function previewPanel(): { tiles: PreviewTile[]; configs: TileConfig[]; l
   const tiles = [
     ...FRONT.map((spec) => view(spec, 'Front office')),
     ...SALES.map((spec) => view(spec, 'Sales')),
-    ...WAREHOUSE.map((spec) => view(spec, undefined, WAREHOUSE_LIST.id)),
+    ...WAREHOUSE.map((spec) => ({ ...view(spec, undefined, WAREHOUSE_LIST.id), line: 3, staleAgoMs: LINE3_DOWN_AGO_MS })),
   ];
   const configs = [...FRONT.map((spec) => config(spec, 'Front office')), ...SALES.map((spec) => config(spec, 'Sales'))];
   return { tiles, configs, lists: [WAREHOUSE_LIST] };
@@ -134,6 +139,8 @@ export function generatedPanel(count: number): PreviewTile[] {
     if (state === 'busy' || state === 'hold') extra.party = { number: String(3000 + ((i * 17) % 900)) };
     if (state === 'dnd') extra.presence = { state: 'dnd', note: 'Do not disturb' };
     if (i % 23 === 0 && state === 'idle') extra.presence = { state: 'away', note: 'Lunch' };
+    // A sprinkle of lamps whose subscription is being renewed, so the big grid shows the stale mark too.
+    if (i % 29 === 3) extra.staleAgoMs = RENEWING_AGO_MS;
     const department = DEPARTMENTS[Math.floor((i * DEPARTMENTS.length) / count)] ?? 'Other';
     out.push(view([n, name, extra], department));
   }

@@ -32,7 +32,11 @@ function installFakeApi(data: PreviewData): void {
     expiresAt: expiresInMs === undefined ? undefined : start + expiresInMs,
   }));
   let trace = data.trace.map((entry, i) => ({ ...entry, time: start - (data.trace.length - i) * 173 - 40_000 }));
-  const tiles = data.tiles.map(({ sinceAgoMs, ...tile }) => ({ ...tile, since: start - sinceAgoMs }));
+  const tiles = data.tiles.map(({ sinceAgoMs, staleAgoMs, ...tile }) => ({
+    ...tile,
+    since: start - sinceAgoMs,
+    ...(staleAgoMs === undefined ? {} : { staleSince: start - staleAgoMs }),
+  }));
   let settings = data.settings;
   let presence = data.presence;
   const emit = (event: string, payload: unknown) => listeners.get(event)?.forEach((listener) => listener(payload));
@@ -50,10 +54,14 @@ function installFakeApi(data: PreviewData): void {
         }
         case 'blf.stats':
           return reply(data.blf);
+        case 'blf.refresh': {
+          const line = (args as { line?: number } | undefined)?.line;
+          return reply({ subscriptions: tiles.filter((tile) => line === undefined || tile.line === line).length });
+        }
         case 'tiles.importXml':
           return reply(data.importResult);
         case 'trace.list':
-          return reply(trace);
+          return reply({ entries: trace });
         case 'trace.clear':
           trace = [];
           return reply(undefined);
@@ -118,6 +126,15 @@ const shots: Shot[] = [
       await page.getByRole('button', { name: /^(Compact|Kompakt)$/ }).click();
     },
   },
+  {
+    name: 'panel-refresh',
+    prepare: async (page) => {
+      await page.getByTestId('group-Warehouse').click();
+      await page.getByTestId('lamps-refresh').click();
+      await page.getByTestId('tile-toast').waitFor();
+      await page.getByTestId('tile-warehouse/sip:304@pbx.example.com').focus();
+    },
+  },
   { name: 'panel-1000', data: () => previewData({ tiles: 1000 }), prepare: async (page) => void (await page.getByTestId('tile-grid').waitFor()) },
   {
     name: 'keys',
@@ -152,6 +169,14 @@ const shots: Shot[] = [
     prepare: async (page) => {
       await page.getByTestId('nav-settings').click();
       await page.locator('[data-testid="settings-line-3"] .pick').click();
+    },
+  },
+  {
+    name: 'settings-winfo',
+    prepare: async (page) => {
+      await page.getByTestId('nav-settings').click();
+      await page.locator('[data-testid="settings-line-1"] .pick').click();
+      await page.getByTestId('line-field-watcherInfo').evaluate((el) => el.scrollIntoView({ block: 'center' }));
     },
   },
   {
