@@ -1,16 +1,25 @@
 /**
  * Expected failures cross the contract as values, never as exceptions (DEVELOPERS.md, "One typed contract").
  */
-export type ErrorCode =
-  | 'invalid-argument'
-  | 'invalid-settings'
-  | 'not-found'
-  | 'sip-error'
-  | 'transport-error'
-  | 'timeout'
-  | 'storage-error'
-  | 'unauthorized'
-  | 'internal';
+/** Every {@link ErrorCode}, for code that reads one off the wire and must check it. */
+export const ERROR_CODES = [
+  'invalid-argument',
+  'invalid-settings',
+  'not-found',
+  'sip-error',
+  'transport-error',
+  'timeout',
+  'storage-error',
+  'unauthorized',
+  'internal',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Whether `value` is one of the {@link ERROR_CODES}. */
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return (ERROR_CODES as readonly unknown[]).includes(value);
+}
 
 export interface AppError {
   code: ErrorCode;

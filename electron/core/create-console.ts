@@ -39,6 +39,9 @@ export function createConsole(options: ConsoleOptions): { service: ConsoleServic
   const tiles = new BlfService({ clock, lines, log });
   const featureCodes = new LineFeatureCodes({ clock, lines, codes: (n) => lines.lineConfig(n)?.featureCodes });
   const presence = new PresenceService({ clock, lines, log, featureCodes, ...(options.idleSeconds ? { idleSeconds: options.idleSeconds } : {}) });
+  // A PBX restart seen by the lamps (481 to a refresh, NOTIFY counting afresh, re-register after a failure) also
+  // lost the own presence: re-publish it then instead of at the next refresh (issue 7, defect 4).
+  tiles.onLineRenewal((line) => presence.pbxRestarted(line));
   const service = new ConsoleService({ store, lines, tiles, presence, trace, mode, version, clock });
   return { service, store };
 }

@@ -68,6 +68,7 @@ export class BlfService {
   private readonly queue: NotifyQueue<QueuedNotify>;
   private readonly batcher: PatchBatcher;
   private readonly statsListeners = new Set<(stats: NotifyQueueStats) => void>();
+  private readonly renewalListeners = new Set<(line: number, why: string) => void>();
   private readonly healer: LampHealer;
   private arrivals = 0;
   private expires: number;
@@ -92,6 +93,9 @@ export class BlfService {
       entriesOf: (line) => [...this.entries.values()].filter((entry) => entry.line === line),
       markStale: (entries) => this.markStale(entries),
       reregister: (line) => void deps.lines.reregister(line),
+      renewing: (line, why) => {
+        for (const listener of [...this.renewalListeners]) listener(line, why);
+      },
       log: deps.log,
     });
     deps.lines.onChanged((states) => this.healer.linesChanged(states));
@@ -113,6 +117,16 @@ export class BlfService {
   /** Tile changes, batched (≤ 20 a second). */
   onPatch(listener: (patch: TilesPatch) => void): () => void {
     return this.batcher.onFlush(listener);
+  }
+
+  /**
+   * Calls `listener` whenever a line's subscriptions are renewed because its PBX likely restarted (issue 7,
+   * defect 4) or the user asked ("Refresh lamps"), with why; returns the unsubscribe function. Other state the PBX
+   * kept for the line (the own presence) is gone too after a restart.
+   */
+  onLineRenewal(listener: (line: number, why: string) => void): () => void {
+    this.renewalListeners.add(listener);
+    return () => this.renewalListeners.delete(listener);
   }
 
   onStats(listener: (stats: NotifyQueueStats) => void): () => void {

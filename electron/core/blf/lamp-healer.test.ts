@@ -135,4 +135,24 @@ describe('LampHealer: signs of a PBX restart renew every subscription of the lin
     expect(r.blf.refresh(3)).toMatchObject({ ok: false, error: { code: 'not-found' } });
     expect(r.blf.refresh()).toEqual({ ok: true, value: { subscriptions: 25 } });
   });
+
+  it('tells renewal listeners (the own presence) once per renewal of a line, not for signals inside the cooldown', async () => {
+    const r = await started(fourTiles);
+    const renewals: Array<[number, string]> = [];
+    const stop = r.blf.onLineRenewal((line, why) => renewals.push([line, why]));
+    const d102 = r.dialog('dialog', URI('102'), 1);
+    for (let v = 1; v <= 10; v++) await r.notify(d102, dialogBody('idle', { version: 10 + v, entity: URI('102') }));
+    await r.notify(d102, dialogBody('busy', { version: 0, entity: URI('102') }), { cseq: 1 });
+    await r.settle(100);
+    expect(renewals).toEqual([[1, expect.stringMatching(/CSeq fell/)]]);
+    // A second sign of the same restart, within HEAL_COOLDOWN_MS: nothing renewed, nobody told.
+    await r.notify(d102, dialogBody('idle', { version: 0, entity: URI('102') }), { cseq: 1 });
+    await r.settle(100);
+    expect(renewals).toHaveLength(1);
+    r.blf.refresh(2);
+    expect(renewals[1]).toEqual([2, 'refresh asked for']);
+    stop();
+    r.blf.refresh(1);
+    expect(renewals).toHaveLength(2);
+  });
 });

@@ -35,6 +35,11 @@ export interface LampHealerDeps {
   markStale(entries: SubscriptionState[]): void;
   /** Registers the line again now: a registrar that forgot subscriptions forgot the binding too. */
   reregister(line: number): void;
+  /**
+   * Told of every signal that renews a line (not those inside the cooldown), so state the line's server keeps
+   * elsewhere — the own presence publication — can be renewed too. Subscriptions are already on their way.
+   */
+  renewing?(line: number, why: string): void;
   log?: (message: string) => void;
 }
 
@@ -84,6 +89,7 @@ export class LampHealer {
     this.deps.markStale(entries);
     for (const entry of entries) this.pending.add(entry);
     this.pace();
+    this.deps.renewing?.(line, why);
     return entries.length;
   }
 

@@ -170,6 +170,19 @@ export class PresenceService {
     return { own: { ...this.own }, published: { ...this.published(), ...(this.auto ? { auto: this.auto } : {}) }, lines, watchers };
   }
 
+  /**
+   * The PBX of `line` likely restarted (a lamp-healer signal, issue 7 defect 4) and forgot what it held for us:
+   * publishes the own state afresh now (RFC 3903 §4.1: an initial PUBLISH, no SIP-If-Match) rather than at the
+   * next refresh's 412, and renews the watcher-info subscription where the line has one (a restarted notifier
+   * answers the in-dialog refresh 481 and a new subscription follows at once, RFC 6665 §4.1.2.2).
+   */
+  pbxRestarted(line: number): void {
+    const entry = this.lines.get(line);
+    if (!entry) return;
+    entry.publication.republish();
+    entry.winfo?.refresh();
+  }
+
   /** Removes the own presence from every server (Expires: 0) and ends the watcher subscriptions; each bounded. */
   async shutdown(): Promise<void> {
     this.autoAway.stop();

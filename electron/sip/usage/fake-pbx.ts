@@ -6,7 +6,7 @@
  */
 import { verifyDigestAuthorization } from '../auth/digest-verify';
 import type { Clock } from '../clock';
-import { createRequest, createResponse, newBranch, newTag, parseMessage, type SipRequest } from '../message';
+import { createRequest, createResponse, newBranch, newTag, parseMessage, type SipRequest, type SipResponse } from '../message';
 import { SipStack } from '../stack';
 import type { ServerTransaction } from '../transaction';
 import type { FakeNetwork } from '../transport/fake-network';
@@ -31,6 +31,8 @@ export class FakePbx {
   invite: InviteMode = { kind: 'answer' };
   /** Status for PUBLISH; default 501 as Asterisk. */
   publishStatus = 501;
+  /** When set, answers PUBLISH instead of {@link publishStatus} (a FakePresenceServer's `answer`); undefined = silent. */
+  publisher: ((request: SipRequest) => SipResponse | undefined) | undefined;
   private nonce = 0;
 
   constructor(
@@ -59,8 +61,12 @@ export class FakePbx {
         case 'REGISTER':
           if (!this.authorized(request)) return reply(401, 'Unauthorized', [['WWW-Authenticate', this.challenge()]]), true;
           return reply(200, 'OK', [['Contact', `${request.get('Contact') ?? ''};expires=${request.get('Expires') ?? 3600}`]]), true;
-        case 'PUBLISH':
-          return reply(this.publishStatus), true;
+        case 'PUBLISH': {
+          if (!this.publisher) return reply(this.publishStatus), true;
+          const response = this.publisher(request);
+          if (response) tx.respond(response);
+          return true;
+        }
         case 'INVITE':
           return this.onInvite(request, reply, tx), true;
         case 'CANCEL': {

@@ -57,13 +57,22 @@ export class FakePresenceServer {
     this.stack = new SipStack({ clock, transportFactory: () => network.transport(options.endpoint) });
     this.stack.addRequestHandler((request, tx) => {
       if (request.method !== 'PUBLISH') return false;
-      this.requests.push(request);
-      if (this.silent) return true;
-      const response = this.handle(request);
-      this.responses.push(response);
-      tx.respond(response);
+      const response = this.answer(request);
+      if (response) tx.respond(response);
       return true;
     });
+  }
+
+  /**
+   * Records a PUBLISH and returns the answer (undefined while {@link silent}); lets another fake (a
+   * {@link FakePbx} that also registers the line) hand its PUBLISHes to this compositor.
+   */
+  answer(request: SipRequest): SipResponse | undefined {
+    this.requests.push(request);
+    if (this.silent) return undefined;
+    const response = this.handle(request);
+    this.responses.push(response);
+    return response;
   }
 
   listen(): void {

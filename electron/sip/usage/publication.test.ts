@@ -171,6 +171,35 @@ describe('Publication: recovery', () => {
     expect(r.publication.status).toMatchObject({ state: 'published', etag: r.server.responses[2]!.get('SIP-ETag') });
   });
 
+  it('republish(): an initial PUBLISH at once when another usage saw the server restart, no 412 drawn', async () => {
+    const r = rig();
+    r.publication.publish(PIDF('Lunch'));
+    await r.settle();
+    r.server.forget();
+    r.publication.republish();
+    await r.settle();
+    const [, fresh] = r.server.requests;
+    expect(fresh!.has('SIP-If-Match')).toBe(false);
+    expect(fresh!.bodyText).toBe(PIDF('Lunch'));
+    expect(r.server.responses.map((res) => res.status)).toEqual([200, 200]);
+    expect(r.server.entitiesOf(AOR).map((e) => e.body)).toEqual([PIDF('Lunch')]);
+    expect(r.publication.status).toMatchObject({ state: 'published', etag: r.server.responses[1]!.get('SIP-ETag') });
+  });
+
+  it('republish() sends nothing before the first publish() or once the server refused the event', async () => {
+    const r = rig();
+    r.publication.republish();
+    await r.settle();
+    expect(r.server.requests).toEqual([]);
+    r.server.failWith = { status: 501 };
+    r.publication.publish(PIDF('Lunch'));
+    await r.settle();
+    expect(r.publication.status.state).toBe('unsupported');
+    r.publication.republish();
+    await r.settle();
+    expect(r.server.requests).toHaveLength(1);
+  });
+
   it('publishes the new body afresh when a modification gets 412', async () => {
     const r = rig();
     r.publication.publish(PIDF('a'));

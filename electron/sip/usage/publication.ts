@@ -127,6 +127,23 @@ export class Publication {
   }
 
   /**
+   * The server lost our entity (its PBX restarted, as another usage noticed): forgets the entity-tag and publishes
+   * the wanted state afresh at once — an initial PUBLISH without SIP-If-Match (RFC 3903 §4.1, §4.2) — instead of
+   * learning it from the 412 to the next refresh. A PUBLISH on its way decides first (its 412 also leads here).
+   * Nothing happens before the first `publish()`, after `unpublish()`, or once the server refused the event.
+   */
+  republish(): void {
+    if (this.body === undefined || this.current.state === 'unsupported') return;
+    this.etag = undefined;
+    this.serverVersion = 0;
+    this.failures = 0;
+    this.intervalRounds = 0;
+    if (this.inFlight) return;
+    this.clearTimer();
+    this.next();
+  }
+
+  /**
    * Removes the published state (Expires: 0 with SIP-If-Match, RFC 3903 §4.5), waiting at most a few seconds —
    * also for a PUBLISH still on its way, whose answer may bring the ETag to remove. Then `idle`.
    */

@@ -1,71 +1,41 @@
 /**
  * Subscriber usage (RFC 6665 §4.1): one subscription to one event package at one URI on one line. It subscribes
  * (answering digest challenges and 423 like registration), keeps the subscription refreshed within its dialog,
- * answers every NOTIFY 200 at once, and acts on every way a subscription can end.
+ * answers every NOTIFY 200 at once, and acts on every way a subscription can end. The dialog attempt and NOTIFY
+ * intake are in `subscription-attempt.ts`, the timers in `subscription-timers.ts`, the un-SUBSCRIBE in
+ * `subscription-unsubscribe.ts`.
  *
  * Decisions that are ours rather than the RFC's:
- * - NOTIFYs are never refused for a low CSeq (RFC 3261 §12.2.2 would answer 500): under reordering and
- *   retransmission in a flood that happens often, a notifier drops a subscription whose NOTIFY fails, and tile
- *   correctness rests on the body's version (interop guide, "NOTIFY floods").
- * - Final answers that only an administrator can change (403, 404, 489 Bad Event, 603) are retried, but only at the
- *   slow end of the back-off (`retryMaxSeconds`, 30 min by default): a receptionist's console runs all day and
- *   should heal by itself once the PBX is fixed, and one SUBSCRIBE per half hour costs nothing. A NOTIFY saying
- *   `rejected` or `noresource` is final instead: the notifier told us explicitly not to try again.
+ * - Final answers that only an administrator can change (403, 404, 489 Bad Event, 603) are retried at the slow end
+ *   of the back-off. A NOTIFY saying `rejected` or `noresource` is final instead: the notifier told us explicitly
+ *   not to try again.
  * - The first `deactivated`/`timeout` termination re-subscribes at once; repeated ones without an active NOTIFY
  *   in between back off, so a notifier that terminates every new subscription cannot make us loop.
  * - A refresh that fails without 481 leaves the dialog in place (RFC 6665 §4.1.2.2: the subscription lasts until
  *   it expires); the retry refreshes in the dialog while it is unexpired and starts a new one after.
- * - Timer N (RFC 6665 §4.1.2.4, 64·T1) runs from the 2xx: no NOTIFY by then means the subscription failed and a new
- *   one is tried after back-off.
- * - A NOTIFY from a second fork (another remote tag in an existing dialog) is answered 481, ending that fork.
  */
 import { DigestSession } from '../auth';
-import type { TimerHandle } from '../clock';
 import { observe } from '../guard';
-import { Dialog, DialogError } from '../dialog';
-import { createResponse, newCallId, newTag, type SipRequest, type SipResponse } from '../message';
+import type { SipRequest, SipResponse } from '../message';
 import type { ServerTransaction } from '../transaction';
 import type { Flow } from '../transport/types';
-import { backoffSeconds, refreshDelaySeconds } from './backoff';
 import type { LineContext } from './line-context';
-import { flowFor, headerValueReason, sendAnsweringChallenges } from './requests';
+import { flowFor, headerValueReason } from './requests';
 import { buildSubscribe, type SubscribeParams } from './subscribe-request';
-import type { NotifyTarget } from './subscription-router';
-import { eventMatches, parseEvent, parseSubscriptionState, type EventHeader, type SubscriptionStateHeader } from './subscription-state';
+import { afterTermination, answerNotify, cseqFellBack, newAttempt, trackAcceptedDialog, unroute, type Attempt } from './subscription-attempt';
+import { parseEvent, type EventHeader, type SubscriptionStateHeader } from './subscription-state';
+import { REFRESH_SLACK_MS, retryDelaySeconds, SubscriptionTimers } from './subscription-timers';
 import type { SubscriptionConfig, SubscriptionDeps, SubscriptionStatus, SubscriptionUser } from './subscription-types';
+import { LingeringAttempt, unsubscribe, withinUnsubscribeDeadline } from './subscription-unsubscribe';
 
 export type { NotifierResetSign, NotifyEvent, SubscriptionConfig, SubscriptionDeps, SubscriptionStatus, SubscriptionUser } from './subscription-types';
 export { SubscriptionRouter, type NotifyTarget, type SubscriptionRouterStats } from './subscription-router';
-
-/** One dialog attempt: our Call-ID and From tag, and the dialog once the notifier answered. */
-interface Attempt extends NotifyTarget {
-  cseq: number;
-  /** The initial SUBSCRIBE as last sent: a NOTIFY that beats its 2xx creates the dialog from it. */
-  initial?: SipRequest;
-  dialog?: Dialog;
-  lastContact?: string;
-  inFlight: boolean;
-  notified: boolean;
-  /** Terminated, timed out or replaced: no refresh may be sent in it. */
-  dead: boolean;
-  routed: boolean;
-  /** Highest NOTIFY CSeq seen in this dialog (RFC 3261 §12.2.2 remote sequence number). */
-  remoteCseq?: number;
-}
+export { CSEQ_REORDER_WINDOW } from './subscription-attempt';
 
 const MAX_INTERVAL_ROUNDS = 3;
 /** What desk phones commonly ask for: a restart the subscriber misses freezes its state at most this long. */
 export const DEFAULT_SUBSCRIPTION_EXPIRES = 600;
-/** How long `stop()` waits for the un-SUBSCRIBE (and for an initial SUBSCRIBE still on its way) on quit. */
-const UNSUBSCRIBE_TIMEOUT_MS = 3000;
 const SLOW_RETRY = new Set([403, 404, 489, 603]);
-/** A NOTIFY moves the refresh only when it brings it forward by more than this, so floods do not churn timers. */
-const REFRESH_SLACK_MS = 1000;
-/**
- * NOTIFYs of one dialog may overtake each other (UDP, parallel notifier workers), so a CSeq a little below the
- * highest seen is reordering; one this far below means the notifier counts afresh (it lost the dialog's state).
- */
-export const CSEQ_REORDER_WINDOW = 4;
 
 export class Subscription {
   private current: SubscriptionStatus = { state: 'terminated', reason: 'not started' };
@@ -73,15 +43,11 @@ export class Subscription {
   private readonly params: SubscribeParams;
   private configuredExpires: number;
   private attempt: Attempt | undefined;
-  private lingering: Attempt | undefined;
+  private readonly lingering: LingeringAttempt;
   private digest: DigestSession;
   private failures = 0;
   private intervalRounds = 0;
-  private timer: TimerHandle | undefined;
-  private timerKind: 'refresh' | 'retry' | undefined;
-  private refreshAt = Infinity;
-  private timerN: TimerHandle | undefined;
-  private lingerTimer: TimerHandle | undefined;
+  private readonly timers: SubscriptionTimers;
   private flow: Flow | undefined;
   private lastNotifyState: 'active' | 'pending' | undefined;
   private active = false;
@@ -98,6 +64,8 @@ export class Subscription {
     this.configuredExpires = config.expires ?? DEFAULT_SUBSCRIPTION_EXPIRES;
     this.params = { event: config.event, target: config.target, accept: [...config.accept], eventList: config.eventList ?? false, expires: this.configuredExpires };
     this.digest = new DigestSession(line.credentials);
+    this.timers = new SubscriptionTimers(deps.clock);
+    this.lingering = new LingeringAttempt(deps.clock, deps.router);
   }
 
   get status(): SubscriptionStatus {
@@ -109,7 +77,7 @@ export class Subscription {
     if (this.active) return;
     this.active = true;
     this.failures = 0;
-    this.endLinger();
+    this.lingering.end();
     this.removeFlowListener ??= this.line.stack.onFlowClosed((flow) => this.flowClosed(flow));
     this.beginNew();
   }
@@ -123,7 +91,7 @@ export class Subscription {
     if (!this.active) return;
     const attempt = this.attempt;
     if (attempt?.inFlight) return;
-    this.clearTimers();
+    this.timers.clear();
     if (attempt?.dialog && !attempt.dead) observe(this.send(attempt), 'SUBSCRIBE');
     else this.beginNew();
   }
@@ -149,36 +117,25 @@ export class Subscription {
     this.removeFlowListener = undefined;
     const wasActive = this.active;
     this.active = false;
-    this.clearTimers();
+    this.timers.clear();
     const attempt = this.attempt;
     this.attempt = undefined;
     if (wasActive && attempt && !attempt.dead) {
-      this.lingering = attempt;
-      await this.withinDeadline(async () => {
+      this.lingering.begin(attempt);
+      await withinUnsubscribeDeadline(this.deps.clock, async () => {
         while (attempt.inFlight && !attempt.dialog) await new Promise<void>((resolve) => this.settleWaiters.push(resolve));
-        if (attempt.dialog && !attempt.dead) await this.unsubscribe(attempt);
+        if (attempt.dialog && !attempt.dead) await unsubscribe(this.line, attempt, this.params, this.digest, this.deps.resolve);
       });
       // The final NOTIFY may still be on its way: keep answering it 200 for one transaction lifetime.
-      if (attempt.routed && this.lingering === attempt) {
-        this.lingerTimer = this.deps.clock.setTimeout(() => this.endLinger(), 64 * this.line.stack.transactions.timers.t1);
-      }
+      this.lingering.endAfter(attempt, 64 * this.line.stack.transactions.timers.t1);
     } else if (attempt) this.unroute(attempt);
     this.setStatus({ state: 'terminated', reason: 'unsubscribed' });
   }
 
   private beginNew(): void {
-    this.clearTimers();
+    this.timers.clear();
     if (this.attempt) this.unroute(this.attempt);
-    const attempt: Attempt = {
-      callId: newCallId(),
-      localTag: newTag(),
-      cseq: 0,
-      inFlight: false,
-      notified: false,
-      dead: false,
-      routed: true,
-      onNotify: (request, tx) => this.receiveNotify(attempt, request, tx),
-    };
+    const attempt = newAttempt((a, request, tx) => this.receiveNotify(a, request, tx));
     this.attempt = attempt;
     this.deps.router.add(attempt);
     this.digest = new DigestSession(this.line.credentials);
@@ -251,14 +208,7 @@ export class Subscription {
 
   private accepted(attempt: Attempt, request: SipRequest, response: SipResponse, inDialog: boolean): void {
     this.intervalRounds = 0;
-    if (!attempt.dialog) {
-      try {
-        attempt.dialog = Dialog.fromUacResponse(request, response);
-      } catch (error) {
-        // A 2xx without a To tag: the NOTIFY that must follow (RFC 6665 §4.1.2.4) creates the dialog.
-        if (!(error instanceof DialogError)) throw error;
-      }
-    } else if (response.to.params.tag === attempt.dialog.remoteTag) attempt.dialog.refreshTarget(response);
+    trackAcceptedDialog(attempt, request, response);
     if (!this.active) return;
     // RFC 6665 §4.1.2.1: the 2xx Expires is what the notifier granted, possibly less than asked.
     const header = response.get('Expires')?.trim();
@@ -270,64 +220,21 @@ export class Subscription {
   }
 
   private receiveNotify(attempt: Attempt, request: SipRequest, tx: ServerTransaction): void {
-    const dialog = attempt.dialog;
-    if (!eventMatches(request.get('Event'), this.event) || (dialog && dialog.remoteTag !== request.from.params.tag)) {
-      tx.respond(createResponse(request, 481, 'Subscription Does Not Exist'));
-      return;
-    }
-    // Answered before anything else, whatever happens next (interop guide: notifiers drop unanswered subscriptions).
-    tx.respond(createResponse(request, 200, 'OK'));
-    if (attempt.dead) return;
-    this.trackDialog(attempt, request);
-    const state = parseSubscriptionState(request.get('Subscription-State'));
+    const state = answerNotify(attempt, this.event, request, tx);
+    if (!state) return;
     if (!this.active || attempt !== this.attempt) {
-      if (state.state === 'terminated' && attempt === this.lingering) this.endLinger();
+      if (state.state === 'terminated' && this.lingering.is(attempt)) this.lingering.end();
       return;
     }
     attempt.notified = true;
-    const backwards = this.checkCseq(attempt, request.cseq.seq);
-    this.deps.clock.clearTimeout(this.timerN);
-    this.timerN = undefined;
+    const backwards = cseqFellBack(attempt, request.cseq.seq, this.params.target);
+    this.timers.stopTimerN();
     this.user.onNotify({ body: request.body, contentType: request.get('Content-Type') ?? '', state: state.state, reason: state.reason, cseq: request.cseq.seq });
     // onNotify may have stopped or restarted the subscription.
     if (!this.active || attempt !== this.attempt) return;
     if (state.state === 'terminated') this.terminated(attempt, state);
     else this.stateReported(state);
     if (backwards !== undefined) this.user.onResetSign?.({ kind: 'cseq-backwards', detail: backwards });
-  }
-
-  /** RFC 3261 §12.2.2: the remote CSeq only grows within a dialog. Returns why when it fell back past reordering. */
-  private checkCseq(attempt: Attempt, cseq: number): string | undefined {
-    const highest = attempt.remoteCseq;
-    if (highest === undefined || cseq > highest) {
-      attempt.remoteCseq = cseq;
-      return undefined;
-    }
-    if (cseq + CSEQ_REORDER_WINDOW >= highest) return undefined;
-    // Counting from here on, so one reset gives one sign.
-    attempt.remoteCseq = cseq;
-    return `NOTIFY CSeq fell from ${highest} to ${cseq} for ${this.params.target}`;
-  }
-
-  /** A NOTIFY creates the dialog when it beats the 2xx, and refreshes its target otherwise. */
-  private trackDialog(attempt: Attempt, request: SipRequest): void {
-    const dialog = attempt.dialog;
-    if (!dialog) {
-      if (!attempt.initial) return;
-      try {
-        attempt.dialog = Dialog.fromPeerRequest(attempt.initial, request);
-        attempt.lastContact = request.get('Contact');
-      } catch (error) {
-        if (!(error instanceof DialogError)) throw error;
-      }
-      return;
-    }
-    dialog.receiveRequest(request);
-    const contact = request.get('Contact');
-    if (contact !== undefined && contact !== attempt.lastContact) {
-      attempt.lastContact = contact;
-      dialog.refreshTarget(request);
-    }
   }
 
   /** `active` or `pending`: the `expires` parameter (RFC 6665 §8.2.3) may bring the refresh forward. */
@@ -339,7 +246,7 @@ export class Subscription {
     if (state.expires !== undefined && state.expires > 0) {
       expiresAt = this.deps.clock.wallNow() + state.expires * 1000;
       // A NOTIFY in a dialog we were about to give up on proves it alive: refresh it instead of starting over.
-      if (this.timerKind === 'retry') this.clearTimers();
+      if (this.timers.retryPending) this.timers.clear();
       if (!this.attempt?.inFlight) this.scheduleRefresh(state.expires, true);
     }
     const previous = this.current;
@@ -353,21 +260,18 @@ export class Subscription {
   private terminated(attempt: Attempt, state: SubscriptionStateHeader): void {
     attempt.dead = true;
     this.unroute(attempt);
-    this.clearTimers();
+    this.timers.clear();
     this.lastNotifyState = undefined;
-    const reason = state.reason;
-    if (reason === 'rejected' || reason === 'noresource') {
-      // Final: nothing is retried until the caller starts the subscription again.
+    const final = afterTermination(state, this.failures + 1);
+    if (final === 'final') {
+      // Nothing is retried until the caller starts the subscription again.
       this.active = false;
-      this.setStatus({ state: 'terminated', reason });
+      this.setStatus({ state: 'terminated', reason: state.reason });
       return;
     }
     this.failures++;
-    if ((reason === 'deactivated' || reason === 'timeout') && this.failures === 1 && state.retryAfter === undefined) {
-      this.beginNew();
-      return;
-    }
-    this.retryLater('retrying', undefined, reason ?? 'terminated', state.retryAfter);
+    if (final === 'resubscribe') this.beginNew();
+    else this.retryLater('retrying', undefined, state.reason ?? 'terminated', state.retryAfter);
   }
 
   private failed(sipStatus: number, reason: string, slow: boolean, retryAfter?: string): void {
@@ -392,31 +296,30 @@ export class Subscription {
     const attempt = this.attempt;
     // A request in flight on that flow reports the failure itself (failedToSend).
     if (!attempt || attempt.inFlight) return;
+    this.abandon(attempt, 'Connection to the notifier closed');
+  }
+
+  /** The attempt's dialog cannot be trusted any more: a new subscription is tried after back-off. */
+  private abandon(attempt: Attempt, reason: string): void {
     attempt.dead = true;
     this.unroute(attempt);
     this.failures++;
-    this.retryLater('retrying', undefined, 'Connection to the notifier closed');
+    this.retryLater('retrying', undefined, reason);
   }
 
   private retryLater(state: 'retrying' | 'failed', sipStatus: number | undefined, reason: string, afterSeconds?: number, slow = false): void {
-    this.clearTimers();
-    const base = this.deps.retryBaseSeconds ?? 30;
-    const max = this.deps.retryMaxSeconds ?? 1800;
+    this.timers.clear();
     let nextRetryAt: number | undefined;
     if (this.active) {
-      let delay = afterSeconds ?? backoffSeconds(this.failures, base, max, this.deps.random);
-      if (slow) delay = Math.max(delay, max);
+      const delay = retryDelaySeconds(this.failures, this.deps, afterSeconds, slow);
       nextRetryAt = this.deps.clock.wallNow() + delay * 1000;
-      this.timerKind = 'retry';
-      this.timer = this.deps.clock.setTimeout(() => this.retry(), delay * 1000);
+      this.timers.scheduleRetry(delay, () => this.retry());
     }
     const alive = this.attempt?.dialog && !this.attempt.dead;
     this.setStatus({ state, sipStatus, reason, nextRetryAt, expiresAt: alive ? this.current.expiresAt : undefined });
   }
 
   private retry(): void {
-    this.timer = undefined;
-    this.timerKind = undefined;
     const attempt = this.attempt;
     const unexpired = (this.current.expiresAt ?? 0) > this.deps.clock.wallNow();
     if (attempt?.dialog && !attempt.dead && unexpired) observe(this.send(attempt), 'SUBSCRIBE');
@@ -424,53 +327,21 @@ export class Subscription {
   }
 
   private scheduleRefresh(expires: number, onlyIfEarlier: boolean): void {
-    const delay = refreshDelaySeconds(expires) * 1000;
-    const due = this.deps.clock.now() + delay;
-    if (onlyIfEarlier && this.timerKind === 'refresh' && due > this.refreshAt - REFRESH_SLACK_MS) return;
-    this.deps.clock.clearTimeout(this.timer);
-    this.timerKind = 'refresh';
-    this.refreshAt = due;
-    this.timer = this.deps.clock.setTimeout(() => {
-      this.timer = undefined;
-      this.timerKind = undefined;
-      this.refreshAt = Infinity;
+    this.timers.scheduleRefresh(expires, onlyIfEarlier, () => {
       const attempt = this.attempt;
       if (attempt && !attempt.inFlight) observe(this.send(attempt), 'SUBSCRIBE');
-    }, delay);
+    });
   }
 
   private startTimerN(attempt: Attempt): void {
-    this.deps.clock.clearTimeout(this.timerN);
-    this.timerN = this.deps.clock.setTimeout(() => {
-      this.timerN = undefined;
-      if (attempt !== this.attempt || attempt.notified) return;
-      attempt.dead = true;
-      this.unroute(attempt);
-      this.failures++;
-      this.retryLater('retrying', undefined, 'No NOTIFY after the SUBSCRIBE was accepted (Timer N)');
-    }, 64 * this.line.stack.transactions.timers.t1);
-  }
-
-  private async unsubscribe(attempt: Attempt): Promise<void> {
-    let flow: Flow;
-    try {
-      flow = await flowFor(this.line, attempt.dialog, this.deps.resolve);
-    } catch {
-      return;
-    }
-    const build = (): SipRequest => buildSubscribe(this.line, flow, { ...this.params, expires: 0 }, attempt.dialog, attempt);
-    await sendAnsweringChallenges(this.line.stack, flow, this.digest, build);
-  }
-
-  private withinDeadline(work: () => Promise<void>): Promise<void> {
-    let guard: TimerHandle | undefined;
-    const timeout = new Promise<void>((resolve) => (guard = this.deps.clock.setTimeout(resolve, UNSUBSCRIBE_TIMEOUT_MS)));
-    return Promise.race([work(), timeout]).finally(() => this.deps.clock.clearTimeout(guard));
+    this.timers.startTimerN(64 * this.line.stack.transactions.timers.t1, () => {
+      if (attempt === this.attempt && !attempt.notified) this.abandon(attempt, 'No NOTIFY after the SUBSCRIBE was accepted (Timer N)');
+    });
   }
 
   /** The attempt still matters: it is the live one, or the one `stop()` is ending. */
   private isCurrent(attempt: Attempt): boolean {
-    return attempt === this.attempt || attempt === this.lingering;
+    return attempt === this.attempt || this.lingering.is(attempt);
   }
 
   /** Wakes `stop()` waiting for an initial SUBSCRIBE's outcome. */
@@ -481,25 +352,7 @@ export class Subscription {
   }
 
   private unroute(attempt: Attempt): void {
-    if (!attempt.routed) return;
-    attempt.routed = false;
-    this.deps.router.remove(attempt);
-  }
-
-  private endLinger(): void {
-    this.deps.clock.clearTimeout(this.lingerTimer);
-    this.lingerTimer = undefined;
-    if (this.lingering) this.unroute(this.lingering);
-    this.lingering = undefined;
-  }
-
-  private clearTimers(): void {
-    this.deps.clock.clearTimeout(this.timer);
-    this.deps.clock.clearTimeout(this.timerN);
-    this.timer = undefined;
-    this.timerN = undefined;
-    this.timerKind = undefined;
-    this.refreshAt = Infinity;
+    unroute(this.deps.router, attempt);
   }
 
   private setStatus(status: SubscriptionStatus): void {

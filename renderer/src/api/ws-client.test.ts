@@ -107,6 +107,30 @@ describe('createWsClient', () => {
     expect(seen).toEqual([[1]]);
   });
 
+  it('passes the error frame of an oversize call through to that call, as invalid-argument with its message', async () => {
+    const api = client();
+    latest().open();
+    const big = api.invoke('tiles.importXml', { xml: 'x' });
+    const other = api.invoke('snapshot', undefined);
+    const message = 'Frame is 1048646 bytes; frames are limited to 1048576 bytes (1 MiB)';
+    // The frame exactly as docs/api.md shows it.
+    latest().receive({ type: 'error', id: 1, code: 'too-large', message });
+    await expect(big).resolves.toEqual({ ok: false, error: { code: 'invalid-argument', message } });
+    latest().receive({ type: 'error', id: 2, code: 'unauthorized', message: 'Bad token' });
+    await expect(other).resolves.toEqual({ ok: false, error: { code: 'unauthorized', message: 'Bad token' } });
+  });
+
+  it('reports an error frame without a known code for a call as internal, keeping the message', async () => {
+    const api = client();
+    latest().open();
+    const first = api.invoke('snapshot', undefined);
+    const second = api.invoke('snapshot', undefined);
+    latest().receive({ type: 'error', id: 1, message: 'Frame must be a JSON object' });
+    latest().receive({ type: 'error', id: 2, code: 'teapot', message: 'odd' });
+    await expect(first).resolves.toEqual({ ok: false, error: { code: 'internal', message: 'Frame must be a JSON object' } });
+    await expect(second).resolves.toEqual({ ok: false, error: { code: 'internal', message: 'odd' } });
+  });
+
   it('resolves to transport-error instead of throwing when the socket is not open', async () => {
     const api = client();
     await expect(api.invoke('snapshot', undefined)).resolves.toMatchObject({

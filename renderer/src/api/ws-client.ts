@@ -4,7 +4,7 @@
  * `transport-error` result instead of throwing, because expected failures never throw across the contract.
  */
 import type { CommandArgs, CommandName, CommandResult, ConsoleApi, EventName, Events } from '../../../shared/contract';
-import type { AppError } from '../../../shared/result';
+import { isErrorCode, type AppError, type ErrorCode } from '../../../shared/result';
 
 /** Where the socket is: `open` carries traffic; `reconnecting` is waiting for the next attempt after a drop. */
 export type WsConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
@@ -49,6 +49,24 @@ export function wsUrlFromLocation(location: Pick<Location, 'protocol' | 'host' |
 
 function transportError(message: string): { ok: false; error: AppError } {
   return { ok: false, error: { code: 'transport-error', message } };
+}
+
+/**
+ * Wire codes of error frames (docs/api.md, "Wire format") that are not contract codes, as the caller sees them: an
+ * oversize call (`too-large`, over 1 MiB) is the caller's argument being unacceptable, not an engine fault.
+ */
+const WIRE_ERROR_CODES: Readonly<Record<string, ErrorCode>> = { 'too-large': 'invalid-argument' };
+
+/**
+ * The result for an error frame that names a call: the server's code and message passed through (a contract code
+ * as is, a wire code mapped), `internal` only when the frame gives no code the contract knows — then the frame was
+ * one we sent wrongly, a bug on our side.
+ */
+export function errorFrameResult(frame: Record<string, unknown>): { ok: false; error: AppError } {
+  const message = typeof frame.message === 'string' ? frame.message : 'Console engine error';
+  const raw = frame.code;
+  const code = isErrorCode(raw) ? raw : typeof raw === 'string' ? (WIRE_ERROR_CODES[raw] ?? 'internal') : 'internal';
+  return { ok: false, error: { code, message } };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -111,14 +129,13 @@ export function createWsClient(options: WsClientOptions): WsConsoleApi {
       for (const listener of [...(listeners.get(message.event) ?? [])]) listener(message.payload);
     } else if (message.type === 'error') {
       // A protocol-level complaint (bad frame, bad token) has no request to answer; an id, if present, names one.
-      const text = typeof message.message === 'string' ? message.message : 'Console engine error';
       const entry = typeof message.id === 'number' ? pending.get(message.id) : undefined;
       if (entry && typeof message.id === 'number') {
         pending.delete(message.id);
         clearTimeout(entry.timer);
-        entry.resolve({ ok: false, error: { code: 'internal', message: text } });
+        entry.resolve(errorFrameResult(message));
       } else {
-        console.warn(`console engine: ${text}`);
+        console.warn(`console engine: ${typeof message.message === 'string' ? message.message : 'Console engine error'}`);
       }
     }
   }
