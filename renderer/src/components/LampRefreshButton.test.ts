@@ -2,7 +2,7 @@ import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { refreshMessage, useBlfRefreshStore, type RefreshOutcome } from '../stores/blf-refresh';
-import { useConnectionStore } from '../stores/connection';
+import { useConsoleApiStore } from '../stores/console-api';
 import { createFakeApi, type FakeConsoleApi } from '../testing/fake-console-api';
 import LampRefreshButton from './LampRefreshButton.vue';
 
@@ -11,7 +11,7 @@ let fake: FakeConsoleApi;
 beforeEach(() => {
   setActivePinia(createPinia());
   fake = createFakeApi({ 'blf.refresh': (args) => ({ ok: true, value: { subscriptions: args.line === undefined ? 12 : 3 } }) });
-  useConnectionStore().api = fake.api;
+  useConsoleApiStore().api = fake.api;
 });
 
 describe('LampRefreshButton', () => {

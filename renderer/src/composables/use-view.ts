@@ -1,18 +1,20 @@
-/** Which main screen is shown. A shared ref rather than a router: a handful of screens, no URLs worth bookmarking. */
+/**
+ * Which main screen is shown. A shared ref rather than a router: a handful of screens, no URLs worth bookmarking.
+ * The screens themselves are listed in `views/registry.ts`; only their ids are needed here, as a type, so the views
+ * can navigate without this module importing them back.
+ */
 import { ref } from 'vue';
+import type { ViewId } from '../views/registry';
 
-export type ViewName = 'panel' | 'lines' | 'keys' | 'settings' | 'diagnostics' | 'presence';
+export type { ViewId } from '../views/registry';
 
-/** Screens in navigation order; Alt+1… follows this order. */
-export const VIEW_ORDER: readonly ViewName[] = ['panel', 'lines', 'keys', 'settings', 'diagnostics', 'presence'];
-
-/** The busy lamp field is what a receptionist looks at all day, so it is the first screen. */
-const current = ref<ViewName>('panel');
+/** The registry's first entry: the busy lamp field. */
+const current = ref<ViewId>('panel');
 
 export function useView() {
   return {
     current,
-    go(view: ViewName): void {
+    go(view: ViewId): void {
       current.value = view;
     },
   };

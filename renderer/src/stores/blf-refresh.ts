@@ -6,7 +6,7 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { t } from '../i18n';
-import { useConnectionStore } from './connection';
+import { useConsoleApiStore } from './console-api';
 
 /** A line number, or `'all'` for every line. */
 export type RefreshScope = number | 'all';
@@ -44,7 +44,7 @@ export const useBlfRefreshStore = defineStore('blfRefresh', () => {
   /** Asks the engine to renew the lamps of `line` (or all); resolves to the outcome, or undefined when not sent. */
   async function refresh(line?: number): Promise<RefreshOutcome | undefined> {
     const scope: RefreshScope = line ?? 'all';
-    const api = useConnectionStore().api;
+    const api = useConsoleApiStore().api;
     if (!api || busy.value.has(scope)) return undefined;
     setBusy(scope, true);
     try {

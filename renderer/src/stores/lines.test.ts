@@ -1,7 +1,7 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createFakeApi, makeLine } from '../testing/fake-console-api';
-import { useConnectionStore } from './connection';
+import { useConsoleApiStore } from './console-api';
 import { useLinesStore } from './lines';
 
 beforeEach(() => setActivePinia(createPinia()));
@@ -27,7 +27,7 @@ describe('useLinesStore', () => {
           release = () => resolve({ ok: true, value: makeLine(line, { status: 'registering' }) });
         }),
     });
-    useConnectionStore().api = fake.api;
+    useConsoleApiStore().api = fake.api;
     const lines = useLinesStore();
     lines.apply([makeLine(1, { status: 'failed' })]);
     const done = lines.reregister(1);
@@ -44,7 +44,7 @@ describe('useLinesStore', () => {
     const fake = createFakeApi({
       'lines.reregister': () => ({ ok: false, error: { code: 'transport-error', message: 'Not connected' } }),
     });
-    useConnectionStore().api = fake.api;
+    useConsoleApiStore().api = fake.api;
     const lines = useLinesStore();
     lines.apply([makeLine(1), makeLine(2)]);
     expect(await lines.reregister(2)).toBe(false);

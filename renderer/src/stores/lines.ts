@@ -2,7 +2,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { LineState } from '../../../shared/lines';
-import { useConnectionStore } from './connection';
+import { useConsoleApiStore } from './console-api';
 
 export const useLinesStore = defineStore('lines', () => {
   const lines = ref<LineState[]>([]);
@@ -25,7 +25,7 @@ export const useLinesStore = defineStore('lines', () => {
   }
 
   async function reregister(line: number): Promise<boolean> {
-    const api = useConnectionStore().api;
+    const api = useConsoleApiStore().api;
     if (!api || busy.value.has(line)) return false;
     busy.value = new Set(busy.value).add(line);
     const errors = new Map(actionErrors.value);

@@ -1,6 +1,7 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { PresenceSnapshot } from '../../../shared/presence';
+import { wireEvents } from '../api/wire-events';
 import {
   createFakeApi,
   makePresence,
@@ -8,7 +9,6 @@ import {
   makeTile,
   type FakeConsoleApi,
 } from '../testing/fake-console-api';
-import { useConnectionStore } from './connection';
 import { usePresenceStore } from './presence';
 import { useTilesStore } from './tiles';
 
@@ -19,7 +19,7 @@ async function start(snapshot = makeSnapshot()): Promise<void> {
     snapshot: () => ({ ok: true, value: snapshot }),
     'trace.list': () => ({ ok: true, value: { entries: [] } }),
   });
-  await useConnectionStore().start(fake.api);
+  await wireEvents(fake.api).ready;
 }
 
 beforeEach(() => setActivePinia(createPinia()));

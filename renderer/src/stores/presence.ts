@@ -7,9 +7,10 @@ import { computed, ref, shallowRef } from 'vue';
 import type { CustomPresenceState, OwnPresence, PresenceSnapshot } from '../../../shared/presence';
 import type { AppError } from '../../../shared/result';
 import type { PresenceInfo } from '../../../shared/tiles';
-import { useConnectionStore } from './connection';
+import { foldText } from '../util/fold-text';
+import { useConsoleApiStore } from './console-api';
 import { useSettingsStore } from './settings';
-import { foldText, useTilesStore } from './tiles';
+import { useTilesStore } from './tiles';
 
 /** One colleague's presence message, as listed on the presence screen. */
 export interface PresenceMessage {
@@ -47,7 +48,7 @@ export const usePresenceStore = defineStore('presence', () => {
 
   /** Sets the own presence. Failures (expected ones arrive as results) are kept in `error`; returns success. */
   async function set(own: OwnPresence): Promise<boolean> {
-    const api = useConnectionStore().api;
+    const api = useConsoleApiStore().api;
     if (!api || setting.value) return false;
     setting.value = true;
     error.value = undefined;

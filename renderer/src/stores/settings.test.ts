@@ -1,8 +1,8 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { SettingsInput } from '../../../shared/settings';
+import { wireEvents } from '../api/wire-events';
 import { createFakeApi, makeSettings, makeSnapshot } from '../testing/fake-console-api';
-import { useConnectionStore } from './connection';
 import { useSettingsStore } from './settings';
 
 let sent: SettingsInput[];
@@ -18,7 +18,7 @@ async function setup(saveResult?: (input: SettingsInput) => ReturnType<typeof fa
       return { ok: true, value: { ...makeSettings(), ...input, lines: input.lines.map((line) => ({ ...line, hasPassword: !!line.password })) } };
     },
   });
-  await useConnectionStore().start(fake.api);
+  await wireEvents(fake.api).ready;
   return useSettingsStore();
 }
 

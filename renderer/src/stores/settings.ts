@@ -16,7 +16,7 @@ import {
   type DraftLine,
   type DraftSettings,
 } from '../util/settings-draft';
-import { useConnectionStore } from './connection';
+import { useConsoleApiStore } from './console-api';
 
 /** A failed `settings.save`, with the value its field had then (the error is stale once that value changes). */
 interface ServerError {
@@ -168,7 +168,7 @@ export const useSettingsStore = defineStore('settings', () => {
    */
   async function save(): Promise<boolean> {
     attempted.value = true;
-    const api = useConnectionStore().api;
+    const api = useConsoleApiStore().api;
     // Never save before the real settings arrived: the empty placeholder draft would wipe every line.
     if (errors.value.length > 0 || !api || saving.value || !saved.value) return false;
     const sent = input.value;

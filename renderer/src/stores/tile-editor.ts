@@ -7,7 +7,7 @@ import { computed, ref, shallowRef } from 'vue';
 import { MAX_TILES } from '../../../shared/settings';
 import type { TileConfig } from '../../../shared/tiles';
 import { appendImported, emptyDraftTile, emptyDraftTileList, type DraftTile, type DraftTileList } from '../util/tile-draft';
-import { useConnectionStore } from './connection';
+import { useConsoleApiStore } from './console-api';
 import { useSettingsStore } from './settings';
 
 /** Which entry the editor shows: a key or a resource-list group, by id. */
@@ -105,7 +105,7 @@ export const useTileEditorStore = defineStore('tileEditor', () => {
 
   /** Sends the pasted or loaded XML to main's importer (seed 000 key configuration) and keeps the result to preview. */
   async function readXml(xml: string): Promise<void> {
-    const api = useConnectionStore().api;
+    const api = useConsoleApiStore().api;
     if (!api) return;
     importState.value = { step: 'reading' };
     const result = await api.invoke('tiles.importXml', { xml });

@@ -2,9 +2,9 @@ import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { nextTick } from 'vue';
 import type { TileView } from '../../../shared/tiles';
+import { wireEvents } from '../api/wire-events';
 import { createFakeApi, makeSettings, makeSnapshot, makeStats, makeTile, type FakeConsoleApi } from '../testing/fake-console-api';
-import { useConnectionStore } from './connection';
-import { tileNumber, useTilesStore } from './tiles';
+import { useTilesStore } from './tiles';
 
 let fake: FakeConsoleApi;
 
@@ -22,7 +22,7 @@ async function start(tiles: TileView[], settings = settingsWith(tiles.filter((t)
     'trace.list': () => ({ ok: true, value: { entries: [] } }),
     'blf.stats': () => ({ ok: true, value: makeStats({ received: 99, coalesced: 4 }) }),
   });
-  await useConnectionStore().start(fake.api);
+  await wireEvents(fake.api).ready;
   await nextTick();
   return useTilesStore();
 }
@@ -112,14 +112,5 @@ describe('useTilesStore', () => {
     expect(store.lastActivation).toEqual(activation);
     // Activation sends nothing to main (no command beyond the start-up ones).
     expect(fake.calls.map((call) => call.command)).toEqual(['snapshot', 'trace.list']);
-  });
-});
-
-describe('tileNumber', () => {
-  it('shows the user part of a SIP URI and bare extensions as they are', () => {
-    expect(tileNumber('sip:101@pbx.example.com')).toBe('101');
-    expect(tileNumber('sips:%2B4930123@pbx;transport=tls')).toBe('+4930123');
-    expect(tileNumber('205')).toBe('205');
-    expect(tileNumber('tel:+49301234')).toBe('+49301234');
   });
 });

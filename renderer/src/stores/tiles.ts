@@ -9,7 +9,9 @@
 import { defineStore } from 'pinia';
 import { computed, markRaw, ref, shallowRef, watch } from 'vue';
 import type { NotifyQueueStats, TileAction, TileState, TilesPatch, TileView } from '../../../shared/tiles';
-import { useConnectionStore } from './connection';
+import { foldText } from '../util/fold-text';
+import { tileNumber } from '../util/tile-number';
+import { useConsoleApiStore } from './console-api';
 import { useSettingsStore } from './settings';
 
 /** Tiles of one group (department or resource list), in panel order. */
@@ -26,21 +28,6 @@ export interface TileActivation {
   number: string;
   action: TileAction;
   at: number;
-}
-
-/** The number shown on a tile: the user part of a SIP URI, or the text as configured. */
-export function tileNumber(uri: string): string {
-  const match = /^sips?:([^@;?]+)@/i.exec(uri);
-  if (match?.[1]) return decodeURIComponent(match[1]);
-  return uri.replace(/^(?:sips?|tel):/i, '');
-}
-
-/** Lower case without diacritics, so "muller" finds "Müller". */
-export function foldText(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase();
 }
 
 function searchKey(tile: TileView): string {
@@ -140,7 +127,7 @@ export const useTilesStore = defineStore('tiles', () => {
 
   /** Asks main for fresh queue figures (the diagnostics view does on open). */
   async function refreshStats(): Promise<void> {
-    const api = useConnectionStore().api;
+    const api = useConsoleApiStore().api;
     if (!api) return;
     const result = await api.invoke('blf.stats', undefined);
     if (result.ok) {

@@ -1,8 +1,8 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createFakeApi, makeTrace } from '../testing/fake-console-api';
-import { useConnectionStore } from './connection';
 import type { TraceFilter } from '../../../shared/trace';
+import { createFakeApi, makeTrace } from '../testing/fake-console-api';
+import { useConsoleApiStore } from './console-api';
 import { KEEP_CAP, OLDER_STEP, RENDER_CAP, useTraceStore } from './trace';
 
 beforeEach(() => setActivePinia(createPinia()));
@@ -37,7 +37,7 @@ describe('useTraceStore', () => {
 
   it('merges a loaded list with entries that arrived meanwhile and ignores duplicates', async () => {
     const fake = createFakeApi({ 'trace.list': () => ({ ok: true, value: { entries: [makeTrace(1), makeTrace(2)] } }) });
-    useConnectionStore().api = fake.api;
+    useConsoleApiStore().api = fake.api;
     const trace = useTraceStore();
     trace.append([makeTrace(2), makeTrace(3)]);
     await trace.load();
@@ -53,7 +53,7 @@ describe('useTraceStore', () => {
       return { ok: true as const, value: below.length > 10 ? { entries, nextCursor: entries[0]!.seq } : { entries } };
     };
     const fake = createFakeApi({ 'trace.list': page });
-    useConnectionStore().api = fake.api;
+    useConsoleApiStore().api = fake.api;
     const trace = useTraceStore();
     await trace.load();
     expect(trace.entries.map((entry) => entry.seq)).toEqual(Array.from({ length: 10 }, (_, i) => i + 16));
@@ -68,7 +68,7 @@ describe('useTraceStore', () => {
 
   it('shows older matches already in memory before asking the engine', async () => {
     const fake = createFakeApi({ 'trace.list': () => ({ ok: true, value: { entries: [] } }) });
-    useConnectionStore().api = fake.api;
+    useConsoleApiStore().api = fake.api;
     const trace = useTraceStore();
     trace.append(Array.from({ length: RENDER_CAP + 10 }, (_, i) => makeTrace(i + 1)));
     expect(trace.canLoadOlder).toBe(true);
@@ -80,7 +80,7 @@ describe('useTraceStore', () => {
 
   it('clears through the engine and forgets the selection', async () => {
     const fake = createFakeApi({ 'trace.clear': () => ({ ok: true, value: undefined }) });
-    useConnectionStore().api = fake.api;
+    useConsoleApiStore().api = fake.api;
     const trace = useTraceStore();
     trace.append([makeTrace(1)]);
     trace.selectedSeq = 1;

@@ -7,7 +7,7 @@ import { defineStore } from 'pinia';
 import { computed, reactive, ref, shallowRef } from 'vue';
 import type { AppError } from '../../../shared/result';
 import type { TraceEntry } from '../../../shared/trace';
-import { useConnectionStore } from './connection';
+import { useConsoleApiStore } from './console-api';
 
 /** Rows rendered at most; more makes the table sluggish without helping anyone read it. */
 export const RENDER_CAP = 2000;
@@ -66,7 +66,7 @@ export const useTraceStore = defineStore('trace', () => {
 
   /** Replaces the list with the engine's buffer, keeping events that arrived while the request was in flight. */
   async function load(): Promise<void> {
-    const api = useConnectionStore().api;
+    const api = useConsoleApiStore().api;
     if (!api) return;
     const result = await api.invoke('trace.list', {});
     if (!result.ok) {
@@ -87,7 +87,7 @@ export const useTraceStore = defineStore('trace', () => {
       renderLimit.value += OLDER_STEP;
       return;
     }
-    const api = useConnectionStore().api;
+    const api = useConsoleApiStore().api;
     const before = entries.value[0]?.seq;
     if (!api || before === undefined || !olderInEngine.value || loadingOlder.value) return;
     loadingOlder.value = true;
@@ -110,7 +110,7 @@ export const useTraceStore = defineStore('trace', () => {
   }
 
   async function clear(): Promise<void> {
-    const api = useConnectionStore().api;
+    const api = useConsoleApiStore().api;
     if (!api) return;
     const result = await api.invoke('trace.clear', undefined);
     if (!result.ok) {

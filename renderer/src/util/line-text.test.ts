@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { makeLine } from '../testing/fake-console-api';
 import { setLocale } from '../i18n';
+import { makeLine } from '../testing/fake-console-api';
 import { authFailedLines, failureBannerText, failureKind, failureWord, lineDetail, retryCountdown } from './line-text';
 
 const NOW = 1_700_000_000_000;

@@ -4,7 +4,7 @@
  */
 import type { Party, TileView } from '../../../shared/tiles';
 import { t } from '../i18n';
-import { tileNumber } from '../stores/tiles';
+import { tileNumber } from './tile-number';
 import { formatHourMinute } from './format';
 
 /** States whose tile shows how long they have lasted. */
