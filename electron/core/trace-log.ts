@@ -13,42 +13,23 @@ import type { TraceEntry, TraceFilter, TracePage } from '../../shared/trace';
 import type { Clock, TimerHandle } from '../sip/clock';
 import { RotatingFile } from './trace-file';
 import { traceListPage } from './trace-page';
-import { redactSipText, summarizeSipText } from './trace-text';
+import { formatForFile, TRACE_MAX_BYTES, traceCost, traceEntry, type TraceMessage, type TraceWire } from './trace-text';
 
-export { redactSipText, summarizeSipText } from './trace-text';
+export { redactSipText, summarizeSipText, TRACE_MAX_BYTES, type TraceMessage, type TraceWire } from './trace-text';
 
-/** One message as the transport layer saw it. */
-export interface TraceMessage {
-  direction: TraceEntry['direction'];
-  transport: TraceEntry['transport'];
-  local: string;
-  remote: string;
-  text: string;
-  /** Epoch ms; defaults to the clock's wall time. */
-  time?: number;
-}
-
-/** One message as the SIP stack reports it (its `WireEvent`): bytes not yet decoded, endpoints not yet formatted. */
-export interface TraceWire {
-  direction: TraceEntry['direction'];
-  flow: {
-    protocol: TraceEntry['transport'];
-    local: { host: string; port: number };
-    remote: { host: string; port: number };
-  };
-  /** The message as sent or received; transports hand over a buffer per message that is never rewritten. */
-  data: Uint8Array;
-  /** Epoch ms; defaults to the clock's wall time. */
-  time?: number;
-}
-
-/** A recorded message; `entry` is made (and the source dropped) on first use. */
+/**
+ * A recorded message; `entry` is made (and the source dropped) on first use, so a message is held once, as bytes or
+ * as text, never both. `bytes` is what it counts against {@link TraceLogOptions.maxBytes}.
+ */
 interface Recorded {
   seq: number;
   time: number;
   direction: TraceEntry['direction'];
   source: TraceMessage | TraceWire | undefined;
   entry: TraceEntry | undefined;
+  bytes: number;
+  /** Out of the ring: never listed or delivered again (the file may still need it until the next flush). */
+  evicted: boolean;
 }
 
 export interface TraceLogOptions {
@@ -56,6 +37,8 @@ export interface TraceLogOptions {
   /** Data dir; the trace file goes to `<dataDir>/logs/sip-trace.log`. Without it no file is ever written. */
   dataDir?: string;
   bufferSize?: number;
+  /** Most bytes the ring holds, counted by {@link traceCost}; the oldest entries go first. Default 32 MiB. */
+  maxBytes?: number;
   toFile?: boolean;
   maxFileBytes?: number;
   maxFiles?: number;
@@ -65,19 +48,15 @@ export interface TraceLogOptions {
 /** Subscribers hear at most this often (≤ 10 batches per second). */
 export const TRACE_BATCH_MS = 100;
 
-const textDecoder = new TextDecoder();
-
-function formatForFile(e: TraceEntry): string {
-  const arrow = e.direction === 'out' ? '->' : '<-';
-  return `=== ${new Date(e.time).toISOString()} #${e.seq} ${e.direction} ${e.transport} ${e.local} ${arrow} ${e.remote}\n${e.text.replace(/\r\n/g, '\n')}\n\n`;
-}
-
 export class TraceLog {
   private ring: (Recorded | undefined)[];
   /** Index of the oldest entry. */
   private head = 0;
   private count = 0;
   private seq = 0;
+  /** Sum of `bytes` over the entries in the ring. */
+  private held = 0;
+  private readonly maxBytes: number;
   /** Recorded since the last flush, for subscribers; trimmed to the newest `capacity` at delivery. */
   private pending: Recorded[] = [];
   private timer: TimerHandle | undefined;
@@ -88,6 +67,7 @@ export class TraceLog {
 
   constructor(private readonly options: TraceLogOptions) {
     this.ring = new Array<Recorded | undefined>(Math.max(1, options.bufferSize ?? 2000));
+    this.maxBytes = options.maxBytes ?? TRACE_MAX_BYTES;
     this.setFile(options.toFile ?? false);
   }
 
@@ -97,6 +77,11 @@ export class TraceLog {
 
   get size(): number {
     return this.count;
+  }
+
+  /** What the entries in the ring cost, as counted against the byte cap. */
+  get bytes(): number {
+    return this.held;
   }
 
   /** Where the trace file is (or would be) written; undefined without a data dir. */
@@ -112,7 +97,9 @@ export class TraceLog {
 
   /** Records one message given as text and returns its (redacted) entry. */
   addMessage(message: TraceMessage): TraceEntry {
-    return this.entryOf(this.push(message.direction, message, message.time));
+    const entry = this.entryOf(this.push(message.direction, message, message.time));
+    this.trim();
+    return entry;
   }
 
   /** Records one message as the SIP stack reports it; O(1), nothing decoded or redacted until the entry is used. */
@@ -136,6 +123,7 @@ export class TraceLog {
       if (text && !e.text.toLowerCase().includes(text)) continue;
       out.push(e);
     }
+    this.trim();
     return filter.limit !== undefined && out.length > filter.limit
       ? out.slice(out.length - filter.limit)
       : out;
@@ -145,7 +133,7 @@ export class TraceLog {
   page(filter: TraceFilter = {}): TracePage {
     const oldestSeq = this.count ? this.ring[this.head]!.seq : this.seq + 1;
     const at = (seq: number): Recorded => this.ring[(this.head + seq - oldestSeq) % this.ring.length]!;
-    return traceListPage(
+    const page = traceListPage(
       {
         oldestSeq,
         size: this.count,
@@ -154,6 +142,9 @@ export class TraceLog {
       },
       filter,
     );
+    // Decoding may have grown the ring past its cap; trimmed only now, as the page walks it by position.
+    this.trim();
+    return page;
   }
 
   /** Empties the buffer (the file keeps what it has). Sequence numbers keep counting. */
@@ -161,6 +152,7 @@ export class TraceLog {
     this.ring = new Array<Recorded | undefined>(this.ring.length);
     this.head = 0;
     this.count = 0;
+    this.held = 0;
     this.pending = [];
   }
 
@@ -176,11 +168,14 @@ export class TraceLog {
     this.timer = undefined;
     const cap = this.ring.length;
     // Subscribers never see more than a buffer's worth of one batch: older entries are gone anyway.
-    const recorded = this.pending.length > cap ? this.pending.slice(this.pending.length - cap) : this.pending;
+    const pending = this.pending.length > cap ? this.pending.slice(this.pending.length - cap) : this.pending;
     this.pending = [];
     this.writeFileQueue();
-    if (recorded.length === 0 || this.listeners.size === 0) return;
+    // Nor anything evicted by the byte cap since: its payload may be gone already.
+    const recorded = pending.filter((r) => !r.evicted);
+    if (recorded.length === 0 || this.listeners.size === 0) return this.trim();
     const batch = recorded.map((r) => this.entryOf(r));
+    this.trim();
     for (const listener of [...this.listeners]) {
       try {
         listener(batch);
@@ -197,11 +192,16 @@ export class TraceLog {
       direction,
       source,
       entry: undefined,
+      bytes: 0,
+      evicted: false,
     };
+    recorded.bytes = traceCost(source, undefined);
+    if (this.count === this.ring.length) this.evictOldest();
+    this.ring[(this.head + this.count) % this.ring.length] = recorded;
+    this.count++;
+    this.held += recorded.bytes;
+    this.trim();
     const cap = this.ring.length;
-    this.ring[(this.head + this.count) % cap] = recorded;
-    if (this.count < cap) this.count++;
-    else this.head = (this.head + 1) % cap;
     this.pending.push(recorded);
     // Amortised trim: what a batch can hold is decided at delivery; this only bounds the memory.
     if (this.pending.length >= 2 * cap) this.pending = this.pending.slice(this.pending.length - cap);
@@ -210,40 +210,37 @@ export class TraceLog {
     return recorded;
   }
 
-  /** The entry of a recorded message: decoded, redacted and summarised on first use, then kept. */
+  /** The entry of a recorded message: decoded, redacted and summarised on first use, then kept instead of the source. */
   private entryOf(recorded: Recorded): TraceEntry {
     if (recorded.entry) return recorded.entry;
-    const source = recorded.source!;
-    let entry: TraceEntry;
-    if ('data' in source) {
-      const text = redactSipText(textDecoder.decode(source.data));
-      const { flow } = source;
-      entry = {
-        seq: recorded.seq,
-        time: recorded.time,
-        direction: recorded.direction,
-        transport: flow.protocol,
-        local: `${flow.local.host}:${flow.local.port}`,
-        remote: `${flow.remote.host}:${flow.remote.port}`,
-        ...summarizeSipText(text),
-        text,
-      };
-    } else {
-      const text = redactSipText(source.text);
-      entry = {
-        seq: recorded.seq,
-        time: recorded.time,
-        direction: recorded.direction,
-        transport: source.transport,
-        local: source.local,
-        remote: source.remote,
-        ...summarizeSipText(text),
-        text,
-      };
-    }
-    recorded.entry = entry;
+    recorded.entry = traceEntry(recorded.seq, recorded.time, recorded.source!);
     recorded.source = undefined;
-    return entry;
+    const bytes = traceCost(undefined, recorded.entry);
+    if (!recorded.evicted) this.held += bytes - recorded.bytes;
+    recorded.bytes = bytes;
+    return recorded.entry;
+  }
+
+  /** Evicts the oldest entries while the ring is over its byte cap; the newest always stays, whatever its size. */
+  private trim(): void {
+    while (this.held > this.maxBytes && this.count > 1) this.evictOldest();
+  }
+
+  private evictOldest(): void {
+    const r = this.ring[this.head]!;
+    this.ring[this.head] = undefined;
+    this.head = (this.head + 1) % this.ring.length;
+    this.count--;
+    this.held -= r.bytes;
+    this.forget(r);
+  }
+
+  /** `r` left the ring. Its payload goes now unless the file has yet to write it (until the next flush). */
+  private forget(r: Recorded): void {
+    r.evicted = true;
+    if (this.file) return;
+    r.source = undefined;
+    r.entry = undefined;
   }
 
   private writeFileQueue(): void {
@@ -265,11 +262,16 @@ export class TraceLog {
     const cap = Math.max(1, size);
     if (cap === this.ring.length) return;
     const keep: Recorded[] = [];
-    for (let i = Math.max(0, this.count - cap); i < this.count; i++) keep.push(this.ring[(this.head + i) % this.ring.length]!);
+    for (let i = 0; i < this.count; i++) {
+      const r = this.ring[(this.head + i) % this.ring.length]!;
+      if (i < this.count - cap) this.forget(r);
+      else keep.push(r);
+    }
     this.ring = new Array<Recorded | undefined>(cap);
     keep.forEach((r, i) => (this.ring[i] = r));
     this.head = 0;
     this.count = keep.length;
+    this.held = keep.reduce((sum, r) => sum + r.bytes, 0);
   }
 
   private setFile(enabled: boolean): void {

@@ -4,6 +4,91 @@
  */
 import type { TraceEntry } from '../../shared/trace';
 
+/** One message as the transport layer saw it. */
+export interface TraceMessage {
+  direction: TraceEntry['direction'];
+  transport: TraceEntry['transport'];
+  local: string;
+  remote: string;
+  text: string;
+  /** Epoch ms; defaults to the clock's wall time. */
+  time?: number;
+}
+
+/** One message as the SIP stack reports it (its `WireEvent`): bytes not yet decoded, endpoints not yet formatted. */
+export interface TraceWire {
+  direction: TraceEntry['direction'];
+  flow: {
+    protocol: TraceEntry['transport'];
+    local: { host: string; port: number };
+    remote: { host: string; port: number };
+  };
+  /** The message as sent or received; transports hand over a buffer per message that is never rewritten. */
+  data: Uint8Array;
+  /** Epoch ms; defaults to the clock's wall time. */
+  time?: number;
+}
+
+const textDecoder = new TextDecoder();
+
+/**
+ * Default byte cap of the ring. `traceBufferSize` counts entries, up to 100,000, and one UDP datagram can be 64 KiB:
+ * counted alone, the ring could hold gigabytes of hostile input (issue 7, "memory stays bounded").
+ */
+export const TRACE_MAX_BYTES = 32 * 1024 * 1024;
+
+/** The record itself, its endpoint strings and the entry's summary fields: a rough but fixed per-entry cost. */
+const ENTRY_OVERHEAD_BYTES = 256;
+
+/** A character V8 cannot keep in a one-byte string. */
+const TWO_BYTE_CHAR = /[\u0100-\uffff]/;
+
+/** Bytes V8 holds for `text`: one a character, or two once any character is beyond Latin-1. */
+function stringBytes(text: string): number {
+  return TWO_BYTE_CHAR.test(text) ? 2 * text.length : text.length;
+}
+
+/**
+ * What a recorded message costs in memory: its bytes while undecoded, its text once decoded (the summary fields are
+ * slices of the text and add nothing). Decoded text is counted as V8 stores it: a message with a bad byte decodes
+ * to a U+FFFD and so to a two-byte string, twice its bytes, and must not slip past the cap as if it were ASCII.
+ */
+export function traceCost(source: TraceMessage | TraceWire | undefined, entry: TraceEntry | undefined): number {
+  if (entry) return ENTRY_OVERHEAD_BYTES + stringBytes(entry.text);
+  if (!source) return ENTRY_OVERHEAD_BYTES;
+  return ENTRY_OVERHEAD_BYTES + ('data' in source ? source.data.byteLength : stringBytes(source.text));
+}
+
+/** One entry as the trace file shows it. */
+export function formatForFile(e: TraceEntry): string {
+  const arrow = e.direction === 'out' ? '->' : '<-';
+  return `=== ${new Date(e.time).toISOString()} #${e.seq} ${e.direction} ${e.transport} ${e.local} ${arrow} ${e.remote}\n${e.text.replace(/\r\n/g, '\n')}\n\n`;
+}
+
+/**
+ * The entry of one recorded message: decoded, redacted and summarised. The only way a traced message becomes
+ * readable, so nothing leaves the trace unredacted.
+ */
+export function traceEntry(seq: number, time: number, source: TraceMessage | TraceWire): TraceEntry {
+  if ('data' in source) {
+    const text = redactSipText(textDecoder.decode(source.data));
+    const { flow } = source;
+    return {
+      seq,
+      time,
+      direction: source.direction,
+      transport: flow.protocol,
+      local: `${flow.local.host}:${flow.local.port}`,
+      remote: `${flow.remote.host}:${flow.remote.port}`,
+      ...summarizeSipText(text),
+      text,
+    };
+  }
+  const text = redactSipText(source.text);
+  const { direction, transport, local, remote } = source;
+  return { seq, time, direction, transport, local, remote, ...summarizeSipText(text), text };
+}
+
 const REDACTED = '<redacted>';
 // Digest credentials (RFC 7616 §3.4): these parameters prove knowledge of the password or replay it.
 const DIGEST_SECRETS = /\b(response|nonce|cnonce)(\s*=\s*)("(?:[^"\\]|\\.)*"|[^\s,]+)/gi;

@@ -2,15 +2,17 @@
  * The SIP stack: transports below, the transaction layer above them, and the hooks usages need (pjsip's endpoint).
  * It parses incoming bytes once, hands messages to the transaction layer, answers requests that no usage claims,
  * and reports every message sent and received to the trace. Usages (registration now; subscription, publication and
- * call later) sit on top and never touch transports directly.
+ * call later) sit on top and never touch transports directly. Every new request goes to the user-agent core
+ * ({@link SipStack.core}, `ua-core/`), which routes it to a dialog usage or a method handler and answers the rest.
  */
 import type { Clock } from './clock';
 import { engineGuard, type EngineGuard } from './guard';
-import { createResponse, parseMessage, SipParseError, type SipRequest, type SipResponse } from './message';
+import { createResponse, parseMessage, SipParseError, type SipRequest } from './message';
 import { badRequestFor } from './message/bad-request';
 import { TransactionLayer, type ClientTransaction, type ClientTransactionUser, type ServerTransaction, type TimerConfig } from './transaction';
 import { createTransport } from './transport';
 import type { Flow, TlsOptions, Transport, TransportError, TransportProtocol } from './transport/types';
+import { UserAgentCore } from './ua-core';
 
 /** One message on the wire, as the trace sees it. */
 export interface WireEvent {
@@ -20,7 +22,10 @@ export interface WireEvent {
   time: number;
 }
 
-/** A usage that wants incoming requests returns true when it handled (answered) the request. */
+/**
+ * A raw request hook for peers that are not this app's user agent (test servers, benchmark peers): returns true when
+ * it handled (answered) the request. Product usages register with {@link SipStack.core} instead.
+ */
 export type RequestHandler = (request: SipRequest, tx: ServerTransaction) => boolean;
 
 export interface SipStackOptions {
@@ -46,6 +51,8 @@ export class SipStack {
   readonly guard: EngineGuard;
   /** The stack's clock: the given one, with every timer callback run inside {@link guard}. */
   readonly clock: Clock;
+  /** The user-agent core: the dialog table and per-method handlers every usage of this stack registers with. */
+  readonly core: UserAgentCore;
   private readonly transports = new Map<TransportProtocol, Transport>();
   private readonly handlers: RequestHandler[] = [];
   private readonly flowClosedListeners = new Set<(flow: Flow, error?: TransportError) => void>();
@@ -56,6 +63,7 @@ export class SipStack {
     this.userAgent = options.userAgent ?? 'Attendant Console';
     this.guard = options.guard ?? engineGuard;
     this.clock = this.guard.clock(options.clock);
+    this.core = new UserAgentCore({ userAgent: this.userAgent });
     this.transactions = new TransactionLayer({
       clock: this.clock,
       guard: this.guard,
@@ -88,7 +96,10 @@ export class SipStack {
     return this.transactions.sendRequest(request, flow, user);
   }
 
-  /** Registers a handler for incoming requests; handlers are asked in order. Returns the remover. */
+  /**
+   * Registers a raw handler for incoming requests, asked in order before the user-agent core — only for peers that
+   * answer whatever they are sent (test servers, benchmark peers). Returns the remover.
+   */
   addRequestHandler(handler: RequestHandler): () => void {
     this.handlers.push(handler);
     return () => {
@@ -105,6 +116,7 @@ export class SipStack {
   async close(): Promise<void> {
     this.closed = true;
     this.transactions.shutdown();
+    this.core.close();
     await Promise.all([...this.transports.values()].map((t) => t.close().catch(() => undefined)));
     this.transports.clear();
   }
@@ -181,8 +193,9 @@ export class SipStack {
   }
 
   /**
-   * Offers a new request to the usages in order. A usage that throws has a bug: the guard reports it and the
-   * request gets 500 (RFC 3261 §21.5.1) if the usage left it unanswered, so the peer does not wait for Timer F.
+   * Offers a new request to the raw handlers in order, then to the user-agent core, which answers whatever no usage
+   * takes. A usage that throws has a bug: the guard reports it and the request gets 500 (RFC 3261 §21.5.1) if the
+   * usage left it unanswered, so the peer does not wait for Timer F.
    */
   private dispatchRequest(request: SipRequest, tx: ServerTransaction): void {
     for (const handler of this.handlers) {
@@ -192,30 +205,19 @@ export class SipStack {
         failed = false;
         return result;
       });
-      if (failed) {
-        if (!tx.lastResponse || tx.lastResponse.status < 200) this.guard.run('500 after a failed handler', () => tx.respond(createResponse(request, 500, 'Server Internal Error')));
-        return;
-      }
+      if (failed) return this.answerAfterBug(request, tx);
       if (claimed) return;
     }
-    tx.respond(this.defaultResponse(request));
+    let failed = true;
+    this.guard.run('request handler', () => {
+      this.core.receive(request, tx);
+      failed = false;
+    });
+    if (failed) this.answerAfterBug(request, tx);
   }
 
-  /** What a UA answers when no usage claims a request (RFC 3261 §8.2, §11.2, §12.2.2). */
-  private defaultResponse(request: SipRequest): SipResponse {
-    if (request.method === 'OPTIONS') {
-      return createResponse(request, 200, 'OK', {
-        headers: [
-          ['Allow', 'INVITE, ACK, CANCEL, BYE, OPTIONS, NOTIFY, REFER, SUBSCRIBE, PUBLISH, MESSAGE'],
-          ['Accept', 'application/sdp'],
-          ['User-Agent', this.userAgent],
-        ],
-      });
-    }
-    const toTag = /;\s*tag=/i.test(request.get('To') ?? '');
-    return toTag
-      ? createResponse(request, 481, 'Call/Transaction Does Not Exist')
-      : createResponse(request, 405, 'Method Not Allowed', { headers: [['Allow', 'OPTIONS']] });
+  private answerAfterBug(request: SipRequest, tx: ServerTransaction): void {
+    if (!tx.lastResponse || tx.lastResponse.status < 200) this.guard.run('500 after a failed handler', () => tx.respond(createResponse(request, 500, 'Server Internal Error')));
   }
 
   private warn(message: string): void {

@@ -1,8 +1,8 @@
 /**
  * Bounded SIP fuzz (issue 7): serve as a child process, with a UDP line, a TCP line, tiles and a tile list held at
- * a fake PBX, receives 20,000 mutated messages over UDP and over its TCP connection. After every 100 a
- * well-formed OPTIONS goes over each transport and must be answered 200; the process must keep its PID, keep
- * answering the WebSocket, and keep its memory bounded. The mutations come from a seeded PRNG (FUZZ_SEED to
+ * a fake PBX, receives 20,000 mutated messages (FUZZ_MESSAGES to change it) over UDP and over its TCP connection.
+ * After every 100 a well-formed OPTIONS goes over each transport and must be answered 200; the process must keep
+ * its PID, keep answering the WebSocket, and keep its memory bounded. The mutations come from a seeded PRNG (FUZZ_SEED to
  * change it); inputs sent just before the engine died are written to test/fixtures/fuzz-corpus/, which the first
  * test replays on every run.
  */
@@ -16,6 +16,8 @@ const MESSAGES = Number(process.env.FUZZ_MESSAGES ?? 20_000);
 const PROBE_EVERY = 100;
 const SEED = Number(process.env.FUZZ_SEED ?? 7);
 const MAX_RSS = 400 * 1024 * 1024;
+/** Issue 7 asks for 20,000 messages in under 60 s; a longer run (FUZZ_MESSAGES) gets the same rate. */
+const MAX_SECONDS = 60 * Math.max(1, MESSAGES / 20_000);
 /** Slack for the second half's RSS growth over the first's: V8 grows its heap in steps. */
 const RSS_SLACK = 32 * 1024 * 1024;
 const MB = 1024 * 1024;
@@ -148,8 +150,8 @@ describe('SIP fuzz', () => {
     // Bounded, not merely below a ceiling: the growth slows down once the trace ring and the transactions of the
     // last 32 s (Timer J/H) are full, so the second half grows less than the first.
     expect(rssAfter - rssHalf).toBeLessThan(rssHalf - rssBefore + RSS_SLACK);
-    expect(seconds).toBeLessThan(60);
-  }, 90_000);
+    expect(seconds).toBeLessThan(MAX_SECONDS);
+  }, (MAX_SECONDS + 30) * 1000);
 
   it('closes only the connection whose bytes cannot be framed, and stays up', async () => {
     rig.pbx.send('tcp', Buffer.from('OPTIONS sip:x SIP/2.0\r\nVia: x\r\n\r\n'));

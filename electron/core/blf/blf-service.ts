@@ -11,6 +11,7 @@ import type { Clock } from '../../sip/clock';
 import { observe } from '../../sip/guard';
 import { ACCEPT_BY_EVENT, parseEventBody } from '../../sip/event-bodies';
 import { peekDialogInfoState } from '../../sip/event-bodies/dialog-info';
+import { detachedString } from '../../sip/message/detached-string';
 import type { EventBody } from '../../sip/event-bodies/types';
 import { DEFAULT_SUBSCRIPTION_EXPIRES, Subscription, SubscriptionRouter, type SubscriptionStatus } from '../../sip/usage/subscription';
 import type { LineManager } from '../line-manager';
@@ -245,7 +246,9 @@ export class BlfService {
         onNotify: (notify) => {
           if (this.closed) return;
           const arrival = ++this.arrivals;
-          this.queue.push({ entry, generation, epoch: entry.dialogEpoch, arrival, cseq: notify.cseq, contentType: notify.contentType, body: notify.body });
+          // Detached: a queued body may wait long (the bound is 5000), and a slice would keep its header section.
+          const contentType = detachedString(notify.contentType);
+          this.queue.push({ entry, generation, epoch: entry.dialogEpoch, arrival, cseq: notify.cseq, contentType, body: notify.body });
         },
         onResetSign: (sign) => {
           if (entry.generation !== generation || this.closed) return;

@@ -6,6 +6,7 @@
  * layer, so insertion order is expiry order and each record still ends exactly at its own Timer J.
  */
 import type { Clock, TimerHandle } from '../clock';
+import { detachedString } from '../message/detached-string';
 import type { SipMessage } from '../message/types';
 import type { Flow } from '../transport/types';
 import type { CompletedRecord } from './transaction';
@@ -30,7 +31,9 @@ export class CompletedRecords {
   }
 
   /** Records the Completed state of transaction `key` until `ms` from now. */
-  add(key: string, flow: Flow, response: SipMessage | undefined, bytes: Uint8Array, ms: number): CompletedRecord {
+  add(transactionKey: string, flow: Flow, response: SipMessage | undefined, bytes: Uint8Array, ms: number): CompletedRecord {
+    // The key is made of header values: kept as is, it would keep the request's header section for Timer J.
+    const key = detachedString(transactionKey);
     const record: CompletedRecord = { key, flow, bytes, response, due: this.clock.now() + ms, gone: false };
     const previous = this.byKey.get(key);
     if (previous) previous.gone = true;

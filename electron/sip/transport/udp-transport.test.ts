@@ -4,8 +4,8 @@ import { TransportError, type Flow } from './types';
 import { UdpTransport } from './udp-transport';
 
 const open: UdpTransport[] = [];
-async function udp(host = '127.0.0.1', recvBufferSize?: number): Promise<UdpTransport> {
-  const transport = await new UdpTransport({ host, port: 0, recvBufferSize }).start();
+async function udp(host = '127.0.0.1', recvBufferSize?: number, maxFlows?: number): Promise<UdpTransport> {
+  const transport = await new UdpTransport({ host, port: 0, recvBufferSize, maxFlows }).start();
   open.push(transport);
   return transport;
 }
@@ -93,5 +93,38 @@ describe('UdpTransport', () => {
     await expect(a.getFlow({ host: '127.0.0.1', port: b.localAddress.port })).rejects.toMatchObject({
       code: 'closed',
     });
+  });
+
+  it('bounds its flow cache against forged sources, evicting the least recently used without closing it', async () => {
+    const t = await udp('127.0.0.1', undefined, 4);
+    const peer = await udp();
+    const atPeer = collect(peer);
+    const received = collect(t);
+    const closed: Flow[] = [];
+    t.on('flowClosed', (f) => closed.push(f));
+    const held = await t.getFlow({ host: '127.0.0.1', port: peer.localAddress.port });
+    const kept = await t.getFlow({ host: '127.0.0.1', port: 1 });
+    // Twelve sources, as spoofed datagrams would be; `kept` is used between them and so stays.
+    const sockets = Array.from({ length: 12 }, () => createSocket('udp4'));
+    try {
+      for (const [i, socket] of sockets.entries()) {
+        await new Promise<void>((resolve, reject) =>
+          socket.send(Buffer.from(`INFO sip:${i} SIP/2.0\r\n\r\n`), t.localAddress.port, '127.0.0.1', (e) => (e ? reject(e) : resolve())),
+        );
+        await vi.waitFor(() => expect(received).toHaveLength(i + 1));
+        expect(await t.getFlow({ host: '127.0.0.1', port: 1 })).toBe(kept);
+        expect(t.flowCount).toBeLessThanOrEqual(4);
+      }
+    } finally {
+      sockets.forEach((socket) => socket.close());
+    }
+    expect(new Set(received.map((r) => r.flow.remote.port)).size).toBe(12);
+    // The oldest, `held`, is out of the cache but not closed: it still sends, and a new flow has its id.
+    expect(closed).toEqual([]);
+    const again = await t.getFlow({ host: '127.0.0.1', port: peer.localAddress.port });
+    expect(again).not.toBe(held);
+    expect(again.id).toBe(held.id);
+    held.send(Buffer.from('OPTIONS sip:peer SIP/2.0\r\n\r\n'));
+    await vi.waitFor(() => expect(atPeer).toHaveLength(1));
   });
 });

@@ -15,7 +15,16 @@ export interface UdpTransportOptions {
   recvBufferSize?: number;
   /** Contains errors thrown while a datagram is handled; defaults to the process-wide guard. */
   guard?: EngineGuard;
+  /** Most flows kept in the cache; the least recently used goes first. Default {@link UDP_MAX_FLOWS}. */
+  maxFlows?: number;
 }
+
+/**
+ * Default bound of the flow cache. Any datagram, from any (spoofable) source address, creates a flow: without a
+ * bound a stream of forged sources grows the cache forever (issue 7, "memory stays bounded"). A console talks to
+ * a handful of peers, so 4096 is far above real use.
+ */
+export const UDP_MAX_FLOWS = 4096;
 
 const WILDCARDS = new Set(['0.0.0.0', '::', '']);
 
@@ -68,6 +77,12 @@ class UdpFlow implements Flow {
 /**
  * SIP over UDP (RFC 3261 §18): one bound socket, a cached {@link Flow} per remote host:port. A flow's local host
  * is the address the kernel would send from towards that remote, so Via and Contact name a reachable address.
+ *
+ * The cache is bounded (least recently used out), and evicting a flow someone still holds is harmless: a UDP flow
+ * is only an address pair over the shared socket, with no state of its own. Whoever holds it (a registration, a
+ * transaction, the stack's `traced` WeakMap) keeps sending through it, and the next datagram from that peer gets
+ * a new flow with the same `id`, which is what every layer matches flows by. Eviction is therefore not a close:
+ * no `flowClosed` is emitted, as that would fail the transactions and registrations on the flow.
  */
 export class UdpTransport extends TransportEmitter implements Transport {
   readonly protocol = 'udp' as const;
@@ -75,7 +90,9 @@ export class UdpTransport extends TransportEmitter implements Transport {
   private socket: Socket | undefined;
   private bound: { host: string; port: number } | undefined;
   private starting: Promise<this> | undefined;
+  /** By host:port, least recently used first (a Map keeps insertion order; a hit re-inserts). */
   private readonly flows = new Map<string, UdpFlow>();
+  private readonly maxFlows: number;
   /** The flow of the last datagram received: a flood of NOTIFYs comes from one peer, so this saves a key per datagram. */
   private lastFlow: UdpFlow | undefined;
   private readonly resolving = new Map<string, Promise<UdpFlow>>();
@@ -85,6 +102,12 @@ export class UdpTransport extends TransportEmitter implements Transport {
   constructor(private readonly options: UdpTransportOptions = {}) {
     super();
     this.guard = options.guard ?? engineGuard;
+    this.maxFlows = Math.max(1, options.maxFlows ?? UDP_MAX_FLOWS);
+  }
+
+  /** How many flows the cache holds. */
+  get flowCount(): number {
+    return this.flows.size;
   }
 
   /** Binds the socket; idempotent. Incoming datagrams are only received once started. */
@@ -188,7 +211,7 @@ export class UdpTransport extends TransportEmitter implements Transport {
       this.emitMessage(data, last);
       return;
     }
-    const cached = this.flows.get(hostPort(rinfo.address, rinfo.port));
+    const cached = this.touch(hostPort(rinfo.address, rinfo.port));
     if (cached) {
       this.lastFlow = cached;
       this.emitMessage(data, cached);
@@ -203,7 +226,7 @@ export class UdpTransport extends TransportEmitter implements Transport {
 
   private flowFor(host: string, port: number): Promise<UdpFlow> {
     const key = hostPort(host, port);
-    const cached = this.flows.get(key);
+    const cached = this.touch(key);
     if (cached) return Promise.resolve(cached);
     let pending = this.resolving.get(key);
     if (!pending) {
@@ -212,12 +235,35 @@ export class UdpTransport extends TransportEmitter implements Transport {
           if (this.closed) throw new TransportError('transport is closed', 'closed', { host, port });
           const flow = new UdpFlow({ host: localHost, port: this.localAddress.port }, { host, port }, this);
           this.flows.set(key, flow);
+          this.evictOverflow();
           return flow;
         })
         .finally(() => this.resolving.delete(key));
       this.resolving.set(key, pending);
     }
     return pending;
+  }
+
+  /**
+   * The cached flow of `key`, marked most recently used. Datagrams from the peer of `lastFlow` skip this to keep
+   * the flood path at two comparisons, so that flow's age can be stale: at worst it is evicted and made again.
+   */
+  private touch(key: string): UdpFlow | undefined {
+    const flow = this.flows.get(key);
+    if (flow) {
+      this.flows.delete(key);
+      this.flows.set(key, flow);
+    }
+    return flow;
+  }
+
+  /** Drops the least recently used flows over the bound; see the class comment for why that is safe. */
+  private evictOverflow(): void {
+    for (const [key, flow] of this.flows) {
+      if (this.flows.size <= this.maxFlows) return;
+      this.flows.delete(key);
+      if (this.lastFlow === flow) this.lastFlow = undefined;
+    }
   }
 
   /** Asks the routing table which source address reaches `host`; connecting a UDP socket sends nothing. */

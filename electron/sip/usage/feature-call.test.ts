@@ -1,6 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parse as parseSdp } from 'sdp-transform';
 import { FakeClock } from '../clock';
+import { EngineGuard } from '../guard';
 import { SipStack } from '../stack';
 import { FakeNetwork } from '../transport/fake-network';
 import type { Endpoint } from '../transport/types';
@@ -25,7 +26,7 @@ function rig(password = 'secret') {
   const line = fakeLineContext(stack, { server: PBX, user: '200', password, domain: 'test.local' });
   closers.push(() => Promise.all([stack.close(), pbx.stack.close()]).then(() => undefined));
   /** Dials `code` and drives the network and the clock in `step` ms steps until the call ends. */
-  const dial = async (code: string, options: { holdMs?: number; timeoutMs?: number } = {}, step = 100): Promise<FeatureCallResult> => {
+  const dial = async (code: string, options: { holdMs?: number; timeoutMs?: number; guard?: EngineGuard } = {}, step = 100): Promise<FeatureCallResult> => {
     let result: FeatureCallResult | undefined;
     void dialFeatureCode(line, code, { clock, ...options }).then((r) => (result = r));
     for (let i = 0; i < 400 && !result; i++) {
@@ -36,7 +37,7 @@ function rig(password = 'secret') {
     if (!result) throw new Error('the feature call never ended');
     return result;
   };
-  return { clock, net, pbx, line, dial };
+  return { clock, net, pbx, stack, line, dial };
 }
 
 describe('dialFeatureCode', () => {
@@ -131,5 +132,21 @@ describe('dialFeatureCode', () => {
     expect(cancel!.cseq).toEqual({ seq: invite.cseq.seq, method: 'CANCEL' });
     expect(cancel!.callId).toBe(invite.callId);
     expect(pbx.requests('BYE')).toHaveLength(0);
+  });
+
+  it('resolves { ok: false } with the reason when the call fails with a bug, and reports it through the guard', async () => {
+    const { pbx, stack, dial } = rig();
+    const reports: string[] = [];
+    const guard = new EngineGuard((message) => reports.push(message));
+    vi.spyOn(stack, 'sendRequest').mockImplementationOnce(() => {
+      throw new Error('boom in sendRequest');
+    });
+    const result = await dial('*78', { guard });
+    expect(result).toEqual({ ok: false, reason: 'Feature code call failed: boom in sendRequest' });
+    expect(guard.internalErrors).toBe(1);
+    expect(reports[0]).toMatch(/internal error in feature code call .*boom in sendRequest/);
+    // The call's timer was cleared with it: nothing is sent, not even a CANCEL, however long the clock runs.
+    expect(pbx.requests('INVITE')).toHaveLength(0);
+    expect(pbx.requests('CANCEL')).toHaveLength(0);
   });
 });

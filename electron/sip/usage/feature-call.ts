@@ -12,10 +12,11 @@
 import { write as writeSdp } from 'sdp-transform';
 import { DigestSession } from '../auth';
 import type { Clock, TimerHandle } from '../clock';
-import { observe } from '../guard';
+import { observe, type EngineGuard } from '../guard';
 import { Dialog, DialogError } from '../dialog';
 import { createRequest, createResponse, newCallId, newTag, type HeaderPairs, type SipRequest, type SipResponse } from '../message';
 import type { Flow } from '../transport/types';
+import type { DialogRegistration } from '../ua-core';
 import type { LineContext } from './line-context';
 import { flowFor, headerValueReason, nameAddr, outOfDialogHeaders, sendAnsweringChallenges, viaHeader } from './requests';
 
@@ -25,6 +26,8 @@ export interface FeatureCallDeps {
   holdMs?: number;
   /** How long to wait for a final answer before CANCEL; default 8000 ms. */
   timeoutMs?: number;
+  /** Where a bug escaping the call is reported; defaults to the process-wide guard. */
+  guard?: EngineGuard;
 }
 
 export type FeatureCallResult = { ok: true } | { ok: false; sipStatus?: number; reason: string };
@@ -32,9 +35,20 @@ export type FeatureCallResult = { ok: true } | { ok: false; sipStatus?: number; 
 /** After CANCEL, how long the INVITE may take to end (487, or a 2xx that crossed it) before we stop waiting. */
 const CANCEL_GRACE_MS = 4000;
 
-/** Dials `code` on `line` as a short call. Resolves with what happened; expected failures never reject. */
+/**
+ * Dials `code` on `line` as a short call. Resolves with what happened; expected failures never reject. An error
+ * escaping the call is a bug: the guard reports it, and the caller still gets `{ ok: false }` with its reason
+ * instead of a promise that never settles (a UI waiting on it would spin forever).
+ */
 export function dialFeatureCode(line: LineContext, code: string, deps: FeatureCallDeps): Promise<FeatureCallResult> {
-  return new Promise((resolve) => observe(new FeatureCall(line, code, deps, resolve).start(), 'feature code call'));
+  return new Promise((resolve) => {
+    const call = new FeatureCall(line, code, deps, resolve);
+    const started = call.start().catch((error: unknown) => {
+      call.abort(error);
+      throw error;
+    });
+    observe(started, 'feature code call', deps.guard);
+  });
 }
 
 class FeatureCall {
@@ -49,7 +63,7 @@ class FeatureCall {
   private cancelled = false;
   private dialog: Dialog | undefined;
   private timer: TimerHandle | undefined;
-  private removeByeHandler: (() => void) | undefined;
+  private byeRoute: DialogRegistration | undefined;
   private done = false;
 
   constructor(
@@ -117,16 +131,17 @@ class FeatureCall {
       throw error;
     }
     const dialog = this.dialog;
-    this.removeByeHandler = this.line.stack.addRequestHandler((request, tx) => {
-      if (request.method !== 'BYE' || request.callId !== dialog.callId) return false;
-      if (request.from.params.tag !== dialog.remoteTag || request.to.params.tag !== dialog.localTag) return false;
-      tx.respond(createResponse(request, 200, 'OK'));
-      this.finish({ ok: true });
-      return true;
+    // The dialog's one usage takes the PBX's BYE (RFC 3261 §15.1.2); the core answers anything else in it 481.
+    this.byeRoute = this.line.stack.core.dialogs.register(dialog.id, {
+      routes: [{ method: 'BYE' }],
+      onRequest: (request, tx) => {
+        tx.respond(createResponse(request, 200, 'OK'));
+        this.finish({ ok: true });
+      },
     });
-    observe(this.ack(invite, dialog), 'feature code ACK');
+    observe(this.ack(invite, dialog), 'feature code ACK', this.deps.guard);
     this.deps.clock.clearTimeout(this.timer);
-    this.timer = this.deps.clock.setTimeout(() => observe(this.bye(dialog), 'feature code BYE'), this.deps.holdMs ?? 1500);
+    this.timer = this.deps.clock.setTimeout(() => observe(this.bye(dialog), 'feature code BYE', this.deps.guard), this.deps.holdMs ?? 1500);
   }
 
   /** RFC 3261 §13.2.2.4: the ACK to a 2xx is its own request in the dialog, with the INVITE's CSeq and credentials. */
@@ -186,13 +201,18 @@ class FeatureCall {
     return { ok: false, sipStatus: 408, reason: `No final answer to ${this.code} within ${this.deps.timeoutMs ?? 8000} ms; cancelled` };
   }
 
+  /** The call failed with a bug: it ends (timers cleared, BYE handler removed) and reports why. */
+  abort(error: unknown): void {
+    this.finish({ ok: false, reason: `Feature code call failed: ${error instanceof Error ? error.message : String(error)}` });
+  }
+
   private finish(result: FeatureCallResult): void {
     if (this.done) return;
     this.done = true;
     this.deps.clock.clearTimeout(this.timer);
     this.timer = undefined;
-    // A BYE from the PBX after this (a late retransmission) gets the stack's default 481, which is harmless.
-    this.removeByeHandler?.();
+    // A BYE from the PBX after this (a late retransmission) gets the core's 481, which is harmless.
+    this.byeRoute?.remove();
     this.resolve(result);
   }
 

@@ -7,7 +7,8 @@
  *   retransmission in a flood that happens often, a notifier drops a subscription whose NOTIFY fails, and tile
  *   correctness rests on the body's version (interop guide, "NOTIFY floods"). A CSeq far below the highest seen is
  *   reported instead, as a sign that the notifier lost the dialog's state.
- * - A NOTIFY from a second fork (another remote tag in an existing dialog) is answered 481, ending that fork.
+ * - A NOTIFY from a second fork (another remote tag in an existing dialog) is answered 481, ending that fork: by the
+ *   user-agent core once {@link confirmRoute} fixed the remote tag, by {@link answerNotify} before.
  */
 import { Dialog, DialogError } from '../dialog';
 import { createResponse, newCallId, newTag, type SipRequest, type SipResponse } from '../message';
@@ -37,11 +38,12 @@ export interface Attempt extends NotifyTarget {
  */
 export const CSEQ_REORDER_WINDOW = 4;
 
-/** A fresh attempt with a new Call-ID and From tag (RFC 6665 §4.1.2.1), routed, nothing sent yet. */
-export function newAttempt(onNotify: (attempt: Attempt, request: SipRequest, tx: ServerTransaction) => void): Attempt {
+/** A fresh attempt for `event` with a new Call-ID and From tag (RFC 6665 §4.1.2.1), routed, nothing sent yet. */
+export function newAttempt(event: EventHeader, onNotify: (attempt: Attempt, request: SipRequest, tx: ServerTransaction) => void): Attempt {
   const attempt: Attempt = {
     callId: newCallId(),
     localTag: newTag(),
+    event,
     cseq: 0,
     inFlight: false,
     notified: false,
@@ -50,6 +52,11 @@ export function newAttempt(onNotify: (attempt: Attempt, request: SipRequest, tx:
     onNotify: (request, tx) => onNotify(attempt, request, tx),
   };
   return attempt;
+}
+
+/** Fixes the remote tag of the attempt's routing once its dialog exists (RFC 6665 §4.1.2.4): other forks get 481. */
+export function confirmRoute(router: SubscriptionRouter, attempt: Attempt): void {
+  if (attempt.routed && attempt.dialog) router.confirm(attempt, attempt.dialog.remoteTag);
 }
 
 /** Stops routing NOTIFYs to `attempt` (later ones get 481); once. */

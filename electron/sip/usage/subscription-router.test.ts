@@ -5,6 +5,7 @@ import { loadSipFixture } from '../message/test-fixtures';
 import { SipStack } from '../stack';
 import type { ServerTransaction } from '../transaction';
 import { FakeNetwork } from '../transport/fake-network';
+import { RouteConflictError } from '../ua-core';
 import { SubscriptionRouter, type NotifyTarget } from './subscription-router';
 
 const US = { protocol: 'udp' as const, host: '127.0.0.1', port: 5070 };
@@ -36,10 +37,11 @@ async function setup() {
   return { stack, router, send, answers };
 }
 
-function target(callId: string, localTag: string, seen: SipRequest[]): NotifyTarget {
+function target(callId: string, localTag: string, seen: SipRequest[], event = 'dialog'): NotifyTarget {
   return {
     callId,
     localTag,
+    event: { type: event },
     onNotify: (request: SipRequest, tx: ServerTransaction) => {
       seen.push(request);
       tx.respond(createResponse(request, 200, 'OK'));
@@ -83,13 +85,32 @@ describe('SubscriptionRouter (RFC 6665 §4.1.2.4, §4.1.3)', () => {
     expect(answers).toEqual(['SIP/2.0 481 Subscription Does Not Exist', 'SIP/2.0 200 OK']);
   });
 
-  it('refuses a second target for the same Call-ID (a caller bug) and shares one router per stack', async () => {
-    const { router, stack } = await setup();
-    router.add(target('c', 't', []));
-    expect(() => router.add(target('c', 'u', []))).toThrow();
+  it('routes two subscriptions on one Call-ID by their Event (RFC 6665 §4.5.2) and shares one router per stack', async () => {
+    const { router, stack, send, answers } = await setup();
+    const dialogSeen: SipRequest[] = [];
+    const presenceSeen: SipRequest[] = [];
+    router.add(target('router-call-1', 'ourtag1', dialogSeen));
+    router.add(target('router-call-1', 'ourtag1', presenceSeen, 'presence'));
+    await send();
+    await send((t) => t.replace(/^Event: .*$/m, 'Event: presence'));
+    expect(dialogSeen).toHaveLength(1);
+    expect(presenceSeen).toHaveLength(1);
+    expect(answers).toEqual(['SIP/2.0 200 OK', 'SIP/2.0 200 OK']);
+    expect(() => router.add(target('router-call-1', 'ourtag1', [], 'presence'))).toThrow(RouteConflictError);
     const other = new SipStack({ clock: new FakeClock(), transportFactory: () => new FakeNetwork().transport(US) });
     stacks.push(other);
     expect(SubscriptionRouter.forStack(other)).toBe(SubscriptionRouter.forStack(other));
     expect(SubscriptionRouter.forStack(other)).not.toBe(SubscriptionRouter.forStack(stack));
+  });
+
+  it('once confirmed, answers 481 to a NOTIFY from another fork', async () => {
+    const { router, send, answers } = await setup();
+    const seen: SipRequest[] = [];
+    const t = target('router-call-1', 'ourtag1', seen);
+    router.add(t);
+    router.confirm(t, 'some-other-tag');
+    await send();
+    expect(seen).toHaveLength(0);
+    expect(answers).toEqual(['SIP/2.0 481 Subscription Does Not Exist']);
   });
 });

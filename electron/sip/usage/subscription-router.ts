@@ -1,51 +1,49 @@
 /**
- * Routes incoming NOTIFYs to the subscription they belong to (RFC 6665 §4.1.2.4): one request handler per
- * {@link SipStack}, one Map lookup per NOTIFY, no body parsing. A NOTIFY that matches nothing is answered 481 and
- * changes nothing (§4.1.3). The BLF must answer ≥ 20,000 NOTIFY/s, so this path does the minimum: read Call-ID and
- * the To tag (both already split out by the parser), look up, hand over.
+ * The subscriber's view of the user-agent core's dialog table (RFC 6665 §4.1.2.4): each subscription attempt
+ * registers its dialog there — early, from the SUBSCRIBE's Call-ID and our From tag, until the first NOTIFY or 2xx
+ * fixes the remote tag ({@link SubscriptionRouter.confirm}) — with one route: NOTIFY with its Event package and `id`.
+ * The core answers 481 to a NOTIFY that matches no subscription and changes nothing (§4.1.3). Several
+ * subscriptions may share a Call-ID (a REFER subscription in a call dialog, RFC 6665 §4.5.2): the Event tells them
+ * apart. The BLF must answer ≥ 20,000 NOTIFY/s, so this path does the minimum: nested Map lookups, no body parsing.
  */
-import { createResponse, type SipRequest } from '../message';
+import type { SipRequest } from '../message';
 import type { SipStack } from '../stack';
 import type { ServerTransaction } from '../transaction';
+import type { DialogRegistration, UserAgentCore } from '../ua-core';
 
 /**
- * What the router delivers to: one subscription attempt (one Call-ID and From tag of ours). The target MUST answer
- * the transaction synchronously inside {@link NotifyTarget.onNotify}.
+ * What the router delivers to: one subscription attempt (one Call-ID and From tag of ours, one Event). The target
+ * MUST answer the transaction synchronously inside {@link NotifyTarget.onNotify}.
  */
 export interface NotifyTarget {
   readonly callId: string;
   /** Our From tag of the SUBSCRIBE, which the notifier echoes as the NOTIFY's To tag. */
   readonly localTag: string;
+  /** The Event package and `id` subscribed to (RFC 6665 §8.2.1). */
+  readonly event: { readonly type: string; readonly id?: string };
   onNotify(request: SipRequest, tx: ServerTransaction): void;
 }
 
 /** Counters for the diagnostics view. */
 export interface SubscriptionRouterStats {
   matched: number;
-  /** Answered 481: no subscription with that Call-ID and To tag. */
+  /** Answered 481 by the core: no dialog with that Call-ID and tags (counted for the whole stack). */
   unmatched: number;
 }
 
 const routers = new WeakMap<SipStack, SubscriptionRouter>();
 
-/**
- * Exactly one per stack: a second router's handler would never see a NOTIFY, because the first answers 481 to
- * every NOTIFY it cannot place. Use {@link SubscriptionRouter.forStack}, or construct it once per stack yourself.
- */
+/** One per stack by convention ({@link SubscriptionRouter.forStack}); every router shares the stack's core. */
 export class SubscriptionRouter {
-  readonly stats: SubscriptionRouterStats = { matched: 0, unmatched: 0 };
-  /**
-   * Keyed by Call-ID alone, the local tag compared after the lookup: we mint a fresh random Call-ID for every
-   * subscription attempt, so the Call-ID is already unique and no key string is built per NOTIFY.
-   */
-  private readonly targets = new Map<string, NotifyTarget>();
-  private readonly removeHandler: () => void;
+  private readonly core: UserAgentCore;
+  private readonly registrations = new Map<NotifyTarget, DialogRegistration>();
+  private matched = 0;
 
   constructor(stack: SipStack) {
-    this.removeHandler = stack.addRequestHandler((request, tx) => this.route(request, tx));
+    this.core = stack.core;
   }
 
-  /** The router of `stack`, created on first use, so every usage of a stack shares the one handler. */
+  /** The router of `stack`, created on first use, so every usage of a stack shares it. */
   static forStack(stack: SipStack): SubscriptionRouter {
     let router = routers.get(stack);
     if (!router) {
@@ -55,39 +53,48 @@ export class SubscriptionRouter {
     return router;
   }
 
-  /** Number of registered targets. */
-  get size(): number {
-    return this.targets.size;
+  get stats(): SubscriptionRouterStats {
+    return { matched: this.matched, unmatched: this.core.stats.unknownDialog };
   }
 
-  /** Starts delivering NOTIFYs for `target`. A Call-ID registered twice is a bug in the caller. */
+  /** Number of registered targets. */
+  get size(): number {
+    return this.registrations.size;
+  }
+
+  /**
+   * Starts delivering NOTIFYs for `target` from any remote tag (an early subscription dialog). Adding it again is a
+   * no-op; another target with the same Call-ID, tag and Event throws `RouteConflictError` (a caller bug).
+   */
   add(target: NotifyTarget): void {
-    const existing = this.targets.get(target.callId);
-    if (existing && existing !== target) throw new Error(`Call-ID ${target.callId} is already routed to another subscription`);
-    this.targets.set(target.callId, target);
+    if (this.registrations.has(target)) return;
+    const registration = this.core.dialogs.register(
+      { callId: target.callId, localTag: target.localTag },
+      {
+        routes: [{ method: 'NOTIFY', event: target.event.type, id: target.event.id }],
+        onRequest: (request, tx) => {
+          this.matched++;
+          target.onNotify(request, tx);
+        },
+      },
+    );
+    this.registrations.set(target, registration);
+  }
+
+  /** The dialog is established with `remoteTag` (RFC 6665 §4.1.2.4): NOTIFYs from other forks get 481 from now on. */
+  confirm(target: NotifyTarget, remoteTag: string): void {
+    this.registrations.get(target)?.confirm(remoteTag);
   }
 
   /** Stops delivering for `target`; later NOTIFYs for it get 481. */
   remove(target: NotifyTarget): void {
-    if (this.targets.get(target.callId) === target) this.targets.delete(target.callId);
+    this.registrations.get(target)?.remove();
+    this.registrations.delete(target);
   }
 
-  /** Removes the stack handler (the stack is going away). */
+  /** Removes every registration (the stack is going away). */
   close(): void {
-    this.removeHandler();
-    this.targets.clear();
-  }
-
-  private route(request: SipRequest, tx: ServerTransaction): boolean {
-    if (request.method !== 'NOTIFY') return false;
-    const target = this.targets.get(request.callId);
-    if (target !== undefined && request.to.params.tag === target.localTag) {
-      this.stats.matched++;
-      target.onNotify(request, tx);
-      return true;
-    }
-    this.stats.unmatched++;
-    tx.respond(createResponse(request, 481, 'Subscription Does Not Exist'));
-    return true;
+    for (const registration of this.registrations.values()) registration.remove();
+    this.registrations.clear();
   }
 }

@@ -22,7 +22,7 @@ import type { Flow } from '../transport/types';
 import type { LineContext } from './line-context';
 import { flowFor, headerValueReason } from './requests';
 import { buildSubscribe, type SubscribeParams } from './subscribe-request';
-import { afterTermination, answerNotify, cseqFellBack, newAttempt, trackAcceptedDialog, unroute, type Attempt } from './subscription-attempt';
+import { afterTermination, answerNotify, confirmRoute, cseqFellBack, newAttempt, trackAcceptedDialog, unroute, type Attempt } from './subscription-attempt';
 import { parseEvent, type EventHeader, type SubscriptionStateHeader } from './subscription-state';
 import { REFRESH_SLACK_MS, retryDelaySeconds, SubscriptionTimers } from './subscription-timers';
 import type { SubscriptionConfig, SubscriptionDeps, SubscriptionStatus, SubscriptionUser } from './subscription-types';
@@ -135,7 +135,7 @@ export class Subscription {
   private beginNew(): void {
     this.timers.clear();
     if (this.attempt) this.unroute(this.attempt);
-    const attempt = newAttempt((a, request, tx) => this.receiveNotify(a, request, tx));
+    const attempt = newAttempt(this.event, (a, request, tx) => this.receiveNotify(a, request, tx));
     this.attempt = attempt;
     this.deps.router.add(attempt);
     this.digest = new DigestSession(this.line.credentials);
@@ -209,6 +209,7 @@ export class Subscription {
   private accepted(attempt: Attempt, request: SipRequest, response: SipResponse, inDialog: boolean): void {
     this.intervalRounds = 0;
     trackAcceptedDialog(attempt, request, response);
+    confirmRoute(this.deps.router, attempt);
     if (!this.active) return;
     // RFC 6665 §4.1.2.1: the 2xx Expires is what the notifier granted, possibly less than asked.
     const header = response.get('Expires')?.trim();
@@ -221,6 +222,7 @@ export class Subscription {
 
   private receiveNotify(attempt: Attempt, request: SipRequest, tx: ServerTransaction): void {
     const state = answerNotify(attempt, this.event, request, tx);
+    confirmRoute(this.deps.router, attempt);
     if (!state) return;
     if (!this.active || attempt !== this.attempt) {
       if (state.state === 'terminated' && this.lingering.is(attempt)) this.lingering.end();
