@@ -1,4 +1,5 @@
-// Layering rules (the second enforcement besides the per-layer tsconfigs). See docs/architecture.md.
+// Layering rules (the second enforcement besides the per-layer tsconfigs). See docs/architecture.md;
+// scripts/layer-canary.ts (run by `npm run lint`) plants one forbidden import per rule and fails if any passes.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import vue from 'eslint-plugin-vue';
@@ -15,6 +16,72 @@ const ipcOnlyInWrapper = {
   name: 'electron',
   importNames: ['ipcMain', 'ipcRenderer'],
   message: 'Only the contract wrappers (electron/main/ipc.ts, electron/preload/index.ts) touch IPC.',
+};
+
+// A relative import that reaches into one of `folders` (matched by folder name anywhere in the relative path).
+const intoFolders = (folders, message) => ({
+  regex: `^\\.{1,2}/(.*/)?(${folders.join('|')})(/|$)`,
+  message,
+});
+
+// Inside electron/sip, a lower layer never imports a higher one (docs/architecture.md). Same rank = siblings.
+// `ua-core` is the user-agent core of issue 8; stack.ts sits at its rank until it takes over.
+const SIP_RANKS = [
+  { rank: 0, names: ['clock', 'guard', 'types'] },
+  { rank: 1, names: ['transport'] },
+  { rank: 2, names: ['message'] },
+  { rank: 3, names: ['transaction'] },
+  { rank: 4, names: ['dialog', 'auth', 'dns', 'event-bodies'] },
+  { rank: 5, names: ['ua-core', 'stack'] },
+  { rank: 6, names: ['usage'] },
+];
+const sipUpward = (rank) => {
+  const higher = SIP_RANKS.filter((r) => r.rank > rank).flatMap((r) => r.names);
+  return higher.length === 0
+    ? []
+    : [{ regex: `^(\\.{1,2}/)+(${higher.join('|')})(\\.js)?(/|$)`, message: 'electron/sip layer order: transport < message < transaction < dialog/auth/dns/event-bodies < ua-core/stack < usage; a lower layer never imports a higher one.' }];
+};
+const sipLayerFiles = (name) =>
+  ['clock', 'guard', 'stack'].includes(name) ? [`electron/sip/${name}.ts`] : [`electron/sip/${name}/**/*.ts`];
+
+// Test doubles and benchmark peers (issue 8): product code never imports them; tests and other doubles may.
+const DOUBLE_FILES = [
+  '**/fake-*.ts', '**/*.test-helper.ts', '**/test-support.ts', '**/*-test-rig.ts', '**/*-fixtures.ts', '**/bench-*.ts',
+  '**/testing/**', 'test/**', 'bench/**',
+];
+const TEST_FILES = ['**/*.test.ts'];
+const noDoubles = [
+  {
+    regex: '(^|/)(fake-[^/]*|[^/]*\\.test-helper|test-support|[^/]*-test-rig|[^/]*-fixtures|bench-[^/]*)(\\.[jt]s)?$',
+    message: 'Product code never imports a test double or benchmark peer (only tests and other doubles do).',
+  },
+  { regex: '^\\.{1,2}/(.*/)?(testing|test|bench)(/|$)', message: 'Product code never imports from testing/, test/ or bench/.' },
+];
+// Product files allowed to import a double until the doubles move into testing/ folders (issue 8): one glob per file,
+// each with its reason. Empty: the only offender, transport/index.ts re-exporting FakeNetwork, no longer does.
+const DOUBLE_IMPORT_ALLOWLIST = [];
+
+// One layer's import rule, in two config blocks: every file of the layer (tests and doubles included) gets `paths`
+// and `patterns`; its product files additionally get the no-doubles patterns. (A later block's options replace an
+// earlier one's for the same rule, so each block carries the whole list.)
+const layer = (files, { paths = [], patterns = [] }, extra = {}) => [
+  { files, ...extra, rules: { ...extra.rules, 'no-restricted-imports': ['error', { paths, patterns }] } },
+  {
+    files,
+    ignores: [...TEST_FILES, ...DOUBLE_FILES, ...DOUBLE_IMPORT_ALLOWLIST],
+    rules: { 'no-restricted-imports': ['error', { paths, patterns: [...patterns, ...noDoubles] }] },
+  },
+];
+
+const notMain = intoFolders(['main'], 'Node layers never import the Electron composition root.');
+const notPreloadRenderer = intoFolders(['preload', 'renderer'], 'Node layers never import preload or renderer code.');
+const sipOut = intoFolders(
+  ['core', 'serve', 'main', 'preload', 'renderer'],
+  'electron/sip is the protocol stack: it imports only node:*, npm packages and shared/.',
+);
+const mainRule = {
+  paths: [ipcOnlyInWrapper],
+  patterns: [intoFolders(['renderer', 'preload', 'serve'], 'main composes sip/core only.')],
 };
 
 export default tseslint.config(
@@ -40,52 +107,27 @@ export default tseslint.config(
       'vue/multiline-html-element-content-newline': 'off',
     },
   },
-  {
-    files: ['shared/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [noElectron, ...builtinPaths],
-          patterns: [
-            ...noNode,
-            { group: ['**/electron/**', '**/renderer/**'], message: 'shared/ depends on nothing but itself.' },
-          ],
-        },
-      ],
-      'no-restricted-globals': ['error', 'window', 'document', 'process', 'Buffer', 'require'],
+  ...layer(
+    ['shared/**/*.ts'],
+    {
+      paths: [noElectron, ...builtinPaths],
+      patterns: [...noNode, intoFolders(['electron', 'renderer'], 'shared/ depends on nothing but itself.')],
     },
-  },
+    { rules: { 'no-restricted-globals': ['error', 'window', 'document', 'process', 'Buffer', 'require'] } },
+  ),
   {
     files: ['electron/sip/**/*.ts', 'electron/core/**/*.ts', 'electron/serve/**/*.ts'],
     languageOptions: { globals: globals.node },
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [noElectron],
-          patterns: [
-            { group: ['**/electron/main/**', '../main/**', '../../main/**'], message: 'Node layers never import the Electron composition root.' },
-            { group: ['**/preload/**', '**/renderer/**'], message: 'Node layers never import preload or renderer code.' },
-          ],
-        },
-      ],
-    },
   },
-  {
-    files: ['electron/sip/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [noElectron],
-          patterns: [
-            { group: ['**/core/**', '**/serve/**', '**/main/**', '**/preload/**', '**/renderer/**'], message: 'electron/sip is the protocol stack: it imports only node:* and shared/.' },
-          ],
-        },
-      ],
-    },
-  },
+  ...layer(['electron/serve/**/*.ts'], { paths: [noElectron], patterns: [notMain, notPreloadRenderer] }),
+  ...layer(['electron/core/**/*.ts'], {
+    paths: [noElectron],
+    patterns: [intoFolders(['serve', 'main', 'preload', 'renderer'], 'electron/core imports sip/ and shared/ only: serve and main compose it, not the other way round.')],
+  }),
+  ...layer(['electron/sip/**/*.ts'], { paths: [noElectron], patterns: [sipOut] }),
+  ...SIP_RANKS.flatMap(({ rank, names }) =>
+    names.flatMap((name) => layer(sipLayerFiles(name), { paths: [noElectron], patterns: [sipOut, ...sipUpward(rank)] })),
+  ),
   {
     // No promise in the engine is left unobserved (issue 7): an unhandled rejection ends the process, and with it
     // every line. `void p` does not count as observing; use `observe()` from electron/sip/guard.ts. Typed lint, so
@@ -109,50 +151,30 @@ export default tseslint.config(
   {
     files: ['electron/main/**/*.ts'],
     languageOptions: { globals: globals.node },
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [ipcOnlyInWrapper],
-          patterns: [{ group: ['**/renderer/**', '**/preload/**', '**/serve/**'], message: 'main composes sip/core only.' }],
-        },
-      ],
-    },
   },
-  {
-    files: ['electron/main/ipc.ts'],
-    rules: { 'no-restricted-imports': 'off' },
-  },
-  {
-    files: ['electron/preload/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [
-            { name: 'electron', allowImportNames: ['contextBridge', 'ipcRenderer'], message: 'preload uses contextBridge and ipcRenderer only.' },
-            ...builtinPaths,
-          ],
-          patterns: [...noNode, { group: ['**/sip/**', '**/core/**', '**/main/**', '**/serve/**', '**/renderer/**'], message: 'preload imports shared/ only.' }],
-        },
-      ],
-    },
-  },
+  ...layer(['electron/main/**/*.ts'], mainRule),
+  // The main-side IPC wrapper: the same rule as the rest of main, minus the one IPC restriction (ipcMain allowed).
+  ...layer(['electron/main/ipc.ts'], {
+    ...mainRule,
+    paths: [{ ...ipcOnlyInWrapper, importNames: ['ipcRenderer'], message: 'ipcRenderer belongs to the preload.' }],
+  }),
+  ...layer(['electron/preload/**/*.ts'], {
+    paths: [
+      { name: 'electron', allowImportNames: ['contextBridge', 'ipcRenderer'], message: 'preload uses contextBridge and ipcRenderer only.' },
+      ...builtinPaths,
+    ],
+    patterns: [...noNode, intoFolders(['sip', 'core', 'main', 'serve', 'renderer'], 'preload imports shared/ only.')],
+  }),
   {
     files: ['renderer/**/*.ts', 'renderer/**/*.vue'],
     languageOptions: { globals: globals.browser },
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [noElectron, ...builtinPaths],
-          patterns: [...noNode, { group: ['**/electron/**'], message: 'The renderer reaches main only through the exposed API (shared/contract).' }],
-        },
-      ],
-    },
   },
+  ...layer(['renderer/**/*.ts', 'renderer/**/*.vue'], {
+    paths: [noElectron, ...builtinPaths],
+    patterns: [...noNode, intoFolders(['electron'], 'The renderer reaches main only through the exposed API (shared/contract).')],
+  }),
   {
-    files: ['test/**/*.ts', 'bench/**/*.ts', '*.config.ts', '*.config.js', '**/*.test.ts'],
+    files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', '*.config.ts', '*.config.js', '**/*.test.ts'],
     languageOptions: { globals: globals.node },
   },
 );

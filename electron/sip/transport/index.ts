@@ -1,6 +1,5 @@
 export * from './types';
 export { createTransport, type TransportOptionsByProtocol } from './create-transport';
-export { FakeFlow, FakeNetwork, FakeTransport, type FakeDatagram, type FakeFilter } from './fake-network';
 export { StreamConnection, type StreamConnectionOptions } from './stream-connection';
 export {
   FramingError,
