@@ -24,6 +24,13 @@ describe('presence settings', () => {
     expect(fields).toEqual(['presence.customStates.0.id', 'presence.customStates.0.label', 'presence.customStates.0.base']);
     expect(presenceSettingsErrors(states({ id: 'x', label: 'Im Büro – “Zürich”', base: 'dnd' }))).toEqual([]);
   });
+
+  it('refuses a custom state id used twice, naming the second (ids key the published state and the menu)', () => {
+    const lunch = { id: 'lunch', label: 'Lunch', base: 'away' };
+    expect(presenceSettingsErrors(states(lunch, { id: 'meeting', label: 'Meeting', base: 'dnd' }, { ...lunch, label: 'Late lunch' }))).toEqual([
+      { field: 'presence.customStates.2.id', message: 'Custom state 3: id "lunch" is used twice' },
+    ]);
+  });
 });
 
 describe('presence.set', () => {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Settings } from '../../../shared/settings';
 import type { TileView } from '../../../shared/tiles';
 import { loadBody } from '../../sip/event-bodies/body-fixtures';
-import type { SipResponse } from '../../sip/message';
+import type { SipRequest, SipResponse } from '../../sip/message';
 import { blfRig, dialogBody, listBody, tile, type BlfRig, type DialogFixture } from './blf-test-rig';
 
 const rigs: BlfRig[] = [];
@@ -378,5 +378,114 @@ describe('BlfService: recovery and flood', () => {
     void r.notify(fresh, body('ringing', '101', 5));
     for (let i = 0; i < 3; i++) await r.settle(1000);
     expect(r.view('a')).toMatchObject({ state: 'ringing', caller: { number: '102' } });
+  });
+});
+
+/** One member of a built RLMI body: its dialog-info state (full, own version) or none (a bodiless instance). */
+interface RlmiMember {
+  ext: string;
+  state?: Exclude<DialogFixture, 'partial-busy'>;
+  version?: number;
+  instance?: 'active' | 'pending' | 'terminated';
+}
+
+/**
+ * A `multipart/related` RLMI NOTIFY body for `sip:team@test.local` (RFC 4662 §5), built here rather than from a
+ * fixture because these tests need every list version and fullState combination.
+ */
+function rlmi(version: number, fullState: boolean, members: RlmiMember[]): { contentType: string; body: string } {
+  const boundary = 'rLmI-bOuNdArY';
+  const resources = members
+    .map((m) => {
+      const cid = m.state ? ` cid="v${version}-${m.ext}@test.local"` : '';
+      return `  <resource uri="${URI(m.ext)}"><name>Member ${m.ext}</name><instance id="i${m.ext}" state="${m.instance ?? 'active'}"${cid}/></resource>`;
+    })
+    .join('\r\n');
+  const parts = [
+    [
+      'Content-ID: <list@test.local>',
+      'Content-Type: application/rlmi+xml;charset="UTF-8"',
+      '',
+      `<list xmlns="urn:ietf:params:xml:ns:rlmi" uri="${URI('team')}" version="${version}" fullState="${fullState}">`,
+      resources,
+      '</list>',
+    ].join('\r\n'),
+    ...members
+      .filter((m) => m.state)
+      .map((m) =>
+        [`Content-ID: <v${version}-${m.ext}@test.local>`, 'Content-Type: application/dialog-info+xml', '', body(m.state!, m.ext, m.version ?? version)].join('\r\n'),
+      ),
+  ];
+  return {
+    contentType: `multipart/related; type="application/rlmi+xml"; start="<list@test.local>"; boundary="${boundary}"`,
+    body: parts.map((p) => `--${boundary}\r\n${p}\r\n`).join('') + `--${boundary}--\r\n`,
+  };
+}
+
+describe('BlfService: resource list versions (RFC 4662 §5.2)', () => {
+  const TEAM = { tileLists: [{ id: 'team', name: 'Team', uri: URI('team'), event: 'dialog' as const }] };
+  const state = (r: BlfRig, ext: string): string | undefined => r.view(`team/${URI(ext)}`)?.state;
+  /** Sends one RLMI NOTIFY and lets the queue apply it; returns the console's answer. */
+  const send = async (r: BlfRig, list: { contentType: string; body: string }): Promise<SipResponse | undefined> => {
+    const answer = r.notify(r.dialog('dialog', URI('team')), list.body, { contentType: list.contentType });
+    await r.settle(100);
+    await r.settle(100);
+    return answer;
+  };
+  /** In-dialog SUBSCRIBEs (refreshes) of the list dialog since `mark`. */
+  const refreshes = (r: BlfRig, mark: number): SipRequest[] => {
+    const callId = r.dialog('dialog', URI('team')).callId;
+    return r.notifier.requests.slice(mark).filter((s) => s.callId === callId && s.to.params.tag !== undefined && s.get('Expires') !== '0');
+  };
+
+  it('applies a newer list version and ignores one that is equal or older (a late or repeated NOTIFY)', async () => {
+    const r = await started(TEAM);
+    expect((await send(r, rlmi(5, true, [{ ext: '201', state: 'idle' }, { ext: '202', state: 'idle' }])))?.status).toBe(200);
+    expect([state(r, '201'), state(r, '202')]).toEqual(['idle', 'idle']);
+
+    // Newer (6, partial, no gap): applied.
+    await send(r, rlmi(6, false, [{ ext: '201', state: 'ringing', version: 6 }]));
+    expect([state(r, '201'), state(r, '202')]).toEqual(['ringing', 'idle']);
+
+    // Same version again, carrying member bodies that are themselves newer: the list version alone decides.
+    let logged = r.logs.length;
+    await send(r, rlmi(6, false, [{ ext: '202', state: 'busy', version: 50 }]));
+    expect(state(r, '202')).toBe('idle');
+    expect(r.logs.slice(logged).join('\n')).toMatch(/stale list version 6/);
+
+    // Older (3, within the reorder window, so not a notifier restart): ignored, even as full state.
+    logged = r.logs.length;
+    await send(r, rlmi(3, true, [{ ext: '201', state: 'busy', version: 60 }]));
+    expect([state(r, '201'), state(r, '202')]).toEqual(['ringing', 'idle']);
+    expect(r.blf.tileViews().map((v) => v.id)).toContain(`team/${URI('202')}`);
+    expect(r.logs.slice(logged).join('\n')).toMatch(/stale list version 3/);
+
+    // The next newer version still applies: the ignored ones did not move the list's version.
+    await send(r, rlmi(7, false, [{ ext: '202', state: 'busy', version: 70 }]));
+    expect([state(r, '201'), state(r, '202')]).toEqual(['ringing', 'busy']);
+  });
+
+  it('asks for full state (refreshes the subscription) on a gap in partial list versions, and not without one', async () => {
+    const r = await started(TEAM);
+    await send(r, rlmi(1, true, [{ ext: '201', state: 'idle' }, { ext: '202', state: 'idle' }]));
+
+    // 1 -> 2: consecutive, no refresh.
+    let mark = r.notifier.requests.length;
+    await send(r, rlmi(2, false, [{ ext: '201', state: 'busy', version: 2 }]));
+    expect(state(r, '201')).toBe('busy');
+    expect(refreshes(r, mark)).toHaveLength(0);
+
+    // 2 -> 4: version 3 was lost, so the console may miss a change; it applies 4 and asks for full state.
+    mark = r.notifier.requests.length;
+    await send(r, rlmi(4, false, [{ ext: '202', state: 'ringing', version: 4 }]));
+    expect(state(r, '202')).toBe('ringing');
+    expect(refreshes(r, mark)).toHaveLength(1);
+
+    // A full state may jump versions freely: it carries everything, so no refresh.
+    await r.settle(100);
+    mark = r.notifier.requests.length;
+    await send(r, rlmi(9, true, [{ ext: '201', state: 'idle', version: 9 }, { ext: '202', state: 'idle', version: 9 }]));
+    expect([state(r, '201'), state(r, '202')]).toEqual(['idle', 'idle']);
+    expect(refreshes(r, mark)).toHaveLength(0);
   });
 });

@@ -335,18 +335,78 @@ describe('never throws', () => {
     }
   });
 
-  it('returns a result for random bytes and random XML-ish text', () => {
+  it('holds its invariants on random bytes, random XML-ish text and mutated fixtures', () => {
     let seed = 12345;
     const next = (): number => (seed = (seed * 1103515245 + 12345) & 0x7fffffff);
     const alphabet = '<>/="\' &;#x:!?[]-dialog-info version state 0123456789\n';
-    for (let round = 0; round < 2000; round++) {
+    const pick = (chars: string, n: number): string => Array.from({ length: n }, () => chars[next() % chars.length]).join('');
+    const fixtures = readdirSync(DIR).filter((n) => n.endsWith('.xml')).map((n) => new TextDecoder().decode(fixture(n)));
+    /** A fixture with one random span replaced: most stay parseable, so the ok-side invariants get exercised. */
+    const mutate = (text: string): string => {
+      const at = next() % (text.length + 1);
+      return text.slice(0, at) + pick(alphabet, next() % 8) + text.slice(at + (next() % 8));
+    };
+    /** A fixture with one attribute value or text node swapped for a token that is valid somewhere, or nowhere. */
+    const tokens = ['', 'early', 'EARLY', 'Confirmed', 'bogus', '-1', '007', '1e3', ' 5 ', '999', '1000', 'no', 'yes', 'initiator', 'recipient', 'partial', 'full'];
+    const swap = (text: string): string => {
+      const values = [...text.matchAll(/"([^"<>]*)"|>([^<>]*)</g)];
+      const m = values[next() % values.length];
+      if (!m) return text;
+      const inner = m[1] ?? m[2] ?? '';
+      const at = m.index + 1;
+      return text.slice(0, at) + tokens[next() % tokens.length] + text.slice(at + inner.length);
+    };
+    const STATES = ['trying', 'proceeding', 'early', 'confirmed', 'terminated'];
+    let accepted = 0;
+    for (let round = 0; round < 1000; round++) {
       const bytes = Uint8Array.from({ length: next() % 300 }, () => next() & 0xff);
-      const chars = Array.from({ length: next() % 300 }, () => alphabet[next() % alphabet.length]).join('');
-      for (const body of [bytes, chars, `<dialog-info version="1">${chars}`]) {
+      const chars = pick(alphabet, next() % 300);
+      const base = fixtures[next() % fixtures.length]!;
+      for (const body of [bytes, chars, `<dialog-info version="1">${chars}`, mutate(base), mutate(mutate(base)), swap(base), swap(swap(base))]) {
         const result = parseDialogInfo(body);
-        expect(typeof result.ok).toBe('boolean');
-        if (!result.ok) expect(result.reason.length).toBeGreaterThan(0);
+        // Pure: the same input gives the same answer, and text gives what its UTF-8 bytes give.
+        expect(parseDialogInfo(body)).toEqual(result);
+        if (typeof body === 'string') expect(parseDialogInfo(new TextEncoder().encode(body))).toEqual(result);
+        if (!result.ok) {
+          expect(result.reason.trim().length).toBeGreaterThan(0);
+          continue;
+        }
+        accepted++;
+        const doc = result.value;
+        expect(doc.type).toBe('dialog-info');
+        expect(['full', 'partial']).toContain(doc.state);
+        // -1 only for the empty body (idle, no ordering); otherwise a version the ordering can compare.
+        expect(Number.isSafeInteger(doc.version) && (doc.version >= 0 || (doc.version === -1 && String(body).trim() === ''))).toBe(true);
+        for (const d of doc.dialogs) {
+          expect(d.id.length).toBeGreaterThan(0);
+          expect(STATES).toContain(d.state);
+          expect([undefined, 'initiator', 'recipient']).toContain(d.direction);
+          expect(d.held).toBe(d.local?.rendering === 'no');
+          if (d.code !== undefined) expect(Number.isInteger(d.code) && d.code >= 0 && d.code <= 999).toBe(true);
+        }
+        // The queue coalesces on the peek: where it finds version or state, they must be the parse's.
+        const peek = peekDialogInfoState(body);
+        if (peek.version !== undefined) expect(peek.version).toBe(doc.version);
+        if (peek.state !== undefined) expect(peek.state).toBe(doc.state);
       }
+    }
+    // The invariants above only mean something if many inputs were accepted.
+    expect(accepted).toBeGreaterThan(1000);
+  }, 30_000);
+
+  it('keeps version order: any decimal version in a fixture comes back as that number', () => {
+    let seed = 777;
+    const next = (): number => (seed = (seed * 1103515245 + 12345) & 0x7fffffff);
+    const text = new TextDecoder().decode(fixture('rfc4235-full.xml'));
+    expect(text).toMatch(/version="\d+"/);
+    let previous = -1;
+    for (let round = 0; round < 500; round++) {
+      const version = previous + 1 + (next() % 1000) * 10 ** (next() % 10);
+      const result = parseDialogInfo(text.replace(/version="\d+"/, `version="${version}"`));
+      expect(result.ok && result.value.version).toBe(version);
+      expect(peekDialogInfoState(text.replace(/version="\d+"/, `version="${version}"`)).version).toBe(version);
+      expect(version).toBeGreaterThan(previous);
+      previous = version;
     }
   });
 });

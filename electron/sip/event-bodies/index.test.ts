@@ -63,7 +63,7 @@ describe('parseEventBody', () => {
     expect(!result.ok && result.reason).toContain(reason);
   });
 
-  it('never throws: truncations of every fixture (every 5th-11th cut), random bytes, random XML-ish text', () => {
+  it('holds its invariants on truncated, mutated and random bodies of every list and presence type', () => {
     let seed = 4242;
     const next = (): number => (seed = (seed * 1103515245 + 12345) & 0x7fffffff);
     const types = [
@@ -72,19 +72,65 @@ describe('parseEventBody', () => {
       'application/rlmi+xml',
       'multipart/related;boundary=b',
     ];
+    const PRESENCE_STATES = ['available', 'away', 'xa', 'chat', 'dnd', 'unavailable', 'not_set', undefined];
+    const INSTANCE_STATES = ['active', 'pending', 'terminated', undefined];
+    const isVersion = (v: number): boolean => Number.isSafeInteger(v) && v >= 0;
+    let accepted = 0;
+    /** What any answer must satisfy, whatever the input: pure, total, and only values the callers know how to apply. */
     const check = (contentType: string, body: Uint8Array | string): void => {
       const result = parseEventBody(contentType, body);
-      expect(typeof result.ok).toBe('boolean');
-      if (!result.ok) expect(result.reason.length).toBeGreaterThan(0);
+      expect(parseEventBody(contentType, body)).toEqual(result);
+      if (typeof body === 'string') expect(parseEventBody(contentType, new TextEncoder().encode(body))).toEqual(result);
+      if (!result.ok) {
+        expect(result.reason.trim().length).toBeGreaterThan(0);
+        return;
+      }
+      accepted++;
+      const doc = result.value;
+      const essence = contentType.split(';')[0]!;
+      // The document type follows the Content-Type: a list is never taken for a presence or the reverse.
+      if (essence === 'multipart/related' || essence === 'application/rlmi+xml') expect(doc.type).toBe('resource-list');
+      else expect(doc.type).toBe('presence');
+      if (doc.type === 'presence') {
+        expect(['open', 'closed', undefined]).toContain(doc.presence.basic);
+        expect(PRESENCE_STATES).toContain(doc.presence.state);
+      }
+      if (doc.type !== 'resource-list') return;
+      expect(isVersion(doc.version)).toBe(true);
+      expect(typeof doc.fullState).toBe('boolean');
+      for (const r of doc.resources) {
+        expect(INSTANCE_STATES).toContain(r.state);
+        expect(['dialog-info', 'presence', 'message-summary', undefined]).toContain(r.body?.type);
+        // A part that failed is named as a problem, never applied half-read.
+        if (r.problem !== undefined) expect(r.body).toBeUndefined();
+        // -1 is the empty part (idle, no ordering) and only that: no dialogs, full state.
+        if (r.body?.type === 'dialog-info')
+          expect(isVersion(r.body.version) || (r.body.version === -1 && r.body.dialogs.length === 0 && r.body.state === 'full')).toBe(true);
+        if (r.body?.type === 'presence') expect(PRESENCE_STATES).toContain(r.body.presence.state);
+      }
+    };
+    const tokens = ['', 'active', 'pending', 'terminated', 'true', 'false', '-1', '007', '1e3', ' 4 ', 'open', 'closed', 'busy', 'b', '--b'];
+    /** One attribute value or text node swapped for a token: keeps most bodies parseable, so the ok side is exercised. */
+    const swap = (text: string): string => {
+      const values = [...text.matchAll(/"([^"<>\r\n]*)"|>([^<>]*)</g)];
+      const m = values[next() % values.length];
+      if (!m) return text;
+      const inner = m[1] ?? m[2] ?? '';
+      return text.slice(0, m.index + 1) + tokens[next() % tokens.length] + text.slice(m.index + 1 + inner.length);
     };
     for (const name of readdirSync(new URL('rlmi/', FIXTURES)).filter((n) => n.endsWith('.txt'))) {
       const { contentType, body } = loadNotify(`rlmi/${name}`);
       for (let cut = 0; cut < body.length; cut += 11) check(contentType, body.slice(0, cut));
+      for (let round = 0; round < 60; round++) check(contentType, swap(swap(body)));
+      // The list's own ordering fields get every token, not left to chance.
+      for (const token of tokens)
+        for (const attr of ['version', 'fullState']) check(contentType, body.replace(new RegExp(`(<list\\b[^>]*\\b${attr}=")[^"]*`), `$1${token}`));
     }
     for (const kind of ['pidf', 'xpidf']) {
       for (const name of readdirSync(new URL(`${kind}/`, FIXTURES))) {
         const body = loadBody(`${kind}/${name}`);
         for (let cut = 0; cut < body.length; cut += 5) check(`application/${kind}+xml`, body.slice(0, cut));
+        for (let round = 0; round < 30; round++) check(`application/${kind}+xml`, swap(body));
       }
     }
     const alphabet = '<>/="\' &;#x:!?[]-presence tuple status basic open list resource instance --b\r\n';
@@ -96,6 +142,8 @@ describe('parseEventBody', () => {
       );
       check(type, Array.from({ length: next() % 300 }, () => alphabet[next() % alphabet.length]).join(''));
     }
+    // The invariants only mean something if many answers were documents.
+    expect(accepted).toBeGreaterThan(300);
   }, 30_000);
 
   it('refuses a truncated presence document instead of reading half of it', () => {

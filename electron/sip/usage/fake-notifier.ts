@@ -4,7 +4,7 @@
  * proxies are configured), sends NOTIFYs before or after its 2xx (RFC 6665 §4.1.2.4), terminates with any reason,
  * answers 481 for dialogs it forgot (a restart), or stays silent (timeouts).
  */
-import { verifyDigestAuthorization } from '../auth/digest-verify';
+import { checkDigestAuthorization } from '../auth/testing/digest-check';
 import type { Clock } from '../clock';
 import { createRequest, createResponse, newBranch, newTag, parseNameAddr, type HeaderPairs, type SipRequest, type SipResponse } from '../message';
 import { SipStack } from '../stack';
@@ -234,6 +234,6 @@ export class FakeNotifier {
   }
 
   private authorized(request: SipRequest): boolean {
-    return verifyDigestAuthorization(request, this.options.users ?? {}, this.realm) !== undefined;
+    return checkDigestAuthorization(request, this.options.users ?? {}, this.realm) !== undefined;
   }
 }

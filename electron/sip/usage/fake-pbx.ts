@@ -4,7 +4,7 @@
  * codes that challenges INVITEs with 407 and then answers, rings for ever (answering CANCEL, RFC 3261 §9.2), or
  * refuses. It records every request it receives, including the ACK to its 2xx, which no transaction sees.
  */
-import { verifyDigestAuthorization } from '../auth/digest-verify';
+import { checkDigestAuthorization } from '../auth/testing/digest-check';
 import type { Clock } from '../clock';
 import { createRequest, createResponse, newBranch, newTag, parseMessage, type SipRequest, type SipResponse } from '../message';
 import { SipStack } from '../stack';
@@ -132,7 +132,7 @@ export class FakePbx {
   }
 
   private authorized(request: SipRequest): boolean {
-    return verifyDigestAuthorization(request, this.options.users, this.realm) !== undefined;
+    return checkDigestAuthorization(request, this.options.users, this.realm) !== undefined;
   }
 }
 

@@ -4,7 +4,7 @@
  * entity it does not hold), enforces Min-Expires (423), issues a new entity-tag on every accepted PUBLISH, keeps
  * one body per entity, forgets everything on demand (a restart), refuses PUBLISH outright (501) or stays silent.
  */
-import { verifyDigestAuthorization } from '../auth/digest-verify';
+import { checkDigestAuthorization } from '../auth/testing/digest-check';
 import type { Clock } from '../clock';
 import { createResponse, newTag, type HeaderPairs, type SipRequest, type SipResponse } from '../message';
 import { SipStack } from '../stack';
@@ -135,6 +135,6 @@ export class FakePresenceServer {
   }
 
   private authorized(request: SipRequest): boolean {
-    return verifyDigestAuthorization(request, this.options.users ?? {}, this.realm) !== undefined;
+    return checkDigestAuthorization(request, this.options.users ?? {}, this.realm) !== undefined;
   }
 }

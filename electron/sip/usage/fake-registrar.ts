@@ -1,9 +1,9 @@
 /**
  * A registrar for tests of the registration usage, built on a real {@link SipStack} over a {@link FakeNetwork}:
- * it challenges with digest (RFC 3261 §22.4), checks the answer with the same arithmetic a server uses, enforces
+ * it challenges with digest (RFC 3261 §22.4), checks the answer with an RFC 7616 check written apart from the client (`auth/testing/digest-check.ts`), enforces
  * Min-Expires (§10.3 step 7) and keeps bindings, so tests exercise the client against server behaviour, not a script.
  */
-import { verifyDigestAuthorization } from '../auth/digest-verify';
+import { checkDigestAuthorization } from '../auth/testing/digest-check';
 import type { Clock } from '../clock';
 import { createResponse, parseNameAddr, type SipRequest } from '../message';
 import { SipStack } from '../stack';
@@ -52,7 +52,7 @@ export class FakeRegistrar {
     const realm = this.options.realm ?? 'test.local';
     const to = parseNameAddr(request.get('To') ?? '');
     const user = /^sips?:([^@]+)@/.exec(to.uri)?.[1] ?? '';
-    if (verifyDigestAuthorization(request, this.options.users, realm) !== user) {
+    if (checkDigestAuthorization(request, this.options.users, realm) !== user) {
       const algorithms = this.options.algorithms ?? ['MD5'];
       const nonce = `nonce${++this.nonceCounter}`;
       return createResponse(request, 401, 'Unauthorized', {
