@@ -2,10 +2,10 @@
  * BLF application figures: NOTIFY body → tile view apply rate (parse, version ordering, rule table, view), and a
  * 1,000-resource RLMI full state parsed and applied to its 1,000 member tiles.
  */
-import { SubscriptionState } from '../electron/core/blf/subscription-state';
+import { SubscriptionState } from '../electron/core/blf/notified-state';
 import { computeTileView } from '../electron/core/blf/tile-view';
 import { parseEventBody } from '../electron/sip/event-bodies';
-import { buildRlmiBody } from '../electron/sip/event-bodies/bench-rlmi';
+import { buildRlmiBody } from './rlmi-parse';
 import type { TileView } from '../shared/tiles';
 
 const ACTIVE = { state: 'active' as const };

@@ -1,6 +1,6 @@
 /** `npm run bench`: runs every benchmark and prints its figures (goals live here, not in timed tests). */
-import { benchNotifyRouting } from '../electron/sip/usage/bench-subscription';
-import { benchDialogInfo } from '../electron/sip/event-bodies/bench-dialog-info';
+import { benchNotifyRouting } from './notify-routing';
+import { benchDialogInfo } from './dialog-info-parse';
 import { benchApplyRate, benchRlmiApply } from './blf-apply';
 import { benchGridFrames } from './grid-frames';
 import { appTrace, benchParse, benchUdpAnswer } from './sip-core';

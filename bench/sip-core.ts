@@ -7,7 +7,7 @@ import { createSocket } from 'node:dgram';
 import { TraceLog } from '../electron/core/trace-log';
 import { SystemClock } from '../electron/sip/clock';
 import { createResponse, parseMessage } from '../electron/sip/message';
-import { loadSipFixture } from '../electron/sip/message/test-fixtures';
+import { loadSipFixture } from '../electron/sip/message/testing/message-fixtures';
 import { SipStack, type WireEvent } from '../electron/sip/stack';
 import { UdpTransport } from '../electron/sip/transport';
 
@@ -87,8 +87,8 @@ export async function benchUdpAnswer(count = 20_000, window = 200): Promise<Reco
 }
 
 /**
- * The SIP trace as the app wires it (line-manager.ts: every message into a {@link TraceLog}, the console service
- * subscribed to its batches), for running a stack benchmark with the trace's cost included. `close` stops it.
+ * The SIP trace as the app wires it (electron/core/lines/line-manager.ts: every message into a {@link TraceLog},
+ * the console service subscribed to its batches), for running a stack benchmark with the trace's cost included. `close` stops it.
  */
 export function appTrace(): { onWire: (event: WireEvent) => void; close: () => void } {
   const trace = new TraceLog({ clock: new SystemClock() });

@@ -4,6 +4,7 @@
 // never written to disk: ESLint gets the text, TypeScript a compiler host that serves the planted file in memory,
 // so a parallel `npm run typecheck` or test run never sees them. Controls (allowed imports) must pass, so a wall that
 // rejects everything is caught too. Exit code 1 when any plant passes or any control fails.
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ESLint } from 'eslint';
@@ -41,33 +42,35 @@ const cases: Case[] = [
   // cross-layer (ESLint only)
   { what: 'core imports serve', file: 'electron/core/__canary__.ts', code: "import { isLoopbackHost } from '../serve/server';\nexport const x = isLoopbackHost;\n" },
   { what: 'core imports main', file: 'electron/core/blf/__canary__.ts', code: "import '../../main/security';\n" },
-  { what: 'sip imports core', file: 'electron/sip/usage/__canary__.ts', code: "import { LineManager } from '../../core/line-manager';\nexport const x = LineManager;\n" },
+  { what: 'sip imports core', file: 'electron/sip/usage/__canary__.ts', code: "import { LineManager } from '../../core/lines/line-manager';\nexport const x = LineManager;\n" },
   { what: 'sip imports serve', file: 'electron/sip/__canary__.ts', code: "import '../serve';\n" },
   { what: 'main/ipc.ts imports serve (override narrowed)', file: 'electron/main/ipc.ts', code: "import '../serve/server';\n" },
   // upward inside electron/sip
-  { what: 'sip: transport imports usage', file: 'electron/sip/transport/__canary__.ts', code: "import { SubscriptionRouter } from '../usage/subscription-router';\nexport const x = SubscriptionRouter;\n" },
+  { what: 'sip: transport imports usage', file: 'electron/sip/transport/__canary__.ts', code: "import { SubscriptionRouter } from '../usage/subscription/subscription-router';\nexport const x = SubscriptionRouter;\n" },
   { what: 'sip: transport imports stack', file: 'electron/sip/transport/__canary__.ts', code: "import '../stack';\n" },
   { what: 'sip: message imports transaction', file: 'electron/sip/message/__canary__.ts', code: "import '../transaction';\n" },
-  { what: 'sip: dialog imports usage (nested)', file: 'electron/sip/dialog/x/__canary__.ts', code: "import '../../usage/registration';\n" },
+  { what: 'sip: dialog imports usage (nested)', file: 'electron/sip/dialog/x/__canary__.ts', code: "import '../../usage/registration/registration';\n" },
   { what: 'sip: clock imports transport', file: 'electron/sip/clock.ts', code: "import './transport';\n" },
-  { what: 'sip: stack imports usage', file: 'electron/sip/stack.ts', code: "import './usage/registration';\n" },
-  // product code importing a test double
-  { what: 'product imports fake-*', file: 'electron/sip/transport/__canary__.ts', code: "import { FakeNetwork } from './fake-network';\nexport const x = FakeNetwork;\n" },
-  { what: 'product imports *.test-helper', file: 'electron/core/__canary__.ts', code: "import './fake-lines.test-helper';\n" },
-  { what: 'product imports test-support', file: 'electron/sip/transaction/__canary__.ts', code: "import './test-support';\n" },
-  { what: 'product imports *-test-rig', file: 'electron/core/blf/__canary__.ts', code: "import './blf-test-rig';\n" },
-  { what: 'product imports *-fixtures', file: 'electron/sip/message/__canary__.ts', code: "import './test-fixtures';\n" },
-  { what: 'product imports bench-*', file: 'electron/sip/usage/__canary__.ts', code: "import './bench-subscription';\n" },
-  { what: 'product imports testing/', file: 'renderer/src/__canary__.ts', code: "import './testing/fake-console-api';\n" },
+  { what: 'sip: stack imports usage', file: 'electron/sip/stack.ts', code: "import './usage/registration/registration';\n" },
+  // product code importing a test double, a benchmark or integration support (docs/architecture.md, "Test doubles")
+  { what: 'product imports testing/fake-*', file: 'electron/sip/transport/__canary__.ts', code: "import { FakeNetwork } from './testing/fake-network';\nexport const x = FakeNetwork;\n" },
+  { what: 'product imports a rig', file: 'electron/sip/transaction/__canary__.ts', code: "import './testing/transaction-rig';\n" },
+  { what: 'product imports fixtures', file: 'electron/sip/message/__canary__.ts', code: "import './testing/message-fixtures';\n" },
+  { what: 'product imports a double of a lower layer', file: 'electron/sip/usage/subscription/__canary__.ts', code: "import '../../transport/testing/fake-network';\n" },
+  { what: 'core imports a sip double', file: 'electron/core/blf/__canary__.ts', code: "import '../../sip/usage/testing/fake-notifier';\n" },
+  { what: 'core imports a core double', file: 'electron/core/__canary__.ts', code: "import './lines/testing/fake-lines';\n" },
+  { what: 'product imports bench/', file: 'electron/sip/usage/__canary__.ts', code: "import '../../../bench/notify-routing';\n" },
+  { what: 'product imports testing/ (renderer)', file: 'renderer/src/__canary__.ts', code: "import './testing/fake-console-api';\n" },
   { what: 'product imports test/', file: 'electron/serve/__canary__.ts', code: "import '../../test/support/wait';\n" },
-  { what: 'main imports a double', file: 'electron/main/__canary__.ts', code: "import '../core/fake-tiles.test-helper';\n" },
+  { what: 'main imports a double', file: 'electron/main/__canary__.ts', code: "import '../core/blf/testing/fake-tiles';\n" },
   // controls: allowed imports pass both walls
   { what: 'control: usage imports transport, stack, node:', file: 'electron/sip/usage/__canary__.ts', code: "import { readFileSync } from 'node:fs';\nimport { createTransport } from '../transport';\nimport { SipStack } from '../stack';\nexport const x = [readFileSync, createTransport, SipStack];\n", tsconfig: NODE, allowed: true },
   { what: 'control: core imports sip and shared', file: 'electron/core/__canary__.ts', code: "import { SipStack } from '../sip/stack';\nimport { ok } from '../../shared/result';\nexport const x = [SipStack, ok];\n", tsconfig: NODE, allowed: true },
   { what: 'control: shared imports shared', file: 'shared/__canary__.ts', code: "import { ok } from './result';\nexport const x = ok;\n", tsconfig: SHARED, allowed: true },
   { what: 'control: renderer imports shared', file: 'renderer/src/__canary__.ts', code: "import { ok } from '../../shared/result';\nexport const x = ok;\n", tsconfig: RENDERER, allowed: true },
-  { what: 'control: a test imports a double', file: 'electron/sip/usage/__canary__.test.ts', code: "import './fake-pbx';\nimport '../transport/fake-network';\n", allowed: true },
-  { what: 'control: a double imports a double', file: 'electron/sip/usage/fake-canary.ts', code: "import './fake-registrar';\n", allowed: true },
+  { what: 'control: a test imports a double', file: 'electron/sip/usage/__canary__.test.ts', code: "import './testing/fake-pbx';\nimport '../transport/testing/fake-network';\n", allowed: true },
+  { what: 'control: a double imports a double', file: 'electron/sip/usage/testing/fake-canary.ts', code: "import './fake-registrar';\nimport '../../transport/testing/fake-network';\n", allowed: true },
+  { what: 'control: a benchmark imports a double', file: 'bench/__canary__.ts', code: "import '../electron/sip/usage/testing/fake-line-context';\n", allowed: true },
   { what: 'control: ipc.ts imports ipcMain', file: 'electron/main/ipc.ts', code: "import { ipcMain } from 'electron';\nexport const x = ipcMain;\n", allowed: true },
 ];
 
@@ -123,9 +126,52 @@ function tscVerdict(c: Case): string[] {
     .map((d) => `${d.file ? path.relative(ROOT, d.file.fileName) : tsconfig}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
 }
 
+// The naming scheme for doubles (docs/architecture.md, "Test doubles"): the ESLint rule forbids product imports from
+// `testing/`, `test/` and `bench/`, so it only holds if every double lives there. A file named like a double outside
+// those homes, or a file in `testing/` named otherwise (tests of the doubles aside), breaks the scheme.
+const DOUBLE_NAME = /^(fake-[^/]*|[^/]*-rig|[^/]*-fixtures|bench-[^/]*|[^/]*\.test-helper|test-support)\.ts$/;
+const IN_TESTING = /(^|\/)testing\//;
+const SCHEME_NAME = /^(fake-[^/]*|[^/]*-rig|[^/]*-fixtures)(\.test)?\.ts$/;
+
+function misplacedDoubles(files: string[]): string[] {
+  const bad: string[] = [];
+  for (const file of files) {
+    const name = path.posix.basename(file);
+    if (IN_TESTING.test(file) ? !SCHEME_NAME.test(name) : DOUBLE_NAME.test(name)) bad.push(file);
+  }
+  return bad;
+}
+
+function productTree(): string[] {
+  const out: string[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(path.join(ROOT, dir), { withFileTypes: true })) {
+      const rel = `${dir}/${entry.name}`;
+      if (entry.isDirectory() && entry.name !== 'node_modules') walk(rel);
+      else if (entry.isFile() && entry.name.endsWith('.ts')) out.push(rel);
+    }
+  };
+  for (const dir of ['electron', 'shared', 'renderer']) walk(dir);
+  return out;
+}
+
+function checkDoubleNames(failures: string[]): void {
+  for (const file of misplacedDoubles(productTree())) {
+    failures.push(`${file}: a test double outside testing/ (or a testing/ file off the naming scheme fake-*, *-rig, *-fixtures)`);
+  }
+  // The check itself must fail on a planted misfit, or an empty walk would pass everything.
+  const plants = ['electron/sip/usage/fake-canary.ts', 'electron/core/blf/blf-test-rig.ts', 'electron/sip/usage/testing/helper.ts', 'electron/sip/event-bodies/bench-canary.ts'];
+  const caught = misplacedDoubles(plants);
+  if (caught.length !== plants.length) failures.push(`double naming check lets through: ${plants.filter((p) => !caught.includes(p)).join(', ')}`);
+  if (misplacedDoubles(['electron/sip/usage/testing/fake-canary.ts', 'electron/sip/usage/testing/canary-rig.test.ts']).length > 0) {
+    failures.push('double naming check rejects a well-named double');
+  }
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const failures: string[] = [];
+  checkDoubleNames(failures);
   for (const c of cases) {
     const walls: [string, string[]][] = [['eslint', await eslintVerdict(c)]];
     if (c.tsconfig) walls.push([`tsc -p ${c.tsconfig}`, tscVerdict(c)]);

@@ -17,7 +17,7 @@ import type { ContractHost } from './contract-dispatch';
 import type { SettingsStore } from './settings-store';
 import type { TraceLog } from './trace-log';
 
-/** The SIP lines as the service drives them (implemented over the SIP engine in line-manager.ts). */
+/** The SIP lines as the service drives them (implemented over the SIP engine in lines/line-manager.ts). */
 export interface LinesController {
   /** Brings the lines in line with `settings`: registers new ones, re-registers changed ones, un-registers removed ones. */
   apply(settings: Settings): void;

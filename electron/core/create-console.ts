@@ -9,7 +9,7 @@ import { BlfService } from './blf/blf-service';
 import { ConsoleService } from './console-service';
 import { LineFeatureCodes } from './presence/feature-codes';
 import { PresenceService } from './presence/presence-service';
-import { createLineManager } from './line-manager';
+import { createLineManager } from './lines/line-manager';
 import { LogLimiter } from './log-limiter';
 import { SettingsStore, type SecretCipher } from './settings-store';
 import { TraceLog } from './trace-log';

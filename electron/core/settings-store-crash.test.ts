@@ -11,10 +11,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { validateSettings } from '../../shared/settings-validate';
-import { bigSettings } from './testing/settings-writer';
+import { bigSettings } from './testing/settings-writer-rig';
 import { plainCipher, SettingsStore } from './settings-store';
 
-const WRITER = fileURLToPath(new URL('./testing/settings-writer.ts', import.meta.url));
+const WRITER = fileURLToPath(new URL('./testing/settings-writer-rig.ts', import.meta.url));
 const ROUNDS = 8;
 
 let dir: string;

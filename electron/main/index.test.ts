@@ -2,7 +2,7 @@ import { describe, it, expect, vi, afterAll } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FakeLines } from '../core/fake-lines.test-helper';
+import { FakeLines } from '../core/lines/testing/fake-lines';
 import { commandNames, ipcChannel } from '../../shared/contract';
 
 const userData = mkdtempSync(join(tmpdir(), 'main-'));
@@ -128,8 +128,8 @@ vi.mock('../core/create-console', async () => {
   const { ConsoleService } = await import('../core/console-service');
   const { SettingsStore } = await import('../core/settings-store');
   const { TraceLog } = await import('../core/trace-log');
-  const { FakeTiles } = await import('../core/fake-tiles.test-helper');
-  const { FakePresence } = await import('../core/fake-presence.test-helper');
+  const { FakeTiles } = await import('../core/blf/testing/fake-tiles');
+  const { FakePresence } = await import('../core/presence/testing/fake-presence');
   return {
     createConsole: (options: { clock: never; dataDir: string; cipher: never; mode: 'electron'; version: string }) => {
       const lines = new FakeLines();

@@ -3,7 +3,7 @@ import { FakeClock } from './clock';
 import { EngineGuard } from './guard';
 import { parseMessage } from './message';
 import { SipStack } from './stack';
-import { FakeNetwork } from './transport/fake-network';
+import { FakeNetwork } from './transport/testing/fake-network';
 
 /** Issue 7, defect 1: a bare CR inside the Via value once passed the parser and the 100 Trying then threw. */
 const INVITE_BARE_CR = [

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LineManager } from '../../electron/core/line-manager';
+import { LineManager } from '../../electron/core/lines/line-manager';
 import { PresenceService } from '../../electron/core/presence/presence-service';
 import { TraceLog } from '../../electron/core/trace-log';
 import { SystemClock } from '../../electron/sip/clock';

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Settings } from '../../../shared/settings';
 import type { TileView } from '../../../shared/tiles';
-import { loadBody } from '../../sip/event-bodies/body-fixtures';
+import { loadBody } from '../../sip/event-bodies/testing/body-fixtures';
 import type { SipRequest, SipResponse } from '../../sip/message';
-import { blfRig, dialogBody, listBody, tile, type BlfRig, type DialogFixture } from './blf-test-rig';
+import { blfRig, dialogBody, listBody, tile, type BlfRig, type DialogFixture } from './testing/blf-service-rig';
 
 const rigs: BlfRig[] = [];
 afterEach(async () => {

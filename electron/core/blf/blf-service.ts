@@ -11,15 +11,16 @@ import type { Clock } from '../../sip/clock';
 import { observe } from '../../sip/guard';
 import { ACCEPT_BY_EVENT, parseEventBody } from '../../sip/event-bodies';
 import { peekDialogInfoState } from '../../sip/event-bodies/dialog-info';
+import { peekResourceListState } from '../../sip/event-bodies/rlmi';
 import { detachedString } from '../../sip/message/detached-string';
 import type { EventBody } from '../../sip/event-bodies/types';
-import { DEFAULT_SUBSCRIPTION_EXPIRES, Subscription, SubscriptionRouter, type SubscriptionStatus } from '../../sip/usage/subscription';
-import type { LineManager } from '../line-manager';
+import { DEFAULT_SUBSCRIPTION_EXPIRES, Subscription, SubscriptionRouter, type SubscriptionStatus } from '../../sip/usage/subscription/subscription';
+import type { LineManager } from '../lines/line-manager';
 import { importKeyConfiguration } from './key-config-import';
 import { LampHealer } from './lamp-healer';
 import { NotifyQueue } from './notify-queue';
 import { PatchBatcher } from './patch-batcher';
-import { SubscriptionState, type ListMember, type TileSource } from './subscription-state';
+import { SubscriptionState, type ListMember, type TileSource } from './notified-state';
 import { computeTileView } from './tile-view';
 
 export interface BlfServiceDeps {
@@ -51,9 +52,6 @@ interface ResolvedTile {
   keys: Partial<Record<WatchEvent, string>>;
 }
 
-const utf8 = new TextDecoder();
-const FULL_STATE = /fullState\s*=\s*["']?(true|false|1|0)/;
-const LIST_VERSION = /<list\b[^>]*?\sversion\s*=\s*["']?(\d+)/;
 
 export class BlfService {
   private readonly entries = new Map<string, SubscriptionState>();
@@ -278,14 +276,8 @@ export class BlfService {
     const key = `${item.entry.key}#${item.epoch}`;
     if (item.body.length === 0) return { key, kind: 'full' };
     if (item.entry.eventList) {
-      const head = utf8.decode(item.body.subarray(0, 4096));
-      const full = FULL_STATE.exec(head);
-      const version = LIST_VERSION.exec(head);
-      return {
-        key,
-        kind: full ? (full[1] === 'true' || full[1] === '1' ? 'full' : 'partial') : 'unknown',
-        ...(version ? { version: Number(version[1]) } : {}),
-      };
+      const peek = peekResourceListState(item.body);
+      return { key, kind: peek.state ?? 'unknown', ...(peek.version !== undefined ? { version: peek.version } : {}) };
     }
     if (item.entry.event === 'dialog') {
       const peek = peekDialogInfoState(item.body);

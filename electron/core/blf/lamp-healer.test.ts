@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Settings } from '../../../shared/settings';
 import { DEFAULT_SETTINGS } from '../../../shared/settings';
 import { HEAL_BATCH, HEAL_TICK_MS } from './lamp-healer';
-import { blfRig, dialogBody, tile, type BlfRig } from './blf-test-rig';
+import { blfRig, dialogBody, tile, type BlfRig } from './testing/blf-service-rig';
 
 const rigs: BlfRig[] = [];
 afterEach(async () => {

@@ -19,7 +19,7 @@
  */
 import type { LineState } from '../../../shared/lines';
 import type { Clock, TimerHandle } from '../../sip/clock';
-import type { SubscriptionState } from './subscription-state';
+import type { SubscriptionState } from './notified-state';
 
 /** Renewals are sent {@link HEAL_BATCH} per {@link HEAL_TICK_MS}: 1,000 tiles take 10 s, not one burst. */
 export const HEAL_BATCH = 10;

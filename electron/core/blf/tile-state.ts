@@ -3,7 +3,7 @@
  * combine into what its tile shows (issue 3 §4). Pure.
  */
 import type { Party, PresenceInfo, TileState, UnknownReason } from '../../../shared/tiles';
-import { summarizeDialogs, type DialogSummary } from '../../sip/event-bodies/dialog-summary';
+import { summarizeDialogs, type DialogSummary } from './dialog-summary';
 import type { DialogInfoDialog, DialogParticipant } from '../../sip/event-bodies/types';
 
 /** Where one event's subscription stands, as far as a tile cares. */

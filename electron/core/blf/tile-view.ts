@@ -3,8 +3,8 @@
  * table in tile-state.ts. Keeps `since` when the state did not change.
  */
 import type { DialogRef, TileAction, TileView } from '../../../shared/tiles';
-import type { SubscriptionStatus } from '../../sip/usage/subscription';
-import type { TileSource } from './subscription-state';
+import type { SubscriptionStatus } from '../../sip/usage/subscription/subscription';
+import type { TileSource } from './notified-state';
 import { computeTileState, type SubStatus } from './tile-state';
 
 export interface TileIdentity {

@@ -2,10 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { PresenceState } from '../../../shared/tiles';
 import { FakeClock } from '../../sip/clock';
 import { SipStack } from '../../sip/stack';
-import { FakeNetwork } from '../../sip/transport/fake-network';
+import { FakeNetwork } from '../../sip/transport/testing/fake-network';
 import type { Endpoint } from '../../sip/transport/types';
-import { fakeLineContext } from '../../sip/usage/fake-line-context';
-import { FakePbx } from '../../sip/usage/fake-pbx';
+import { fakeLineContext } from '../../sip/usage/testing/fake-line-context';
+import { FakePbx } from '../../sip/usage/testing/fake-pbx';
 import { LineFeatureCodes, type CarryOutcome } from './feature-codes';
 
 const CLIENT: Endpoint = { protocol: 'udp', host: '127.0.0.1', port: 5070 };

@@ -1,6 +1,6 @@
 /**
  * Feature codes per line (issue 4 §2): carries the own state to a PBX that refuses PUBLISH by dialling the code the
- * administrator configured for that state as a short call (see electron/sip/usage/feature-call.ts).
+ * administrator configured for that state as a short call (see electron/sip/usage/call/feature-call.ts).
  *
  * Calls on one line run one at a time: a PBX that sees `*78` and `*79` overlap may act on them in either order. A
  * change that arrives while a call runs waits for it; of several waiting changes only the newest is dialled, since
@@ -10,8 +10,8 @@ import type { OwnPresence } from '../../../shared/presence';
 import type { PresenceState } from '../../../shared/tiles';
 import type { Clock } from '../../sip/clock';
 import { observe } from '../../sip/guard';
-import { dialFeatureCode, type FeatureCallDeps } from '../../sip/usage/feature-call';
-import type { LineManager } from '../line-manager';
+import { dialFeatureCode, type FeatureCallDeps } from '../../sip/usage/call/feature-call';
+import type { LineManager } from '../lines/line-manager';
 import type { FeatureCodeCarrier } from './presence-service';
 
 export type CarryOutcome = Awaited<ReturnType<FeatureCodeCarrier['carry']>>;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, type Settings } from '../../../shared/settings';
 import { FakeClock } from '../../sip/clock';
-import { LineManager } from '../line-manager';
+import { LineManager } from '../lines/line-manager';
 import { TraceLog } from '../trace-log';
 import { PresenceService } from './presence-service';
 

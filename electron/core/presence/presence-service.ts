@@ -13,9 +13,9 @@ import { observe } from '../../sip/guard';
 import { ACCEPT_BY_EVENT, parseEventBody } from '../../sip/event-bodies';
 import { buildOwnPidf } from '../../sip/event-bodies/pidf-build';
 import { applyWatcherInfo, type WatcherInfoState } from '../../sip/event-bodies/watcherinfo';
-import { Publication, type PublicationStatus } from '../../sip/usage/publication';
-import { DEFAULT_SUBSCRIPTION_EXPIRES, Subscription, SubscriptionRouter } from '../../sip/usage/subscription';
-import type { LineManager } from '../line-manager';
+import { Publication, type PublicationStatus } from '../../sip/usage/publication/publication';
+import { DEFAULT_SUBSCRIPTION_EXPIRES, Subscription, SubscriptionRouter } from '../../sip/usage/subscription/subscription';
+import type { LineManager } from '../lines/line-manager';
 import { AutoAway, type AutoPresence } from './auto-away';
 
 /**

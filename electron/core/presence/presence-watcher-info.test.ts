@@ -5,10 +5,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, type LineConfig, type Settings } from '../../../shared/settings';
 import { FakeClock } from '../../sip/clock';
-import { FakeNetwork } from '../../sip/transport/fake-network';
+import { FakeNetwork } from '../../sip/transport/testing/fake-network';
 import type { Endpoint } from '../../sip/transport/types';
-import { FakePbx } from '../../sip/usage/fake-pbx';
-import { LineManager } from '../line-manager';
+import { FakePbx } from '../../sip/usage/testing/fake-pbx';
+import { LineManager } from '../lines/line-manager';
 import { TraceLog } from '../trace-log';
 import { PresenceService } from './presence-service';
 

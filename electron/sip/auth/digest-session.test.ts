@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parseMessage } from '../message/parse-message';
-import { loadSipFixture } from '../message/test-fixtures';
+import { loadSipFixture } from '../message/testing/message-fixtures';
 import type { SipRequest, SipResponse } from '../message/types';
 import { parseAuthElements } from './auth-params';
 import { AuthenticationError, DigestSession } from './digest-session';

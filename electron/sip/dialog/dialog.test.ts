@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseMessage, type SipRequest, type SipResponse } from '../message';
-import { loadSipFixture } from '../message/test-fixtures';
+import { loadSipFixture } from '../message/testing/message-fixtures';
 import { Dialog, DialogError } from './dialog';
 import { hopTarget, isLooseRoute, nextHopUri, requestTarget } from './routing';
 

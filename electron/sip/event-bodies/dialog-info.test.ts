@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
-import { benchDialogInfo } from './bench-dialog-info';
-import { parseDialogInfo, peekDialogInfoState, summarizeDialogs } from './dialog-info';
+import { benchDialogInfo } from '../../../bench/dialog-info-parse';
+import { parseDialogInfo, peekDialogInfoState } from './dialog-info';
 import type { DialogInfoDialog, DialogInfoDocument } from './types';
 
 const DIR = new URL('../../../test/fixtures/bodies/dialog-info/', import.meta.url);
@@ -89,7 +89,6 @@ describe('parseDialogInfo: Asterisk PJSIP', () => {
       displayName: 'Bob Jones',
       target: 'sip:102@pbx.example.com',
     });
-    expect(summarizeDialogs([dialog])).toEqual({ state: 'ringing', dialog });
   });
 
   it('INUSE is confirmed (busy), ONHOLD is confirmed with local rendering=no (hold), NOT_INUSE is terminated (idle)', () => {
@@ -99,9 +98,6 @@ describe('parseDialogInfo: Asterisk PJSIP', () => {
     expect(inuse).toEqual({ id: '101', state: 'confirmed', held: false });
     expect(onhold).toMatchObject({ id: '101', state: 'confirmed', held: true, local: { rendering: 'no' } });
     expect(idle).toEqual({ id: '101', state: 'terminated', held: false });
-    expect(summarizeDialogs([inuse]).state).toBe('busy');
-    expect(summarizeDialogs([onhold]).state).toBe('hold');
-    expect(summarizeDialogs([idle])).toEqual({ state: 'idle' });
   });
 });
 
@@ -119,7 +115,6 @@ describe('parseDialogInfo: Kamailio pua_dialoginfo', () => {
       remote: { identity: 'sip:101@127.0.0.1', target: 'sip:101@127.0.0.1' },
     });
     expect(dialog.remoteTag).toBeUndefined();
-    expect(summarizeDialogs([dialog]).state).toBe('trying');
   });
 
   it('reads the callee side of a confirmed call', () => {
@@ -132,15 +127,12 @@ describe('parseDialogInfo: Kamailio pua_dialoginfo', () => {
     });
   });
 
-  it('keeps every dialog of a lingering terminated + confirmed pair and summarizes to the live one', () => {
+  it('keeps every dialog of a lingering terminated + confirmed pair', () => {
     const { doc } = parsed('kamailio-lingering.xml');
     expect(doc.dialogs.map((d) => [d.id, d.state])).toEqual([
       ['1b7d9e02-call-a', 'terminated'],
       ['c44f0a9e-call-b', 'confirmed'],
     ]);
-    const summary = summarizeDialogs(doc.dialogs);
-    expect(summary.state).toBe('busy');
-    expect(summary.dialog?.id).toBe('c44f0a9e-call-b');
   });
 });
 
@@ -154,13 +146,11 @@ describe('parseDialogInfo: FreeSWITCH', () => {
       remoteTarget: 'sip:**101@pbx.example.com',
       remote: { identity: 'sip:anonymous@anonymous.invalid', displayName: 'Anonymous' },
     });
-    expect(summarizeDialogs([dialog]).state).toBe('ringing');
   });
 
   it('a held call reported as early with local rendering=no is hold, not ringing', () => {
     const dialog = only('freeswitch-held.xml');
     expect(dialog).toMatchObject({ state: 'early', held: true });
-    expect(summarizeDialogs([dialog]).state).toBe('hold');
   });
 });
 
@@ -233,55 +223,6 @@ describe('parseDialogInfo: idle and errors', () => {
     expect(result.value.state).toBe('full');
     expect(result.warnings).toEqual(['dialog-info: missing state attribute, read as full']);
     expect(result.value.dialogs[0]).toMatchObject({ held: false, remote: { rendering: 'no' } });
-  });
-});
-
-describe('summarizeDialogs', () => {
-  const d = (
-    id: string,
-    state: DialogInfoDialog['state'],
-    extra: Partial<DialogInfoDialog> = {},
-  ): DialogInfoDialog => ({
-    id,
-    state,
-    held: false,
-    ...extra,
-  });
-
-  it('ranks ringing > hold > busy > trying > idle whatever the order', () => {
-    const all = [
-      d('t', 'terminated'),
-      d('p', 'proceeding'),
-      d('c', 'confirmed'),
-      d('h', 'confirmed', { held: true }),
-      d('r', 'early', { direction: 'recipient' }),
-    ];
-    const expected = ['r', 'h', 'c', 'p'];
-    for (const id of expected) {
-      expect(summarizeDialogs(all).dialog?.id).toBe(id);
-      all.splice(
-        all.findIndex((x) => x.id === id),
-        1,
-      );
-    }
-    expect(summarizeDialogs(all)).toEqual({ state: 'idle' });
-    expect(summarizeDialogs([])).toEqual({ state: 'idle' });
-  });
-
-  it('an outgoing early dialog is trying; an early dialog without direction is ringing', () => {
-    expect(summarizeDialogs([d('o', 'early', { direction: 'initiator' })]).state).toBe('trying');
-    expect(summarizeDialogs([d('n', 'early')]).state).toBe('ringing');
-  });
-
-  it('an incoming call being set up (trying/proceeding as recipient) is ringing; outgoing or undirected is trying', () => {
-    expect(summarizeDialogs([d('i', 'trying', { direction: 'recipient' })]).state).toBe('ringing');
-    expect(summarizeDialogs([d('p', 'proceeding', { direction: 'recipient' })]).state).toBe('ringing');
-    expect(summarizeDialogs([d('o', 'trying', { direction: 'initiator' })]).state).toBe('trying');
-    expect(summarizeDialogs([d('u', 'trying')]).state).toBe('trying');
-  });
-
-  it('picks the first of equally relevant dialogs', () => {
-    expect(summarizeDialogs([d('a', 'confirmed'), d('b', 'confirmed')]).dialog?.id).toBe('a');
   });
 });
 

@@ -1,13 +1,12 @@
 /**
  * `application/dialog-info+xml` (RFC 4235 §4): a pure parser that never throws, plus the cheap root peek the NOTIFY
- * queue uses for coalescing. Choosing the dialog a tile shows lives in `dialog-summary.ts`; the safe
- * fast-xml-parser setup (validation first, builtin entities only, no DTD) lives in `fxp-tree.ts`.
+ * queue uses for coalescing. Choosing the dialog a tile shows is the application's rule
+ * (`electron/core/blf/dialog-summary.ts`); the safe fast-xml-parser setup (validation first, builtin entities only,
+ * no DTD) lives in `fxp-tree.ts`.
  */
 import type { DialogRef } from '../../../shared/tiles';
 import type { BodyResult, DialogInfoDialog, DialogInfoDocument, DialogParticipant } from './types';
 import { attr, bodyText, child, children, parseXmlRoot, text, type XmlNode } from './xml-tree';
-
-export { summarizeDialogs, type DialogSummary } from './dialog-summary';
 
 const STATES: ReadonlySet<string> = new Set(['trying', 'proceeding', 'early', 'confirmed', 'terminated']);
 const DECIMAL_RE = /^\d+$/;

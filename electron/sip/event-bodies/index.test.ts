@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
-import { benchRlmi, buildRlmiBody } from './bench-rlmi';
-import { loadBody, loadNotify } from './body-fixtures';
+import { benchRlmi, buildRlmiBody } from '../../../bench/rlmi-parse';
+import { loadBody, loadNotify } from './testing/body-fixtures';
 import { ACCEPT_BY_EVENT, parseEventBody } from './index';
 
 const FIXTURES = new URL('../../../test/fixtures/bodies/', import.meta.url);

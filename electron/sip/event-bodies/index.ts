@@ -109,7 +109,7 @@ export { parseDialogInfo } from './dialog-info';
 export { parseMessageSummary } from './message-summary';
 export { parsePidf, parseCpimPidf, parsePresenceBody } from './pidf';
 export { parseXpidf } from './xpidf';
-export { parseResourceList, parseRlmi } from './rlmi';
+export { parseResourceList, parseRlmi, peekResourceListState } from './rlmi';
 export { parseWatcherInfo, applyWatcherInfo } from './watcherinfo';
 export type { WatcherInfoState, WatcherInfoApplyResult } from './watcherinfo';
 export { splitMultipart } from './multipart';

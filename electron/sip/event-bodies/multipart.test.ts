@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { parseMultipart } from '@mjackson/multipart-parser';
-import { loadNotify } from './body-fixtures';
+import { loadNotify } from './testing/body-fixtures';
 import { parseMediaType } from './media-type';
 import { splitMultipart } from './multipart';
 

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import type { PresenceInfo, PresenceState } from '../../../shared/tiles';
-import { loadBody } from './body-fixtures';
+import { loadBody } from './testing/body-fixtures';
 import { parsePresenceBody } from './pidf';
 import { buildOwnPidf, PidfBuildError, publishedPresenceInfo, type OwnPresence } from './pidf-build';
 import { childNamed, childrenNamed, scanXml, type XmlElement } from './xml-scan';

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { loadBody } from './body-fixtures';
+import { loadBody } from './testing/body-fixtures';
 import { parseCpimPidf, parsePidf, type PresenceOptions } from './pidf';
 import type { PresenceDocument } from './types';
 

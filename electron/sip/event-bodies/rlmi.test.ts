@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
-import { loadNotify } from './body-fixtures';
+import { loadNotify } from './testing/body-fixtures';
 import { parseEventBody } from './index';
-import { parseRlmi } from './rlmi';
+import { parseRlmi, peekResourceListState } from './rlmi';
 import type { ResourceListDocument, RlmiResource } from './types';
 
 function list(
@@ -236,5 +236,31 @@ describe('resource lists (RFC 4662)', () => {
     if (!result.ok) throw new Error(result.reason);
     expect(result.value.resources).toEqual([{ uri: 'sip:a@x', names: [{ text: 'A' }] }]);
     expect(result.warnings).toHaveLength(3);
+  });
+});
+
+describe('peekResourceListState', () => {
+  const enc = (text: string): Uint8Array => new TextEncoder().encode(text);
+
+  it('agrees with the full parse on the list fixtures', () => {
+    for (const name of ['rfc4662-full.txt', 'rfc4662-partial.txt', 'kamailio-rls-dialog.txt']) {
+      const { doc } = list(name);
+      const fixture = loadNotify(`rlmi/${name}`, 'crlf');
+      expect(peekResourceListState(enc(fixture.body)), name).toEqual({
+        state: doc.fullState ? 'full' : 'partial',
+        version: doc.version,
+      });
+    }
+  });
+
+  it('reads 1/0 as full/partial and leaves out what it cannot find', () => {
+    expect(peekResourceListState(enc('<list uri="sip:a@b" version="7" fullState="1">'))).toEqual({ state: 'full', version: 7 });
+    expect(peekResourceListState(enc("<list version='3' fullState='0'>"))).toEqual({ state: 'partial', version: 3 });
+    expect(peekResourceListState(enc('<list uri="sip:a@b">'))).toEqual({});
+    expect(peekResourceListState(new Uint8Array())).toEqual({});
+  });
+
+  it('looks only at the head of the body', () => {
+    expect(peekResourceListState(enc(`${' '.repeat(4096)}<list version="1" fullState="true">`))).toEqual({});
   });
 });

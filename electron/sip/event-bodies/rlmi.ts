@@ -241,3 +241,24 @@ export function parseResourceList(
   });
   return { ok: true, value: doc, warnings };
 }
+
+/** How far into a list NOTIFY body {@link peekResourceListState} looks: the RLMI root part comes first. */
+const LIST_PEEK_WINDOW = 4096;
+const FULL_STATE_ATTR_RE = /fullState\s*=\s*["']?(true|false|1|0)/;
+const LIST_VERSION_ATTR_RE = /<list\b[^>]*?\sversion\s*=\s*["']?(\d+)/;
+const utf8 = new TextDecoder();
+
+/**
+ * Reads `fullState` and `version` of the `<list>` element from the head of a resource-list NOTIFY body (the whole
+ * multipart, RFC 4662 §5.2) without splitting or parsing it, for the NOTIFY queue's coalescing decisions. Fields it
+ * cannot find are absent; the full parse ({@link parseResourceList}) stays authoritative. Never throws.
+ */
+export function peekResourceListState(body: Uint8Array): { state?: 'full' | 'partial'; version?: number } {
+  const head = utf8.decode(body.subarray(0, LIST_PEEK_WINDOW));
+  const full = FULL_STATE_ATTR_RE.exec(head);
+  const version = LIST_VERSION_ATTR_RE.exec(head);
+  const out: { state?: 'full' | 'partial'; version?: number } = {};
+  if (full) out.state = full[1] === 'true' || full[1] === '1' ? 'full' : 'partial';
+  if (version) out.version = Number(version[1]);
+  return out;
+}

@@ -6,7 +6,7 @@
  * Why not fast-xml-parser here (it is used for PIDF/XPIDF, see `fxp-tree.ts`): measured on a 1,000-resource
  * RLMI document (129 KB, Node 20) it needs ~15 ms to parse plus ~12 ms for its separate validator; the whole
  * 1,000-resource list NOTIFY with dialog-info parts took ~240 ms through it against ~22 ms with this reader
- * (`bench-rlmi.ts`). Without the validator it silently accepts unbalanced or truncated documents (`<a><b></a>`
+ * (`bench/rlmi-parse.ts`). Without the validator it silently accepts unbalanced or truncated documents (`<a><b></a>`
  * parses) and silently drops an unquoted attribute such as seed 003's `state=StrUtils::kActive`. A truncated full-state list read that way
  * would look like members were removed. This reader checks tag balance in the same single pass (~3 ms for the
  * same document) and can accept unquoted attribute values with a warning (`tolerant`).

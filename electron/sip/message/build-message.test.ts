@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRequest, createResponse, parseMessage, SipParseError, type SipRequest } from './index';
-import { loadSipFixture } from './test-fixtures';
+import { loadSipFixture } from './testing/message-fixtures';
 
 function invite(): SipRequest {
   const m = parseMessage(loadSipFixture('invite-sdp.sip'));

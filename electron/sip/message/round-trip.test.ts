@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseMessage, parseUri } from './index';
-import { loadSipFixture } from './test-fixtures';
+import { loadSipFixture } from './testing/message-fixtures';
 
 const FIXTURES = [
   'register.sip',

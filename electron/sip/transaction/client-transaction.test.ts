@@ -4,7 +4,7 @@ import { createResponse } from '../message/sip-message';
 import type { SipRequest, SipResponse } from '../message/types';
 import type { ClientTransaction, ClientTransactionUser } from './client-transaction';
 import { TransactionTimeoutError, TransactionTransportError } from './errors';
-import { FakeFlow, fixtureRequest, overTheWire } from './test-support';
+import { FakeFlow, fixtureRequest, overTheWire } from './testing/transaction-rig';
 import { TransactionLayer } from './transaction-layer';
 
 function setup(protocol: 'udp' | 'tcp' = 'udp', timers?: { t1?: number; t2?: number; t4?: number }) {

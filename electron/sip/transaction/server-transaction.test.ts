@@ -3,7 +3,7 @@ import { FakeClock } from '../clock';
 import { createResponse } from '../message/sip-message';
 import type { SipRequest, SipResponse } from '../message/types';
 import type { ServerTransaction } from './server-transaction';
-import { FakeFlow, fixtureRequest, overTheWire } from './test-support';
+import { FakeFlow, fixtureRequest, overTheWire } from './testing/transaction-rig';
 import { TransactionLayer } from './transaction-layer';
 
 function setup(protocol: 'udp' | 'tcp' = 'udp') {

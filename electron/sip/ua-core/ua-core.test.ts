@@ -3,7 +3,7 @@ import { FakeClock } from '../clock';
 import { createResponse, parseMessage, type SipRequest, type SipResponse } from '../message';
 import { SipStack } from '../stack';
 import type { ServerTransaction } from '../transaction';
-import { FakeNetwork } from '../transport/fake-network';
+import { FakeNetwork } from '../transport/testing/fake-network';
 import { DuplicateHandlerError, RouteConflictError, type DialogUsage, type UsageRoute } from '.';
 
 const US = { protocol: 'udp' as const, host: '127.0.0.1', port: 5070 };
