@@ -6,6 +6,7 @@
 import type { CustomScheme, Protocol } from 'electron';
 import { promises as fs } from 'node:fs';
 import { extname, isAbsolute, relative, resolve } from 'node:path';
+import { STATIC_MIME as MIME } from '../core/static-mime';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'console';
@@ -21,18 +22,6 @@ export const APP_SCHEME_PRIVILEGES: CustomScheme = {
   privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true },
 };
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-};
 
 /** Reads a file; injected in tests. */
 export type ReadFile = (path: string) => Promise<Uint8Array>;

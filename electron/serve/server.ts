@@ -14,6 +14,7 @@ import { WebSocketServer } from 'ws';
 import type { ContractHost, InternalErrorReporter } from '../core/contract-dispatch';
 import { forwardEvents } from '../core/contract-dispatch';
 import { byteLength, handleFrame, MAX_FRAME_BYTES, tooLarge } from './frames';
+import { STATIC_MIME as MIME } from '../core/static-mime';
 
 export { MAX_FRAME_BYTES } from './frames';
 
@@ -67,19 +68,6 @@ const TRY_AGAIN_LATER = 1013;
 /** A client this far behind on events is not reading; drop it rather than buffer without bound. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-  '.map': 'application/json; charset=utf-8',
-};
 
 /** The Content-Security-Policy of every response: own scripts and styles only, WebSocket to this server only. */
 export function contentSecurityPolicy(origin: string): string {
