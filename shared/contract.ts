@@ -3,7 +3,9 @@
  * electron/preload/index.ts) and the serve-mode WebSocket server (electron/serve/) are generated from
  * {@link commandValidators} and {@link eventNames}; nothing else touches IPC. See docs/api.md for the wire format.
  */
+import { DTMF_DIGITS, type CallView } from './calls';
 import { controlCharactersMessage, hasControlCharacters } from './control-characters';
+import type { HistoryFilter, HistoryPage, HistoryQuery, HistorySummary } from './history';
 import type { LineState } from './lines';
 import type { Result } from './result';
 import { fail, ok } from './result';
@@ -21,6 +23,9 @@ export interface Snapshot {
   tiles: TileView[];
   blf: NotifyQueueStats;
   presence: PresenceSnapshot;
+  /** Every call in progress (and calls ended in the last few seconds, so their outcome stays readable). */
+  calls: CallView[];
+  history: HistorySummary;
   /** Whether the last settings file load failed, and why (the app then runs on the last good settings). */
   settingsProblem?: string;
 }
@@ -45,6 +50,28 @@ export interface Commands {
   'presence.set': { args: OwnPresence; result: PresenceSnapshot };
   /** The user is at the screen (serve mode has no OS idle time: the UI reports input, throttled). */
   'presence.activity': { args: void; result: void };
+  /**
+   * Dials `target` (a number, `sip:` or `tel:` URI) on `line` (default: the default line). Answering is not
+   * awaited: the result is the call as it starts; `calls.changed` follows it.
+   */
+  'calls.dial': { args: { line?: number; target: string }; result: CallView };
+  /** Answers a ringing incoming call; a connected call is put on hold first. */
+  'calls.answer': { args: { call: string }; result: CallView };
+  /** Rejects a ringing incoming call: 603 Decline, or 302 to the line's voicemail code with `voicemail: true`. */
+  'calls.reject': { args: { call: string; voicemail?: boolean }; result: CallView };
+  /** Ends a call in any state (CANCEL while dialling, BYE once answered, 603 while ringing here). */
+  'calls.hangup': { args: { call: string }; result: CallView };
+  'calls.hold': { args: { call: string }; result: CallView };
+  /** Takes a call off hold; any other connected call is held first. */
+  'calls.resume': { args: { call: string }; result: CallView };
+  /** Sends DTMF digits: RFC 4733 events when negotiated, else SIP INFO (application/dtmf-relay). */
+  'calls.sendDtmf': { args: { call: string; digits: string }; result: void };
+  /** One page of the call history, newest first. */
+  'history.list': { args: HistoryQuery; result: HistoryPage };
+  /** Marks every missed call seen (the badge clears). */
+  'history.markSeen': { args: void; result: HistorySummary };
+  /** Forgets the whole history (the journal is emptied). */
+  'history.clear': { args: void; result: HistorySummary };
 }
 
 /** Events main → renderer: name → payload. */
@@ -60,6 +87,10 @@ export interface Events {
   'blf.stats': NotifyQueueStats;
   /** Own presence, per-line publication status or watchers changed. */
   'presence.changed': PresenceSnapshot;
+  /** Every call after any change of one (state, hold, timers' anchors, media counters at most once a second). */
+  'calls.changed': CallView[];
+  /** The history changed (a call ended, seen, cleared): the summary; views refetch their page. */
+  'history.changed': HistorySummary;
 }
 
 export type CommandName = keyof Commands;
@@ -93,6 +124,12 @@ const lineRef: ArgsValidator<{ line: number }> = (raw) => {
   if (!isRecord(raw) || !Number.isInteger(raw.line) || (raw.line as number) < 1)
     return fail('invalid-argument', 'line must be a line number from 1', { field: 'line' });
   return ok({ line: raw.line as number });
+};
+
+const callRef: ArgsValidator<{ call: string }> = (raw) => {
+  if (!isRecord(raw) || typeof raw.call !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(raw.call))
+    return fail('invalid-argument', 'call must be a call id from calls.changed', { field: 'call' });
+  return ok({ call: raw.call });
 };
 
 const traceFilter: ArgsValidator<TraceFilter> = (raw) => {
@@ -172,7 +209,61 @@ export const commandValidators: { [K in CommandName]: ArgsValidator<CommandArgs<
     return ok(own);
   },
   'presence.activity': noArgs,
+  'calls.dial': (raw) => {
+    if (!isRecord(raw)) return fail('invalid-argument', 'calls.dial takes { line?, target }');
+    if (typeof raw.target !== 'string' || raw.target.trim().length === 0 || raw.target.length > 256)
+      return fail('invalid-argument', 'target must be a number or SIP address of at most 256 characters', { field: 'target' });
+    if (hasControlCharacters(raw.target)) return fail('invalid-argument', controlCharactersMessage('', 'target'), { field: 'target' });
+    if (raw.line === undefined || raw.line === null) return ok({ target: raw.target.trim() });
+    const line = lineRef(raw);
+    return line.ok ? ok({ line: line.value.line, target: raw.target.trim() }) : line;
+  },
+  'calls.answer': callRef,
+  'calls.reject': (raw) => {
+    const ref = callRef(raw);
+    if (!ref.ok) return ref;
+    const voicemail = (raw as Record<string, unknown>).voicemail;
+    if (voicemail !== undefined && typeof voicemail !== 'boolean')
+      return fail('invalid-argument', 'voicemail must be true or false', { field: 'voicemail' });
+    return ok(voicemail ? { call: ref.value.call, voicemail } : ref.value);
+  },
+  'calls.hangup': callRef,
+  'calls.hold': callRef,
+  'calls.resume': callRef,
+  'calls.sendDtmf': (raw) => {
+    const ref = callRef(raw);
+    if (!ref.ok) return ref;
+    const digits = (raw as Record<string, unknown>).digits;
+    if (typeof digits !== 'string' || !DTMF_DIGITS.test(digits))
+      return fail('invalid-argument', 'digits must be 1–32 of 0-9, *, #, A-D', { field: 'digits' });
+    return ok({ call: ref.value.call, digits });
+  },
+  'history.list': (raw) => {
+    if (raw === undefined || raw === null) return ok({});
+    if (!isRecord(raw)) return fail('invalid-argument', 'history.list takes { filter?, before?, limit? }');
+    const query: HistoryQuery = {};
+    if (raw.filter !== undefined) {
+      if (!HISTORY_FILTERS.includes(raw.filter as HistoryFilter))
+        return fail('invalid-argument', `filter must be one of ${HISTORY_FILTERS.join(', ')}`, { field: 'filter' });
+      query.filter = raw.filter as HistoryFilter;
+    }
+    if (raw.before !== undefined) {
+      if (!Number.isSafeInteger(raw.before) || (raw.before as number) < 0)
+        return fail('invalid-argument', 'before must be a cursor from a previous page', { field: 'before' });
+      query.before = raw.before as number;
+    }
+    if (raw.limit !== undefined) {
+      if (!Number.isInteger(raw.limit) || (raw.limit as number) < 1 || (raw.limit as number) > 500)
+        return fail('invalid-argument', 'limit must be an integer from 1 to 500', { field: 'limit' });
+      query.limit = raw.limit as number;
+    }
+    return ok(query);
+  },
+  'history.markSeen': noArgs,
+  'history.clear': noArgs,
 };
+
+const HISTORY_FILTERS: readonly HistoryFilter[] = ['all', 'missed', 'incoming', 'outgoing'];
 
 /** States a user can choose (Asterisk's, without `not_set`). */
 export const PRESENCE_STATES: readonly PresenceState[] = ['available', 'away', 'xa', 'chat', 'dnd', 'unavailable'];
@@ -180,7 +271,7 @@ export const PRESENCE_STATES: readonly PresenceState[] = ['available', 'away', '
 export const commandNames = Object.keys(commandValidators) as CommandName[];
 
 /** The runtime list of events (kept in step with {@link Events} by the `satisfies` check). */
-export const eventNames = ['lines.changed', 'settings.changed', 'trace.appended', 'tiles.patch', 'blf.stats', 'presence.changed'] as const satisfies readonly EventName[];
+export const eventNames = ['lines.changed', 'settings.changed', 'trace.appended', 'tiles.patch', 'blf.stats', 'presence.changed', 'calls.changed', 'history.changed'] as const satisfies readonly EventName[];
 
 export function isCommandName(name: unknown): name is CommandName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(commandValidators, name);

@@ -25,6 +25,8 @@ const LINE_KEYS = [
   'tls',
   'featureCodes',
   'watcherInfo',
+  'busyWhenOnCall',
+  'voicemailCode',
 ];
 /** States a line may have a feature code for (issue 4 §2). */
 const FEATURE_CODE_STATES = ['available', 'away', 'xa', 'chat', 'dnd', 'unavailable'];
@@ -132,5 +134,9 @@ export function lineErrors(line: unknown, i: number, seenIds: Map<string, number
   checkFeatureCodes(add, line.featureCodes, f('featureCodes'), label);
   if (line.watcherInfo !== undefined && typeof line.watcherInfo !== 'boolean')
     add(f('watcherInfo'), `${label}watcher list must be true or false`);
+  if (line.busyWhenOnCall !== undefined && typeof line.busyWhenOnCall !== 'boolean')
+    add(f('busyWhenOnCall'), `${label}"busy when on a call" must be true or false`);
+  if (!isUnset(line.voicemailCode) && (typeof line.voicemailCode !== 'string' || !FEATURE_CODE.test(line.voicemailCode)))
+    add(f('voicemailCode'), `${label}voicemail code must be 1–32 digits, letters, *, # or +`);
   return errors;
 }

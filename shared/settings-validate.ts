@@ -3,6 +3,7 @@
  * load and save, so both show the same messages. Field paths use 0-based indexes (`lines.2.domain`); messages use the
  * line numbers people see ("Line 3: …"). Every rule is documented in docs/config.md.
  */
+import { callSettingsErrors, normalizeCallSettings } from './calls-validate';
 import { normalizePresenceSettings, presenceSettingsErrors } from './presence-validate';
 import type { Result } from './result';
 import { fail, ok } from './result';
@@ -24,7 +25,7 @@ export interface FieldError {
 
 type Rec = Record<string, unknown>;
 
-const TOP_KEYS = ['version', 'lines', 'defaultLine', 'sip', 'diagnostics', 'tiles', 'tileLists', 'notify', 'presence'];
+const TOP_KEYS = ['version', 'lines', 'defaultLine', 'sip', 'diagnostics', 'tiles', 'tileLists', 'notify', 'presence', 'calls'];
 const SIP_KEYS = ['t1Ms', 't2Ms', 't4Ms', 'retryBaseSeconds', 'retryMaxSeconds', 'keepAliveSeconds', 'subscriptionExpiresSeconds'];
 const DIAG_KEYS = ['traceToFile', 'traceBufferSize'];
 
@@ -120,6 +121,7 @@ export function settingsErrors(input: unknown): FieldError[] {
   // Busy lamp field settings (absent in files from before it: defaults apply).
   c.errors.push(...tileSettingsErrors(input, count));
   c.errors.push(...presenceSettingsErrors(input.presence));
+  c.errors.push(...callSettingsErrors(input.calls));
   return c.errors;
 }
 
@@ -157,6 +159,8 @@ function normalize(input: Rec): Settings {
       tls: normalizeTls(l.tls),
       featureCodes: isRecord(l.featureCodes) && Object.keys(l.featureCodes).length > 0 ? { ...(l.featureCodes as LineConfig['featureCodes']) } : undefined,
       watcherInfo: l.watcherInfo === true ? true : undefined,
+      busyWhenOnCall: l.busyWhenOnCall === true ? true : undefined,
+      voicemailCode: optString(l.voicemailCode),
     };
     for (const [k, v] of Object.entries(optional)) if (v !== undefined) (line as unknown as Rec)[k] = v;
     return line;
@@ -172,6 +176,7 @@ function normalize(input: Rec): Settings {
     diagnostics: Object.fromEntries(DIAG_KEYS.map((k) => [k, d[k]])) as unknown as DiagnosticsSettings,
     ...normalizeTileSettings(input),
     presence: normalizePresenceSettings(input.presence),
+    calls: normalizeCallSettings(input.calls),
   };
 }
 

@@ -46,6 +46,10 @@ export interface LineConfig {
    * Kamailio 5.6.3 with memory-only subscriptions (`subs_db_mode 0`) crashes on that SUBSCRIBE (docs/config.md).
    */
   watcherInfo?: boolean;
+  /** Answer a new incoming call 486 Busy Here while this line has a call (issue 9); off: a second call rings. */
+  busyWhenOnCall?: boolean;
+  /** Number an incoming call is sent to by "Send to voicemail" (302 to `sip:<code>@<domain>`), e.g. `*97`. */
+  voicemailCode?: string;
 }
 
 /** Line as the renderer sees it: the password is replaced by a flag. */
@@ -94,6 +98,21 @@ export interface Settings {
   tileLists: TileListConfig[];
   notify: NotifyThrottleSettings;
   presence: PresenceSettings;
+  calls: CallSettings;
+}
+
+/** Calls and media (issue 9). Missing in files from before it: the defaults apply. */
+export interface CallSettings {
+  /** Lowest local UDP port for RTP (even; RTCP uses the next one). */
+  rtpPortMin: number;
+  /** Highest local UDP port for RTP. */
+  rtpPortMax: number;
+  /** A caller on hold longer than this is highlighted with a reminder sound; 0 = no reminder. */
+  holdReminderSeconds: number;
+  /** OS notifications for incoming and missed calls. */
+  notifications: boolean;
+  /** Call events kept in the history journal before the oldest are dropped at rotation. */
+  historyLimit: number;
 }
 
 /** Own presence options (issue 4). */
@@ -128,6 +147,7 @@ export const DEFAULT_SETTINGS: Settings = {
     autoAwayMinutes: 0,
     onThePhone: true,
   },
+  calls: { rtpPortMin: 20000, rtpPortMax: 20999, holdReminderSeconds: 60, notifications: true, historyLimit: 5000 },
 };
 
 /** At most this many tiles (and list members) on one panel. */

@@ -1,4 +1,5 @@
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+import { FakeCalls, FakeHistory } from './calls/testing/fake-calls';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,12 +45,12 @@ beforeEach(() => {
   trace = new TraceLog({ clock, dataDir: dir });
   const store = new SettingsStore({ dataDir: dir, cipher: plainCipher });
   tiles = new FakeTiles();
-  service = new ConsoleService({ store, lines, tiles, presence: new FakePresence(), trace, mode: 'serve', version: '9.9.9', clock });
+  service = new ConsoleService({ store, lines, tiles, presence: new FakePresence(), calls: new FakeCalls(), history: new FakeHistory(), trace, mode: 'serve', version: '9.9.9', clock });
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 function record(): { [E in keyof Events]: Events[E][] } {
-  const seen = { 'lines.changed': [], 'settings.changed': [], 'trace.appended': [], 'tiles.patch': [], 'blf.stats': [], 'presence.changed': [] } as {
+  const seen = { 'lines.changed': [], 'settings.changed': [], 'trace.appended': [], 'tiles.patch': [], 'blf.stats': [], 'presence.changed': [], 'calls.changed': [], 'history.changed': [] } as {
     [E in keyof Events]: Events[E][];
   };
   forwardEvents(service, (event, payload) => (seen[event] as unknown[]).push(payload));

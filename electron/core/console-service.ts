@@ -13,6 +13,7 @@ import { toPublicSettings } from '../../shared/settings';
 import { validateSettingsInput } from '../../shared/settings-validate';
 import type { Clock } from '../sip/clock';
 import { SystemClock } from '../sip/clock';
+import { callCommandHandlers, type CallsController, type HistoryController } from './calls/call-commands';
 import type { ContractHost } from './contract-dispatch';
 import type { SettingsStore } from './settings-store';
 import type { TraceLog } from './trace-log';
@@ -65,6 +66,9 @@ export interface ConsoleServiceDeps {
   lines: LinesController;
   tiles: TilesController;
   presence: PresenceController;
+  /** Calls (issue 9): the call service and the call history. */
+  calls: CallsController;
+  history: HistoryController;
   trace: TraceLog;
   mode: 'electron' | 'serve';
   version: string;
@@ -107,6 +111,7 @@ export class ConsoleService implements ContractHost {
         deps.presence.activity();
         return ok(undefined);
       },
+      ...callCommandHandlers(deps.calls, deps.history),
     };
   }
 
@@ -129,10 +134,13 @@ export class ConsoleService implements ContractHost {
       tiles.onPatch((patch) => this.emit('tiles.patch', patch)),
       tiles.onStats((stats) => this.emit('blf.stats', stats)),
       this.deps.presence.onChanged((snapshot) => this.emit('presence.changed', snapshot)),
+      this.deps.calls.onChanged((calls) => this.emit('calls.changed', calls)),
+      this.deps.history.onChanged((summary) => this.emit('history.changed', summary)),
     );
     lines.apply(settings);
     tiles.apply(settings);
     this.deps.presence.apply(settings);
+    this.deps.calls.apply(settings);
   }
 
   /** Un-REGISTERs every line, waiting at most `timeoutMs`; safe to call more than once. */
@@ -150,6 +158,8 @@ export class ConsoleService implements ContractHost {
       tiles: this.deps.tiles.tileViews(),
       blf: this.deps.tiles.stats(),
       presence: this.deps.presence.snapshot(),
+      calls: this.deps.calls.views(),
+      history: this.deps.history.summary(),
     };
     if (store.problem !== undefined) snap.settingsProblem = store.problem;
     return snap;
@@ -165,6 +175,7 @@ export class ConsoleService implements ContractHost {
     lines.apply(saved.value);
     this.deps.tiles.apply(saved.value);
     this.deps.presence.apply(saved.value);
+    this.deps.calls.apply(saved.value);
     const pub = toPublicSettings(saved.value);
     this.emit('settings.changed', pub);
     return ok(pub);
@@ -189,6 +200,8 @@ export class ConsoleService implements ContractHost {
     try {
       // Un-PUBLISH and un-SUBSCRIBE before un-REGISTER: they still need the lines' flows.
       const sequence = async (): Promise<void> => {
+        // Calls first: their BYEs need the lines' flows, and a caller must hear the call end, not silence.
+        this.deps.calls.shutdown();
         await Promise.all([this.deps.presence.shutdown().catch(() => undefined), this.deps.tiles.shutdown().catch(() => undefined)]);
         await this.deps.lines.shutdown().catch(() => undefined);
       };

@@ -4,6 +4,7 @@
  * field, and such a file starts the console with just that line disabled.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FakeCalls, FakeHistory } from './calls/testing/fake-calls';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,7 +73,7 @@ async function startConsole(): Promise<{ service: ConsoleService; settle: () => 
   });
   const tiles = new BlfService({ clock, lines });
   const presence = new PresenceService({ clock, lines });
-  const service = new ConsoleService({ store, lines, tiles, presence, trace, mode: 'serve', version: '0', clock });
+  const service = new ConsoleService({ store, lines, tiles, presence, calls: new FakeCalls(), history: new FakeHistory(), trace, mode: 'serve', version: '0', clock });
   closers.push(async () => {
     // Un-REGISTER and un-SUBSCRIBE run on the fake network and clock: drive both until shutdown is done.
     let done = false;

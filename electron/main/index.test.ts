@@ -123,6 +123,11 @@ vi.mock('electron', () => ({
   Menu: fake.Menu,
   nativeImage: fake.nativeImage,
   powerMonitor: { getSystemIdleTime: () => 0 },
+  Notification: class {
+    static isSupported(): boolean {
+      return false;
+    }
+  },
 }));
 vi.mock('../core/create-console', async () => {
   const { ConsoleService } = await import('../core/console-service');
@@ -130,13 +135,14 @@ vi.mock('../core/create-console', async () => {
   const { TraceLog } = await import('../core/trace-log');
   const { FakeTiles } = await import('../core/blf/testing/fake-tiles');
   const { FakePresence } = await import('../core/presence/testing/fake-presence');
+  const { FakeCalls, FakeHistory } = await import('../core/calls/testing/fake-calls');
   return {
     createConsole: (options: { clock: never; dataDir: string; cipher: never; mode: 'electron'; version: string }) => {
       const lines = new FakeLines();
       fake.lines.current = lines;
       const store = new SettingsStore({ dataDir: options.dataDir, cipher: options.cipher });
       const trace = new TraceLog({ clock: options.clock });
-      const service = new ConsoleService({ store, lines, tiles: new FakeTiles(), presence: new FakePresence(), trace, mode: options.mode, version: options.version, clock: options.clock });
+      const service = new ConsoleService({ store, lines, tiles: new FakeTiles(), presence: new FakePresence(), calls: new FakeCalls(), history: new FakeHistory(), trace, mode: options.mode, version: options.version, clock: options.clock });
       return { service, store };
     },
   };

@@ -13,6 +13,7 @@ import { APP_INDEX_URL, registerAppScheme, serveAppScheme } from './app-protocol
 import { registerIpc, rendererUrlCheck } from './ipc';
 import { installLastResortHandlers } from './last-resort';
 import { createSecretCipher } from './safe-storage-cipher';
+import { CallNotifier } from './call-notifications';
 import { TrayController } from './tray';
 import { electronCsp, hardenSession, hardenWebContents } from './security';
 
@@ -29,6 +30,7 @@ registerAppScheme(protocol);
 let window: BrowserWindow | undefined;
 let service: ConsoleService | undefined;
 let tray: TrayController | undefined;
+let notifier: CallNotifier | undefined;
 let quitting = false;
 
 function createWindow(): BrowserWindow {
@@ -103,6 +105,15 @@ async function start(): Promise<void> {
     locale: app.getLocale?.().startsWith('de') ? 'de' : 'en',
     log: (message) => console.warn(message),
   });
+  notifier = new CallNotifier({
+    service,
+    showWindow: () => {
+      window ??= createWindow();
+      window.show();
+      window.focus();
+    },
+    locale: app.getLocale?.().startsWith('de') ? 'de' : 'en',
+  });
 }
 
 if (!app.requestSingleInstanceLock()) {
@@ -126,6 +137,7 @@ if (!app.requestSingleInstanceLock()) {
     // Un-PUBLISH, un-SUBSCRIBE and un-REGISTER, all bounded together (ConsoleService.shutdown).
     void service.shutdown(SHUTDOWN_BOUND_MS).finally(() => {
       tray?.dispose();
+      notifier?.dispose();
       app.quit();
     });
   });

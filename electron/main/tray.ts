@@ -26,7 +26,11 @@ export class TrayController {
   constructor(private readonly deps: TrayControllerDeps) {
     const state = this.state();
     this.tray = new Tray(trayIconImage(trayIconColor(state)));
-    this.unsubscribe = [deps.service.on('presence.changed', () => this.refresh()), deps.service.on('settings.changed', () => this.refresh())];
+    this.unsubscribe = [
+      deps.service.on('presence.changed', () => this.refresh()),
+      deps.service.on('settings.changed', () => this.refresh()),
+      deps.service.on('history.changed', () => this.refresh()),
+    ];
     this.tray.on('click', () => this.dispatch({ kind: 'toggle-window' }));
     this.refresh();
   }
@@ -53,6 +57,8 @@ export class TrayController {
         : { state: own.state, ...(own.note ? { note: own.note } : {}) },
       customStates,
       windowVisible: this.deps.isWindowVisible(),
+      // The unseen missed calls (issue 9 §5); "Missed calls" opens the window, where History lists them.
+      missedCalls: snapshot.history.unseenMissed,
       ...(this.deps.locale ? { locale: this.deps.locale } : {}),
     };
   }

@@ -1,4 +1,5 @@
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+import { FakeCalls, FakeHistory } from '../core/calls/testing/fake-calls';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -37,7 +38,7 @@ beforeEach(async () => {
   lines = new FakeLines();
   trace = new TraceLog({ clock });
   const store = new SettingsStore({ dataDir: join(dir, 'data'), cipher: plainCipher });
-  const service = new ConsoleService({ store, lines, tiles: new FakeTiles(), presence: new FakePresence(), trace, mode: 'serve', version: '1.2.3', clock });
+  const service = new ConsoleService({ store, lines, tiles: new FakeTiles(), presence: new FakePresence(), calls: new FakeCalls(), history: new FakeHistory(), trace, mode: 'serve', version: '1.2.3', clock });
   await service.start();
   server = await startServer({ port: 0, staticDir, service });
 });

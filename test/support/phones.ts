@@ -51,7 +51,7 @@ export interface CallHandle {
 /** Registration lifetime the phones ask for; long enough for any test, short enough to be harmless. */
 const REGISTER_EXPIRES = 600;
 
-interface SippProcess {
+export interface SippProcess {
   result: Promise<ProcessResult & { errors: string }>;
   kill(): void;
 }
@@ -61,7 +61,7 @@ interface SippProcess {
  * returns at once so the caller can stop it. `-trace_err` writes unexpected messages into a temp dir, read back
  * into the result because sipp's screen output rarely says what arrived.
  */
-async function spawnSipp(args: string[], timeoutMs: number): Promise<SippProcess> {
+export async function spawnSipp(args: string[], timeoutMs: number): Promise<SippProcess> {
   const controlPort = await freeUdpPort();
   const cwd = await mkdtemp(join(tmpdir(), 'sipp-phone-'));
   const extra = ['-i', '127.0.0.1', '-ci', '127.0.0.1', '-cp', String(controlPort), '-nostdin', '-trace_err'];
@@ -105,20 +105,20 @@ async function readErrors(dir: string): Promise<string> {
   }
 }
 
-function summarize(what: string, r: ProcessResult & { errors?: string }): string {
+export function summarize(what: string, r: ProcessResult & { errors?: string }): string {
   const status = r.timedOut ? 'timed out' : `exited ${r.code}`;
   return `${what} ${status}\n${r.errors ?? ''}\n${r.stderr}\n${r.stdout.slice(-3000)}`;
 }
 
 /** True once something listens on UDP 127.0.0.1:`port` (read-only: binding to probe would steal the port). */
-async function udpBound(port: number): Promise<boolean> {
+export async function udpBound(port: number): Promise<boolean> {
   const table = await readFile('/proc/net/udp', 'utf8');
   const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
   return table.split('\n').some((line) => line.trim().split(/\s+/)[1] === local);
 }
 
 /** Registers `account` with its Contact on UDP `port` (which the caller then hands to a UAS sipp). */
-async function registerAt(kam: KamailioHandle, account: PhoneAccount, port: number): Promise<void> {
+export async function registerAt(kam: KamailioHandle, account: PhoneAccount, port: number): Promise<void> {
   const result = await runSipp(
     [
       `127.0.0.1:${kam.udpPort}`,

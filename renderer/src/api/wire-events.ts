@@ -4,8 +4,10 @@
  * (re)connect the snapshot is fetched again, because events sent while the socket was down are lost.
  */
 import type { ConsoleApi, Snapshot } from '../../../shared/contract';
+import { useCallsStore } from '../stores/calls';
 import { useConnectionStore, type ConnectionState } from '../stores/connection';
 import { useConsoleApiStore } from '../stores/console-api';
+import { useHistoryStore } from '../stores/history';
 import { useLinesStore } from '../stores/lines';
 import { usePresenceStore } from '../stores/presence';
 import { useSettingsStore } from '../stores/settings';
@@ -43,6 +45,8 @@ export function applySnapshot(snapshot: Snapshot): void {
   useSettingsStore().applySaved(snapshot.settings, snapshot.settingsProblem);
   useTilesStore().applySnapshot(snapshot.tiles, snapshot.blf);
   if (snapshot.presence) usePresenceStore().apply(snapshot.presence);
+  useCallsStore().apply(snapshot.calls ?? []);
+  useHistoryStore().applySummary(snapshot.history);
 }
 
 /** Connects the stores to `api`: subscribes to events once, then refreshes on every (re)connect. */
@@ -55,6 +59,8 @@ export function wireEvents(api: ConsoleApi): Wiring {
   const trace = useTraceStore();
   const tiles = useTilesStore();
   const presence = usePresenceStore();
+  const calls = useCallsStore();
+  const history = useHistoryStore();
 
   async function refresh(): Promise<void> {
     const result = await api.invoke('snapshot', undefined);
@@ -74,6 +80,8 @@ export function wireEvents(api: ConsoleApi): Wiring {
     api.on('tiles.patch', (payload) => tiles.applyPatch(payload)),
     api.on('blf.stats', (payload) => tiles.applyStats(payload)),
     api.on('presence.changed', (payload) => presence.apply(payload)),
+    api.on('calls.changed', (payload) => calls.apply(payload)),
+    api.on('history.changed', (payload) => history.applySummary(payload)),
   ];
   let ready: Promise<void>;
   if (!isWsApi(api)) {

@@ -6,7 +6,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { AppError } from '../../../shared/result';
-import { MAX_LINES, type PublicSettings } from '../../../shared/settings';
+import { DEFAULT_SETTINGS, MAX_LINES, type PublicSettings } from '../../../shared/settings';
 import { settingsErrors, type FieldError } from '../../../shared/settings-validate';
 import {
   draftFrom,
@@ -34,6 +34,7 @@ function emptyDraft(): DraftSettings {
     tileLists: [],
     notify: { profile: 'console', ratePerSecond: '', queueBound: '' },
     presence: { customStates: [], autoAwayMinutes: 0, onThePhone: false },
+    calls: { ...DEFAULT_SETTINGS.calls },
   };
 }
 

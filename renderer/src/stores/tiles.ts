@@ -21,7 +21,7 @@ export interface TileSection {
   tiles: readonly TileView[];
 }
 
-/** A tile activation the UI reports back (calls arrive in a later issue; the action is kept, never faked). */
+/** A tile activation the UI reports back (the panel then dials the action's URI through the calls store). */
 export interface TileActivation {
   tileId: string;
   name: string;
@@ -185,8 +185,8 @@ export const useTilesStore = defineStore('tiles', () => {
   }
 
   /**
-   * Activates a tile: records its action for the UI to report. Placing the call is a later issue; this never
-   * pretends a call was made.
+   * Activates a tile: records its action for the UI to report. The call itself is placed by the caller
+   * (`useCallsStore().dial`), so this store stays free of commands that have side effects on the PBX.
    */
   function activate(id: string): TileActivation | undefined {
     const tile = byId.get(id);

@@ -2,7 +2,9 @@
  * Test doubles for the renderer: an in-memory ConsoleApi with scripted command handlers and event emission, and a
  * realistic snapshot. Used by store and component tests only (nothing in the app imports this).
  */
+import type { CallView } from '../../../shared/calls';
 import type { CommandArgs, CommandName, CommandResult, ConsoleApi, EventName, Events, Snapshot } from '../../../shared/contract';
+import type { HistoryEntry, HistorySummary } from '../../../shared/history';
 import type { LineState } from '../../../shared/lines';
 import type { PresenceSnapshot } from '../../../shared/presence';
 import type { PublicSettings } from '../../../shared/settings';
@@ -82,6 +84,7 @@ export function makeSettings(): PublicSettings {
       autoAwayMinutes: 10,
       onThePhone: true,
     },
+    calls: { rtpPortMin: 20000, rtpPortMax: 20999, holdReminderSeconds: 60, notifications: true, historyLimit: 5000 },
   };
 }
 
@@ -133,6 +136,8 @@ export function makeSnapshot(overrides: Partial<Snapshot> = {}): Snapshot {
     tiles: [],
     blf: makeStats(),
     presence: makePresence(),
+    calls: [],
+    history: makeHistorySummary(),
     ...overrides,
   };
 }
@@ -150,6 +155,40 @@ export function makeTrace(seq: number, overrides: Partial<TraceEntry> = {}): Tra
     method,
     callId: `call-${seq}`,
     text: `${method} sip:pbx.example.com SIP/2.0\r\nCall-ID: call-${seq}\r\n\r\n`,
+    ...overrides,
+  };
+}
+
+/** An incoming call ringing on line 1 from extension 102 (no display name unless overridden). */
+export function makeCall(id: string, overrides: Partial<CallView> = {}): CallView {
+  return {
+    id,
+    line: 1,
+    direction: 'incoming',
+    state: 'ringing',
+    far: { number: '102', uri: 'sip:102@pbx.example.com' },
+    startedAt: 1_700_000_000_000,
+    ...overrides,
+  };
+}
+
+export function makeHistorySummary(overrides: Partial<HistorySummary> = {}): HistorySummary {
+  return { unseenMissed: 0, unseenMissedNumbers: [], revision: 1, ...overrides };
+}
+
+/** A history row: an answered incoming call from `number` unless overridden. */
+export function makeHistoryEntry(id: string, overrides: Partial<HistoryEntry> = {}): HistoryEntry {
+  return {
+    id,
+    line: 1,
+    direction: 'incoming',
+    outcome: 'answered',
+    far: { number: '102', uri: 'sip:102@pbx.example.com' },
+    startedAt: 1_700_000_000_000,
+    answeredAt: 1_700_000_005_000,
+    endedAt: 1_700_000_065_000,
+    tries: 1,
+    seen: true,
     ...overrides,
   };
 }

@@ -3,13 +3,15 @@
  * silently coerced; {@link toInput} turns the draft into the `SettingsInput` that `settings.save` and the shared
  * validator understand.
  */
-import type {
-  LineConfigInput,
-  LineTransport,
-  PresenceSettings,
-  PublicLineConfig,
-  PublicSettings,
-  SettingsInput,
+import {
+  DEFAULT_SETTINGS,
+  type CallSettings,
+  type LineConfigInput,
+  type LineTransport,
+  type PresenceSettings,
+  type PublicLineConfig,
+  type PublicSettings,
+  type SettingsInput,
 } from '../../../shared/settings';
 import {
   draftNotifyFrom,
@@ -45,6 +47,9 @@ export interface DraftLine {
   watcherInfo: boolean;
   /** Not edited here (the presence screen's concern); carried through so a save keeps them. */
   featureCodes?: PublicLineConfig['featureCodes'];
+  /** Call options of the line (issue 9): not edited here yet; carried through so a save keeps them. */
+  busyWhenOnCall?: boolean;
+  voicemailCode?: string;
   /** Never saved yet: Esc while editing removes it instead of restoring it. */
   isNew: boolean;
 }
@@ -69,6 +74,8 @@ export interface DraftSettings {
   notify: DraftNotify;
   /** Not edited on the settings screen yet; carried through so a save keeps the presence options. */
   presence: PresenceSettings;
+  /** Call options (issue 9): not edited on the settings screen yet; carried through so a save keeps them. */
+  calls: CallSettings;
 }
 
 /** Editor fields of a line and where each sits in `SettingsInput` below `lines.<index>`. */
@@ -114,6 +121,8 @@ export function draftLineFrom(line: PublicLineConfig): DraftLine {
     caFile: line.tls?.caFile ?? '',
     watcherInfo: line.watcherInfo === true,
     ...(line.featureCodes ? { featureCodes: { ...line.featureCodes } } : {}),
+    ...(line.busyWhenOnCall !== undefined ? { busyWhenOnCall: line.busyWhenOnCall } : {}),
+    ...(line.voicemailCode !== undefined ? { voicemailCode: line.voicemailCode } : {}),
     isNew: false,
   };
 }
@@ -162,6 +171,7 @@ export function draftFrom(settings: PublicSettings): DraftSettings {
     tileLists: settings.tileLists.map(draftTileListFrom),
     notify: draftNotifyFrom(settings.notify),
     presence: { ...settings.presence, customStates: settings.presence.customStates.map((entry) => ({ ...entry })) },
+    calls: { ...(settings.calls ?? DEFAULT_SETTINGS.calls) },
   };
 }
 
@@ -191,6 +201,8 @@ export function lineToInput(line: DraftLine): LineConfigInput {
   // Only an opted-in line carries the flag, as the engine stores it, so an untouched line never looks changed.
   if (line.watcherInfo) input.watcherInfo = true;
   if (line.featureCodes) input.featureCodes = { ...line.featureCodes };
+  if (line.busyWhenOnCall !== undefined) input.busyWhenOnCall = line.busyWhenOnCall;
+  if (line.voicemailCode !== undefined) input.voicemailCode = line.voicemailCode;
   // Absent = keep the stored password; '' = clear it (LineConfigInput).
   if (line.password !== '') input.password = line.password;
   else if (line.clearPassword) input.password = '';
@@ -229,6 +241,7 @@ export function toInput(draft: DraftSettings): SettingsInput {
     tileLists: draft.tileLists.map(tileListToInput),
     notify: notifyToInput(draft.notify),
     presence: { ...draft.presence, customStates: draft.presence.customStates.map((entry) => ({ ...entry })) },
+    calls: { ...draft.calls },
   };
 }
 

@@ -5,6 +5,7 @@
 import type { Component } from 'vue';
 import type { MessageKey } from '../i18n';
 import DiagnosticsView from './diagnostics/DiagnosticsView.vue';
+import HistoryView from './history/HistoryView.vue';
 import KeysView from './keys/KeysView.vue';
 import LinesView from './lines/LinesView.vue';
 import PanelView from './panel/PanelView.vue';
@@ -45,6 +46,8 @@ const ENTRIES = [
     shortcut: '6',
     component: PresenceView,
   },
+  // Call history (issue 9): the sidebar entry carries the unseen missed calls badge.
+  { id: 'history', label: 'nav.history', icon: 'M3.5 10a6.5 6.5 0 1 0 1.9-4.6M3 3v3.5h3.5M10 6.5V10l2.5 1.5', shortcut: '7', component: HistoryView },
 ] as const satisfies readonly ViewEntry[];
 
 export type ViewId = (typeof ENTRIES)[number]['id'];

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { TileView } from '../../../../shared/tiles';
 import { wireEvents } from '../../api/wire-events';
 import { useTilesStore } from '../../stores/tiles';
-import { createFakeApi, makeSnapshot, makeTile, type FakeConsoleApi } from '../../testing/fake-console-api';
+import { createFakeApi, makeCall, makeHistorySummary, makeSnapshot, makeTile, type FakeConsoleApi } from '../../testing/fake-console-api';
 import PanelView from './PanelView.vue';
 
 enableAutoUnmount(afterEach);
@@ -142,16 +142,46 @@ describe('PanelView grid', () => {
     expect(wrapper.findAll('[role="gridcell"]')).toHaveLength(3);
   });
 
-  it('announces the action on Enter without pretending to call', async () => {
+  it('calls the tile on Enter, on the tile\'s line, and says so', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    const wrapper = await mountPanel([makeTile(101, { name: 'Anna' })]);
+    const wrapper = await mountPanel([makeTile(101, { name: 'Anna' }), makeTile(205, { name: 'Paul', line: 2, action: { kind: 'call', uri: '205' } })]);
+    fake.handlers['calls.dial'] = ({ line, target }) => ({ ok: true, value: makeCall('c1', { direction: 'outgoing', state: 'dialling', line: line ?? 1, far: { number: target, uri: target } }) });
     wrapper.get<HTMLElement>('[data-testid="tile-t101"]').element.focus();
     await press('Enter');
-    expect(wrapper.get('[data-testid="tile-toast"]').text()).toBe('Call 101 (Anna) — calls arrive in a later version.');
+    expect(fake.calls.filter((call) => call.command === 'calls.dial').map((call) => call.args)).toEqual([{ line: 1, target: 'sip:101@pbx.example.com' }]);
+    expect(wrapper.get('[data-testid="tile-toast"]').text()).toBe('Calling Anna (101)…');
     expect(useTilesStore().lastActivation?.action).toEqual({ kind: 'call', uri: 'sip:101@pbx.example.com' });
+
+    await wrapper.get('[data-testid="tile-t205"]').trigger('click');
+    await flushPromises();
+    expect(fake.calls.filter((call) => call.command === 'calls.dial').at(-1)?.args).toEqual({ line: 2, target: '205' });
     vi.advanceTimersByTime(4100);
     await flushPromises();
     expect(wrapper.find('[data-testid="tile-toast"]').exists()).toBe(false);
+  });
+
+  it('says why a tile call failed, and never dials a key without a call action', async () => {
+    const wrapper = await mountPanel([makeTile(101, { name: 'Anna' }), makeTile(102, { name: 'Door', action: { kind: 'none' } })]);
+    fake.handlers['calls.dial'] = () => ({ ok: false, error: { code: 'sip-error', message: 'line 1 is not registered' } });
+    await wrapper.get('[data-testid="tile-t101"]').trigger('click');
+    await flushPromises();
+    expect(wrapper.get('[data-testid="tile-toast"]').text()).toBe('Could not call Anna (101): line 1 is not registered');
+    await wrapper.get('[data-testid="tile-t102"]').trigger('click');
+    await flushPromises();
+    expect(wrapper.get('[data-testid="tile-toast"]').text()).toBe('Door: this key has no action.');
+    expect(fake.calls.filter((call) => call.command === 'calls.dial')).toHaveLength(1);
+  });
+
+  it('marks the tiles of colleagues with unseen missed calls', async () => {
+    const wrapper = await mountPanel([makeTile(101, { name: 'Anna' }), makeTile(102, { name: 'Bert' })]);
+    expect(wrapper.find('[data-testid="tile-missed"]').exists()).toBe(false);
+    fake.emit('history.changed', makeHistorySummary({ unseenMissed: 2, unseenMissedNumbers: ['102'], revision: 2 }));
+    await flushPromises();
+    const bert = wrapper.get('[data-testid="tile-t102"]');
+    expect(bert.find('[data-testid="tile-missed"]').exists()).toBe(true);
+    expect(bert.attributes('aria-label')).toContain('missed call, not seen yet');
+    expect(bert.attributes('title')).toContain('missed call, not seen yet');
+    expect(wrapper.get('[data-testid="tile-t101"]').find('[data-testid="tile-missed"]').exists()).toBe(false);
   });
 });
 

@@ -1,0 +1,302 @@
+/**
+ * The call service (issue 9): the application side of calls. It owns the {@link CallAgent} of the lines' SIP stack,
+ * turns every {@link CallSession} into a {@link CallView} for `calls.changed`, applies the receptionist's rules
+ * (answering or dialling holds the call in progress; "busy when on a call" per line; send to voicemail), records every
+ * call in the history and tells presence when the user is on the phone.
+ */
+import type { CallView } from '../../../shared/calls';
+import { fail, ok, type Result } from '../../../shared/result';
+import type { LineConfig, Settings } from '../../../shared/settings';
+import type { Clock, TimerHandle } from '../../sip/clock';
+import { observe } from '../../sip/guard';
+import { parseUri, type SipRequest } from '../../sip/message';
+import type { SipStack } from '../../sip/stack';
+import { CallAgent } from '../../sip/usage/call/call-agent';
+import { DialTargetError, type CallSession, type SessionActionResult } from '../../sip/usage/call/call-session-api';
+import type { SessionDescriptionHandlerFactory } from '../../sip/usage/call/session-description-handler';
+import type { LineContext } from '../../sip/usage/line-context';
+import { toCallView } from './call-view';
+
+/** What the call service needs from the lines (implemented by the line manager). */
+export interface CallLines {
+  /** The shared SIP stack (rebuilt when the transaction timers change). */
+  readonly stack: SipStack;
+  lineContext(number: number): LineContext | undefined;
+  lineConfig(number: number): LineConfig | undefined;
+  readonly defaultLineNumber: number;
+}
+
+/** What the call service tells the history (implemented by history/history-service.ts). */
+export interface CallHistorySink {
+  callStarted(call: { id: string; line: number; direction: CallView['direction']; far: CallView['far']; at: number }): void;
+  callAnswered(id: string, at: number): void;
+  callEnded(id: string, end: { at: number; cause: NonNullable<CallView['end']>['cause']; sipStatus?: number }): void;
+}
+
+export interface CallServiceDeps {
+  clock: Clock;
+  lines: CallLines;
+  history: CallHistorySink;
+  /** Builds the media factory for the configured RTP port range (electron/media). */
+  createMediaFactory(range: { min: number; max: number }): SessionDescriptionHandlerFactory;
+  /** "On the phone" for presence (issue 4's hook). */
+  setInCall(inCall: boolean): void;
+  log?: (message: string) => void;
+}
+
+/** How long an ended call stays in `calls.changed`, so its outcome ("busy") can be read. */
+export const ENDED_CALL_LINGER_MS = 5000;
+/** Media counters are refreshed in `calls.changed` at most this often while a call is answered. */
+const STATS_INTERVAL_MS = 1000;
+
+export class CallService {
+  private agent: CallAgent | undefined;
+  private agentStack: SipStack | undefined;
+  private mediaFactory: SessionDescriptionHandlerFactory | undefined;
+  private portRange = '';
+  private settings: Settings | undefined;
+  private readonly calls = new Map<string, CallSession>();
+  private readonly lingering = new Map<string, TimerHandle>();
+  private readonly answered = new Set<string>();
+  private readonly listeners = new Set<(calls: CallView[]) => void>();
+  private emitScheduled = false;
+  private statsTimer: TimerHandle | undefined;
+  private inCall = false;
+
+  constructor(private readonly deps: CallServiceDeps) {}
+
+  /** Follows new settings: port range, and a new agent when the lines built a new stack. */
+  apply(settings: Settings): void {
+    this.settings = settings;
+    const range = `${settings.calls.rtpPortMin}-${settings.calls.rtpPortMax}`;
+    if (range !== this.portRange || !this.mediaFactory) {
+      this.portRange = range;
+      this.mediaFactory = this.deps.createMediaFactory({ min: settings.calls.rtpPortMin, max: settings.calls.rtpPortMax });
+    }
+    const stack = this.deps.lines.stack;
+    if (stack === this.agentStack) return;
+    this.agent?.close();
+    this.agentStack = stack;
+    this.agent = new CallAgent({
+      stack,
+      clock: this.deps.clock,
+      lineFor: (request) => this.lineFor(request),
+      busy: (line) => this.isBusy(line),
+      createMedia: (options) => this.mediaFactory!(options),
+      onIncoming: (session) => this.track(session),
+    });
+  }
+
+  /** Every call in progress and the recently ended ones. */
+  views(): CallView[] {
+    return [...this.calls.values()].map(toCallView);
+  }
+
+  onChanged(listener: (calls: CallView[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async dial(args: { line?: number; target: string }): Promise<Result<CallView>> {
+    const number = args.line ?? this.deps.lines.defaultLineNumber;
+    const line = this.deps.lines.lineContext(number);
+    if (!line) return fail('not-found', `Line ${number} is not configured or is disabled`, { field: 'line' });
+    if (!this.agent) return fail('not-found', 'No line is configured yet', { field: 'line' });
+    await this.holdOthers(undefined);
+    try {
+      const session = this.agent.dial(line, args.target);
+      this.track(session);
+      return ok(toCallView(session));
+    } catch (error) {
+      if (error instanceof DialTargetError) return fail('invalid-argument', error.message, { field: 'target' });
+      throw error;
+    }
+  }
+
+  async answer(id: string): Promise<Result<CallView>> {
+    const session = this.find(id);
+    if (!session.ok) return session;
+    const call = session.value;
+    if (call.direction !== 'incoming' || call.state !== 'ringing')
+      return fail('invalid-argument', 'Only a ringing incoming call can be answered', { field: 'call' });
+    // The receptionist takes the new caller; the one they were talking to waits on hold, never dropped.
+    await this.holdOthers(call);
+    return this.outcome(call, await call.answer());
+  }
+
+  reject(id: string, voicemail = false): Result<CallView> {
+    const session = this.find(id);
+    if (!session.ok) return session;
+    const call = session.value;
+    if (call.direction !== 'incoming' || call.state !== 'ringing')
+      return fail('invalid-argument', 'Only a ringing incoming call can be rejected', { field: 'call' });
+    if (voicemail) {
+      const config = this.deps.lines.lineConfig(call.line);
+      if (!config?.voicemailCode)
+        return fail('invalid-argument', `Line ${call.line} has no voicemail code configured`, { field: 'voicemail' });
+      call.reject({ redirectTo: `sip:${config.voicemailCode}@${config.domain}` });
+    } else call.reject();
+    return ok(toCallView(call));
+  }
+
+  hangup(id: string): Result<CallView> {
+    const session = this.find(id);
+    if (!session.ok) return session;
+    if (session.value.state !== 'ended') session.value.hangup();
+    return ok(toCallView(session.value));
+  }
+
+  async hold(id: string): Promise<Result<CallView>> {
+    const session = this.find(id);
+    if (!session.ok) return session;
+    const call = session.value;
+    if (call.state !== 'connected') return fail('invalid-argument', 'Only an answered call can be held', { field: 'call' });
+    if (call.localHold) return ok(toCallView(call));
+    return this.outcome(call, await call.hold());
+  }
+
+  async resume(id: string): Promise<Result<CallView>> {
+    const session = this.find(id);
+    if (!session.ok) return session;
+    const call = session.value;
+    if (call.state !== 'connected') return fail('invalid-argument', 'Only an answered call can be resumed', { field: 'call' });
+    if (!call.localHold) return ok(toCallView(call));
+    await this.holdOthers(call);
+    return this.outcome(call, await call.resume());
+  }
+
+  async sendDtmf(id: string, digits: string): Promise<Result<void>> {
+    const session = this.find(id);
+    if (!session.ok) return session;
+    if (session.value.state !== 'connected') return fail('invalid-argument', 'DTMF needs an answered call', { field: 'call' });
+    const result = await session.value.sendDtmf(digits);
+    return result.ok ? ok(undefined) : fail('sip-error', result.reason, result.sipStatus ? { sipStatus: result.sipStatus } : {});
+  }
+
+  /** Hangs up every call (the app quits). */
+  shutdown(): void {
+    this.clock().clearTimeout(this.statsTimer);
+    for (const timer of this.lingering.values()) this.clock().clearTimeout(timer);
+    this.agent?.close();
+    this.agent = undefined;
+  }
+
+  private clock(): Clock {
+    return this.deps.clock;
+  }
+
+  private find(id: string): Result<CallSession> {
+    const call = this.calls.get(id);
+    return call ? ok(call) : fail('not-found', 'There is no such call (it may have ended)', { field: 'call' });
+  }
+
+  private outcome(call: CallSession, result: SessionActionResult): Result<CallView> {
+    if (result.ok) return ok(toCallView(call));
+    return fail('sip-error', result.reason, result.sipStatus ? { sipStatus: result.sipStatus } : {});
+  }
+
+  /** Holds every answered, unheld call except `keep`: one conversation at a time. */
+  private async holdOthers(keep: CallSession | undefined): Promise<void> {
+    const talking = [...this.calls.values()].filter((c) => c !== keep && c.state === 'connected' && !c.localHold);
+    const results = await Promise.all(talking.map((c) => c.hold()));
+    results.forEach((r, i) => {
+      if (!r.ok) this.deps.log?.(`Could not hold call ${talking[i]!.id}: ${r.reason}`);
+    });
+  }
+
+  /** An incoming INVITE's line: the Request-URI user (our Contact), else the To user, else the only line. */
+  private lineFor(request: SipRequest): LineContext | undefined {
+    const settings = this.settings;
+    if (!settings) return undefined;
+    const users = [userOf(request.uri), userOf(request.get('To') ?? '')];
+    for (const user of users) {
+      if (!user) continue;
+      const index = settings.lines.findIndex((l) => l.enabled && l.user === user);
+      if (index >= 0) return this.deps.lines.lineContext(index + 1);
+    }
+    const enabled = settings.lines.map((l, i) => (l.enabled ? i + 1 : 0)).filter((n) => n > 0);
+    return enabled.length === 1 ? this.deps.lines.lineContext(enabled[0]!) : undefined;
+  }
+
+  private isBusy(line: number): boolean {
+    if (!this.deps.lines.lineConfig(line)?.busyWhenOnCall) return false;
+    return [...this.calls.values()].some((c) => c.line === line && c.state !== 'ended');
+  }
+
+  private track(session: CallSession): void {
+    this.calls.set(session.id, session);
+    this.deps.history.callStarted({ id: session.id, line: session.line, direction: session.direction, far: session.far, at: session.startedAt });
+    if (session.replaces !== undefined) this.answered.add(session.id);
+    session.onChange(() => this.changed(session));
+    this.changed(session);
+  }
+
+  private changed(session: CallSession): void {
+    if (session.state === 'connected' && !this.answered.has(session.id)) {
+      this.answered.add(session.id);
+      this.deps.history.callAnswered(session.id, session.answeredAt ?? this.clock().wallNow());
+    }
+    if (session.state === 'ended' && !this.lingering.has(session.id)) {
+      const end = session.end ?? { cause: 'failed' as const };
+      this.deps.history.callEnded(session.id, {
+        at: session.endedAt ?? this.clock().wallNow(),
+        cause: end.cause,
+        ...(end.sipStatus !== undefined ? { sipStatus: end.sipStatus } : {}),
+      });
+      this.answered.delete(session.id);
+      this.lingering.set(
+        session.id,
+        this.clock().setTimeout(() => {
+          this.lingering.delete(session.id);
+          this.calls.delete(session.id);
+          this.scheduleEmit();
+        }, ENDED_CALL_LINGER_MS),
+      );
+    }
+    this.updatePresence();
+    this.scheduleEmit();
+  }
+
+  private updatePresence(): void {
+    const active = [...this.calls.values()].some((c) => c.state === 'connected' || (c.direction === 'outgoing' && c.state !== 'ended'));
+    if (active !== this.inCall) {
+      this.inCall = active;
+      this.deps.setInCall(active);
+    }
+    if (active && this.statsTimer === undefined) this.tickStats();
+  }
+
+  /** Refreshes media counters once a second while a call is answered. */
+  private tickStats(): void {
+    this.statsTimer = this.clock().setTimeout(() => {
+      this.statsTimer = undefined;
+      if (![...this.calls.values()].some((c) => c.state === 'connected')) return;
+      this.scheduleEmit();
+      this.tickStats();
+    }, STATS_INTERVAL_MS);
+  }
+
+  /** Several changes in one turn (answer + hold of the other call) go out as one event. */
+  private scheduleEmit(): void {
+    if (this.emitScheduled) return;
+    this.emitScheduled = true;
+    observe(
+      Promise.resolve().then(() => {
+        this.emitScheduled = false;
+        const views = this.views();
+        for (const listener of [...this.listeners]) listener(views);
+      }),
+      'calls.changed',
+    );
+  }
+}
+
+function userOf(uriOrNameAddr: string): string | undefined {
+  const match = /<([^>]*)>/.exec(uriOrNameAddr);
+  const uri = (match ? match[1] : uriOrNameAddr)!.trim();
+  try {
+    return parseUri(uri).user || undefined;
+  } catch {
+    return undefined;
+  }
+}

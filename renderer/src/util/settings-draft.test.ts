@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { makeSettings } from '../testing/fake-console-api';
+import { draftFrom, toInput } from './settings-draft';
+
+describe('settings draft', () => {
+  it('carries the call options through a save (they are not edited on this screen yet)', () => {
+    const settings = makeSettings();
+    settings.lines[0] = { ...settings.lines[0]!, voicemailCode: '*97', busyWhenOnCall: true };
+    settings.calls = { ...settings.calls, holdReminderSeconds: 45, notifications: false };
+    const input = toInput(draftFrom(settings));
+    expect(input.lines[0]).toMatchObject({ voicemailCode: '*97', busyWhenOnCall: true });
+    expect(input.lines[1]).not.toHaveProperty('voicemailCode');
+    expect(input.calls).toEqual(settings.calls);
+  });
+});

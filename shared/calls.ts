@@ -1,0 +1,87 @@
+/**
+ * Calls as the renderer sees them (issue 9): one {@link CallView} per call the console takes part in, sent whole in
+ * `calls.changed` after every change. The SIP and RTP details stay in main.
+ */
+
+export type CallDirection = 'incoming' | 'outgoing';
+
+/**
+ * Where a call stands. `dialling`: our INVITE is out, nothing heard back yet; `ringing`: an incoming call rings
+ * here, or the far end's phone rings (180); `early`: the far end plays early media (183 with SDP); `connected`:
+ * answered and talking; `held`: answered and on hold (see {@link CallView.hold} for who held); `ended`: over (see
+ * {@link CallView.end}).
+ */
+export type CallState = 'dialling' | 'ringing' | 'early' | 'connected' | 'held' | 'ended';
+
+/** Why a call ended, in words a receptionist reads. */
+export type CallEndCause =
+  /** We hung up (BYE or CANCEL from us). */
+  | 'local-hangup'
+  /** The far end hung up an answered call (their BYE). */
+  | 'remote-hangup'
+  /** An incoming call ended before anyone here answered (CANCEL, or the caller gave up). */
+  | 'missed'
+  /** We rejected an incoming call (603), or sent it to voicemail (302). */
+  | 'rejected'
+  /** The far end is busy (486/600). */
+  | 'busy'
+  /** The far end declined (603). */
+  | 'declined'
+  /** Nobody answered, or the far end is unreachable (408/480/487 without our CANCEL). */
+  | 'no-answer'
+  /** The target does not exist (404/484/604). */
+  | 'not-found'
+  /** Answered by someone else (CANCEL with Reason cause 200, RFC 3326). */
+  | 'answered-elsewhere'
+  /** Another dialog took this call's place (RFC 3891 Replaces). */
+  | 'replaced'
+  /** Anything else: a SIP failure, a transport error, a timeout; see `sipStatus` and `reason`. */
+  | 'failed';
+
+export interface CallParty {
+  /** Display name, when the PBX sent one (P-Asserted-Identity, Remote-Party-ID or From/To, in that order). */
+  name?: string;
+  /** The number (URI user part) or, without one, the whole address. */
+  number: string;
+  /** The full SIP URI. */
+  uri: string;
+}
+
+export interface CallEnd {
+  cause: CallEndCause;
+  sipStatus?: number;
+  /** Human-readable detail, e.g. "486 Busy Here" or "no answer to INVITE". */
+  reason?: string;
+}
+
+/** RTP figures of a call's media session, for the strip and Diagnostics. */
+export interface CallMediaStats {
+  codec?: string;
+  packetsSent: number;
+  packetsReceived: number;
+  /** Whether the far end offered RFC 4733 telephone-events (else DTMF goes as SIP INFO). */
+  telephoneEvent: boolean;
+}
+
+export interface CallView {
+  /** Stable id of the call (not the SIP Call-ID). */
+  id: string;
+  /** 1-based line number the call is on. */
+  line: number;
+  direction: CallDirection;
+  state: CallState;
+  /** Who holds the call: us (`local`), the far end (`remote`), or both. Present while answered. */
+  hold?: { local: boolean; remote: boolean };
+  far: CallParty;
+  /** Epoch ms when the call started (INVITE sent or received). */
+  startedAt: number;
+  answeredAt?: number;
+  endedAt?: number;
+  end?: CallEnd;
+  media?: CallMediaStats;
+  /** An action in flight (hold, resume, answer): the UI disables its buttons meanwhile. */
+  pending?: 'answer' | 'hold' | 'resume' | 'hangup';
+}
+
+/** DTMF digits the contract accepts (RFC 4733 §3.2 events 0–15). */
+export const DTMF_DIGITS = /^[0-9*#A-Da-d]{1,32}$/;

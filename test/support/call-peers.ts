@@ -1,0 +1,88 @@
+// sipp phones for call tests (issue 9): a caller that rings the console through the PBX and a callee the console
+// dials, each with a real RTP port that echoes what the console sends (-rtp_echo). Scenarios:
+// test/kamailio/sipp/{caller-hangs-up,caller-waits-for-bye,caller-gives-up,caller-expects-busy,callee-answers-hold}.xml.
+import type { KamailioHandle } from './kamailio';
+import { PhoneError, registerAt, spawnSipp, summarize, udpBound, type PhoneAccount } from './phones';
+import { freeUdpPort } from './process';
+import { sippScenario } from './sipp';
+import { waitFor } from './wait';
+
+export type CallerScenario = 'caller-hangs-up' | 'caller-waits-for-bye' | 'caller-gives-up' | 'caller-expects-busy';
+
+/** A sipp phone in a call; `done` resolves when its scenario passed, rejects with {@link PhoneError} otherwise. */
+export interface SippPeer {
+  done: Promise<void>;
+  /** Kills sipp by PID. */
+  stop(): Promise<void>;
+}
+
+function peer(what: string, proc: Awaited<ReturnType<typeof spawnSipp>>): SippPeer {
+  let stopped = false;
+  const done = proc.result.then((r) => {
+    if (stopped) throw new PhoneError('stopped', `${what} stopped`);
+    if (r.code !== 0) throw new PhoneError('call-failed', summarize(what, r));
+  });
+  done.catch(() => undefined);
+  return {
+    done,
+    async stop() {
+      stopped = true;
+      proc.kill();
+      await proc.result.catch(() => undefined);
+    },
+  };
+}
+
+/** A phone (`caller`, authenticating at the PBX) calls `consoleUser` and acts out `scenario`; `pauseMs` per scenario. */
+export async function callConsole(opts: { kam: KamailioHandle; caller: PhoneAccount; consoleUser: string; scenario: CallerScenario; pauseMs?: number }): Promise<SippPeer> {
+  const { kam, caller } = opts;
+  const mediaPort = await freeUdpPort();
+  const proc = await spawnSipp(
+    [
+      `127.0.0.1:${kam.udpPort}`,
+      '-sf', sippScenario(`${opts.scenario}.xml`),
+      '-s', opts.consoleUser,
+      '-au', caller.user,
+      '-ap', caller.password,
+      '-key', 'caller', caller.user,
+      '-key', 'domain', kam.domain,
+      '-d', String(opts.pauseMs ?? 1000),
+      '-mi', '127.0.0.1',
+      '-mp', String(mediaPort),
+      '-rtp_echo',
+      '-m', '1',
+      '-p', String(await freeUdpPort([mediaPort])),
+    ],
+    60_000,
+  );
+  return peer(`caller ${caller.user} (${opts.scenario})`, proc);
+}
+
+/** Registers `callee` and starts the phone that answers the console's call, accepts hold and resume, then BYE. */
+export async function answeringCallee(opts: { kam: KamailioHandle; callee: PhoneAccount; ringMs?: number }): Promise<SippPeer> {
+  const { kam, callee } = opts;
+  const port = await freeUdpPort();
+  await registerAt(kam, callee, port);
+  const mediaPort = await freeUdpPort([port]);
+  const proc = await spawnSipp(
+    [
+      `127.0.0.1:${kam.udpPort}`,
+      '-sf', sippScenario('callee-answers-hold.xml'),
+      '-s', callee.user,
+      '-d', String(opts.ringMs ?? 500),
+      '-mi', '127.0.0.1',
+      '-mp', String(mediaPort),
+      '-rtp_echo',
+      '-m', '1',
+      '-p', String(port),
+    ],
+    60_000,
+  );
+  try {
+    await waitFor(`callee sipp bound to UDP ${port}`, () => udpBound(port), 10_000, 20);
+  } catch (err) {
+    proc.kill();
+    throw err;
+  }
+  return peer(`callee ${callee.user}`, proc);
+}
