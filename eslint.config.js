@@ -76,6 +76,12 @@ const sipOut = intoFolders(
   ['core', 'serve', 'main', 'preload', 'renderer'],
   'electron/sip is the protocol stack: it imports only node:*, npm packages and shared/.',
 );
+// electron/media (issue 9 §2): SDP and RTP of a call. A sibling of electron/sip, not a part of it: the call usage
+// speaks to it only through the SessionDescriptionHandler interface the composition root wires.
+const mediaOut = intoFolders(
+  ['sip', 'core', 'serve', 'main', 'preload', 'renderer'],
+  'electron/media is the media layer: it imports only node:*, npm packages and shared/ (never electron/sip).',
+);
 const mainRule = {
   paths: [ipcOnlyInWrapper],
   patterns: [intoFolders(['renderer', 'preload', 'serve'], 'main composes sip/core only.')],
@@ -113,7 +119,7 @@ export default tseslint.config(
     { rules: { 'no-restricted-globals': ['error', 'window', 'document', 'process', 'Buffer', 'require'] } },
   ),
   {
-    files: ['electron/sip/**/*.ts', 'electron/core/**/*.ts', 'electron/serve/**/*.ts'],
+    files: ['electron/sip/**/*.ts', 'electron/media/**/*.ts', 'electron/core/**/*.ts', 'electron/serve/**/*.ts'],
     languageOptions: { globals: globals.node },
   },
   ...layer(['electron/serve/**/*.ts'], { paths: [noElectron], patterns: [notMain, notPreloadRenderer] }),
@@ -122,6 +128,7 @@ export default tseslint.config(
     patterns: [intoFolders(['serve', 'main', 'preload', 'renderer'], 'electron/core imports sip/ and shared/ only: serve and main compose it, not the other way round.')],
   }),
   ...layer(['electron/sip/**/*.ts'], { paths: [noElectron], patterns: [sipOut] }),
+  ...layer(['electron/media/**/*.ts'], { paths: [noElectron], patterns: [mediaOut] }),
   ...SIP_RANKS.flatMap(({ rank, names }) =>
     names.flatMap((name) => layer(sipLayerFiles(name), { paths: [noElectron], patterns: [sipOut, ...sipUpward(rank)] })),
   ),
@@ -129,7 +136,7 @@ export default tseslint.config(
     // No promise in the engine is left unobserved (issue 7): an unhandled rejection ends the process, and with it
     // every line. `void p` does not count as observing; use `observe()` from electron/sip/guard.ts. Typed lint, so
     // it is scoped to the engine's product code (tests, fakes and benchmarks are left out to keep lint fast).
-    files: ['electron/sip/**/*.ts', 'electron/core/**/*.ts'],
+    files: ['electron/sip/**/*.ts', 'electron/media/**/*.ts', 'electron/core/**/*.ts'],
     ignores: ['**/*.test.ts', '**/testing/**'],
     languageOptions: {
       parserOptions: { project: ['./electron/tsconfig.node.json'], tsconfigRootDir: import.meta.dirname },

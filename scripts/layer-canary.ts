@@ -31,6 +31,7 @@ const cases: Case[] = [
   // electron outside electron/main and electron/preload
   { what: 'electron in electron/sip', file: 'electron/sip/transport/__canary__.ts', code: ELECTRON, tsconfig: NODE },
   { what: 'electron in electron/core', file: 'electron/core/__canary__.ts', code: ELECTRON, tsconfig: NODE },
+  { what: 'electron in electron/media', file: 'electron/media/__canary__.ts', code: ELECTRON, tsconfig: NODE },
   { what: 'electron in electron/serve', file: 'electron/serve/__canary__.ts', code: ELECTRON, tsconfig: NODE },
   { what: 'electron in shared/', file: 'shared/__canary__.ts', code: ELECTRON, tsconfig: SHARED },
   { what: 'electron in renderer/', file: 'renderer/src/__canary__.ts', code: ELECTRON, tsconfig: RENDERER },
@@ -43,6 +44,7 @@ const cases: Case[] = [
   { what: 'core imports serve', file: 'electron/core/__canary__.ts', code: "import { isLoopbackHost } from '../serve/server';\nexport const x = isLoopbackHost;\n" },
   { what: 'core imports main', file: 'electron/core/blf/__canary__.ts', code: "import '../../main/security';\n" },
   { what: 'sip imports core', file: 'electron/sip/usage/__canary__.ts', code: "import { LineManager } from '../../core/lines/line-manager';\nexport const x = LineManager;\n" },
+  { what: 'media imports sip', file: 'electron/media/__canary__.ts', code: "import { SystemClock } from '../sip/clock';\nexport const x = SystemClock;\n" },
   { what: 'sip imports serve', file: 'electron/sip/__canary__.ts', code: "import '../serve';\n" },
   { what: 'main/ipc.ts imports serve (override narrowed)', file: 'electron/main/ipc.ts', code: "import '../serve/server';\n" },
   // upward inside electron/sip
@@ -66,6 +68,7 @@ const cases: Case[] = [
   // controls: allowed imports pass both walls
   { what: 'control: usage imports transport, stack, node:', file: 'electron/sip/usage/__canary__.ts', code: "import { readFileSync } from 'node:fs';\nimport { createTransport } from '../transport';\nimport { SipStack } from '../stack';\nexport const x = [readFileSync, createTransport, SipStack];\n", tsconfig: NODE, allowed: true },
   { what: 'control: core imports sip and shared', file: 'electron/core/__canary__.ts', code: "import { SipStack } from '../sip/stack';\nimport { ok } from '../../shared/result';\nexport const x = [SipStack, ok];\n", tsconfig: NODE, allowed: true },
+  { what: 'control: media imports node: and shared', file: 'electron/media/__canary__.ts', code: "import { createSocket } from 'node:dgram';\nimport { ok } from '../../shared/result';\nexport const x = [createSocket, ok];\n", tsconfig: NODE, allowed: true },
   { what: 'control: shared imports shared', file: 'shared/__canary__.ts', code: "import { ok } from './result';\nexport const x = ok;\n", tsconfig: SHARED, allowed: true },
   { what: 'control: renderer imports shared', file: 'renderer/src/__canary__.ts', code: "import { ok } from '../../shared/result';\nexport const x = ok;\n", tsconfig: RENDERER, allowed: true },
   { what: 'control: a test imports a double', file: 'electron/sip/usage/__canary__.test.ts', code: "import './testing/fake-pbx';\nimport '../transport/testing/fake-network';\n", allowed: true },

@@ -5,7 +5,10 @@
  */
 import type { Clock } from '../sip/clock';
 import { engineGuard } from '../sip/guard';
+import { createMediaSessionFactory } from '../media';
 import { BlfService } from './blf/blf-service';
+import { CallService } from './calls/call-service';
+import { HistoryService } from './history/history-service';
 import { ConsoleService } from './console-service';
 import { LineFeatureCodes } from './presence/feature-codes';
 import { PresenceService } from './presence/presence-service';
@@ -42,6 +45,17 @@ export function createConsole(options: ConsoleOptions): { service: ConsoleServic
   // A PBX restart seen by the lamps (481 to a refresh, NOTIFY counting afresh, re-register after a failure) also
   // lost the own presence: re-publish it then instead of at the next refresh (issue 7, defect 4).
   tiles.onLineRenewal((line) => presence.pbxRestarted(line));
-  const service = new ConsoleService({ store, lines, tiles, presence, trace, mode, version, clock });
+  const history = new HistoryService({ dataDir, clock, log });
+  history.open();
+  const calls = new CallService({
+    clock,
+    lines,
+    history,
+    createMediaFactory: (portRange) => createMediaSessionFactory({ clock, portRange, log }),
+    // "On the phone" follows the calls (issue 9 §7).
+    setInCall: (inCall) => presence.setInCall(inCall),
+    log,
+  });
+  const service = new ConsoleService({ store, lines, tiles, presence, calls, history, trace, mode, version, clock });
   return { service, store };
 }

@@ -7,7 +7,7 @@
  */
 import type { Clock } from './clock';
 import { engineGuard, type EngineGuard } from './guard';
-import { createResponse, parseMessage, SipParseError, type SipRequest } from './message';
+import { createResponse, parseMessage, SipParseError, type SipRequest, type SipResponse } from './message';
 import { badRequestFor } from './message/bad-request';
 import { TransactionLayer, type ClientTransaction, type ClientTransactionUser, type ServerTransaction, type TimerConfig } from './transaction';
 import { createTransport } from './transport';
@@ -27,6 +27,13 @@ export interface WireEvent {
  * it handled (answered) the request. Product usages register with {@link SipStack.core} instead.
  */
 export type RequestHandler = (request: SipRequest, tx: ServerTransaction) => boolean;
+
+/**
+ * A dialog usage's hook for messages outside any transaction: the ACK for a 2xx (RFC 3261 §13.3.1.4) or a 2xx that
+ * arrived after the INVITE client transaction ended (a retransmission, or a second fork, §13.2.2.4). Returns true
+ * when it took the message.
+ */
+export type StrayMessageListener<M> = (message: M, flow: Flow) => boolean;
 
 export interface SipStackOptions {
   clock: Clock;
@@ -56,6 +63,8 @@ export class SipStack {
   private readonly transports = new Map<TransportProtocol, Transport>();
   private readonly handlers: RequestHandler[] = [];
   private readonly flowClosedListeners = new Set<(flow: Flow, error?: TransportError) => void>();
+  private readonly ackListeners = new Set<StrayMessageListener<SipRequest>>();
+  private readonly strayResponseListeners = new Set<StrayMessageListener<SipResponse>>();
   private readonly traced = new WeakMap<Flow, Flow>();
   private closed = false;
 
@@ -69,7 +78,10 @@ export class SipStack {
       guard: this.guard,
       timers: options.timers,
       onRequest: (request, tx) => this.dispatchRequest(request, tx),
-      onStrayResponse: (response) => this.warn(`stray response dropped: ${response.status} for Call-ID ${response.callId}`),
+      onAck: (ack, flow) => this.offerStray(this.ackListeners, ack, flow),
+      onStrayResponse: (response, flow) => {
+        if (!this.offerStray(this.strayResponseListeners, response, flow)) this.warn(`stray response dropped: ${response.status} for Call-ID ${response.callId}`);
+      },
     });
   }
 
@@ -106,6 +118,18 @@ export class SipStack {
       const i = this.handlers.indexOf(handler);
       if (i >= 0) this.handlers.splice(i, 1);
     };
+  }
+
+  /** Hears ACKs outside any transaction (the ACK for a 2xx, RFC 3261 §13.3.1.4). Returns the remover. */
+  onAck(listener: StrayMessageListener<SipRequest>): () => void {
+    this.ackListeners.add(listener);
+    return () => this.ackListeners.delete(listener);
+  }
+
+  /** Hears responses no client transaction took (2xx retransmissions and forks, RFC 3261 §13.2.2.4). Returns the remover. */
+  onStrayResponse(listener: StrayMessageListener<SipResponse>): () => void {
+    this.strayResponseListeners.add(listener);
+    return () => this.strayResponseListeners.delete(listener);
   }
 
   onFlowClosed(listener: (flow: Flow, error?: TransportError) => void): () => void {
@@ -214,6 +238,12 @@ export class SipStack {
       failed = false;
     });
     if (failed) this.answerAfterBug(request, tx);
+  }
+
+  /** Offers a message outside any transaction to each listener until one takes it; a throwing listener is a bug. */
+  private offerStray<M>(listeners: Set<StrayMessageListener<M>>, message: M, flow: Flow): boolean {
+    for (const listener of listeners) if (this.guard.run('stray message listener', () => listener(message, flow))) return true;
+    return false;
   }
 
   private answerAfterBug(request: SipRequest, tx: ServerTransaction): void {

@@ -35,7 +35,7 @@ function settings(busyWhenOnCall = false): Settings {
     lines: [
       { id: 'l1', enabled: true, displayName: 'Reception', user: CONSOLE.user, password: CONSOLE.password, domain: kam.domain, registrar: `127.0.0.1:${kam.udpPort}`, transport: 'udp', expires: 600, ...(busyWhenOnCall ? { busyWhenOnCall } : {}) },
     ],
-    tiles: [{ id: 't1', name: 'Anna Alt', uri: ANNA.user, watch: [], action: { kind: 'call', uri: ANNA.user } }],
+    tiles: [{ id: 't1', name: 'Anna Alt', uri: ANNA.user, watch: ['dialog'], action: { kind: 'call', uri: ANNA.user } }],
   };
 }
 
@@ -90,9 +90,9 @@ describe('calls through Kamailio', () => {
     await waitFor('RTP echoed back', () => (call((c) => c.id === ringing.id)?.media?.packetsReceived ?? 0) > 10, 10_000);
     expect(call((c) => c.id === ringing.id)!.media!.packetsSent).toBeGreaterThan(10);
     const ended = await stateOf(ringing.id, 'ended');
-    expect(ended.end?.cause).toBe('remote-hangup');
+    expect(ended.end?.cause, JSON.stringify(ended.end)).toBe('remote-hangup');
     await bob.done;
-    const page = service.handlers['history.list']({ filter: 'incoming' });
+    const page = await service.handlers['history.list']({ filter: 'incoming' });
     expect(page.ok && page.value.entries[0]).toMatchObject({ id: ringing.id, outcome: 'answered', far: { number: BOB.user } });
   });
 
@@ -116,7 +116,7 @@ describe('calls through Kamailio', () => {
     await bob.done;
     expect((await stateOf(ringing.id, 'ended')).end?.cause).toBe('missed');
     await waitFor('the missed call counted', () => service.snapshot().history.unseenMissed === before + 1, 5000);
-    const page = service.handlers['history.list']({ filter: 'missed' });
+    const page = await service.handlers['history.list']({ filter: 'missed' });
     expect(page.ok && page.value.entries[0]).toMatchObject({ outcome: 'missed', far: { number: BOB.user, name: 'Bob Builder' }, line: 1 });
     expect(service.snapshot().history.unseenMissedNumbers).toContain(BOB.user);
   });

@@ -126,6 +126,28 @@ export class Dialog {
     });
   }
 
+  /**
+   * The UAS side of a dialog created by our response with `localTag` to `request` (RFC 3261 §12.1.1): route set
+   * from the request's Record-Route in order, remote target from its Contact (the From URI if it has none or it does
+   * not parse), remote sequence from its CSeq, local sequence empty until we send (a random start, §8.1.1.5).
+   */
+  static fromUasRequest(request: SipRequest, localTag: string): Dialog {
+    const remoteTag = request.from.params.tag;
+    if (!remoteTag) throw new DialogError(`${request.method} has no From tag`, 'no-remote-tag');
+    return new Dialog({
+      callId: request.callId,
+      localTag,
+      remoteTag,
+      local: request.to,
+      remote: request.from,
+      remoteTarget: contactUri(request) ?? request.from.uri,
+      routeSet: request.getAll('Record-Route'),
+      localSeq: Math.floor(Math.random() * 10_000),
+      remoteSeq: request.cseq.seq,
+      secure: request.uri.toLowerCase().startsWith('sips:'),
+    });
+  }
+
   get id(): DialogId {
     return { callId: this.callId, localTag: this.localTag, remoteTag: this.remoteTag };
   }

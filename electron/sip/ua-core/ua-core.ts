@@ -81,6 +81,8 @@ export class UserAgentCore {
   readonly dialogs = new DialogTable();
   readonly stats: UserAgentCoreStats = { inDialog: 0, outOfDialog: 0, unknownDialog: 0, noUsage: 0, methodNotAllowed: 0, badEvent: 0 };
   private readonly handlers = new Map<string, Handler>();
+  /** Methods a usage serves inside its dialogs (BYE, UPDATE, PRACK, INFO for calls), with how many usages say so. */
+  private readonly advertised = new Map<string, number>();
 
   constructor(private readonly options: UserAgentCoreOptions) {}
 
@@ -97,10 +99,28 @@ export class UserAgentCore {
     };
   }
 
+  /**
+   * Adds in-dialog methods to the Allow of a 405 and of the OPTIONS answer (RFC 3261 §20.5) while a usage serves
+   * them (the call agent: BYE, UPDATE, PRACK, INFO). Returns the remover.
+   */
+  advertise(methods: readonly string[]): () => void {
+    for (const method of methods) this.advertised.set(method, (this.advertised.get(method) ?? 0) + 1);
+    let removed = false;
+    return () => {
+      if (removed) return;
+      removed = true;
+      for (const method of methods) {
+        const count = (this.advertised.get(method) ?? 1) - 1;
+        if (count > 0) this.advertised.set(method, count);
+        else this.advertised.delete(method);
+      }
+    };
+  }
+
   /** The Allow header value of a 405 (RFC 3261 §8.2.1, §20.5): the methods served out of dialog. */
   get allow(): string {
     const methods = [...ALWAYS_ALLOWED];
-    for (const method of this.handlers.keys()) if (!methods.includes(method)) methods.push(method);
+    for (const method of [...this.handlers.keys(), ...this.advertised.keys()]) if (!methods.includes(method)) methods.push(method);
     return methods.join(', ');
   }
 
@@ -168,11 +188,18 @@ export class UserAgentCore {
     }
   }
 
+  /** The fixed list, plus what usages advertise now (the call agent's UPDATE, PRACK, INFO). */
+  private optionsAllow(): string {
+    const methods = OPTIONS_ALLOW.split(', ');
+    for (const method of this.advertised.keys()) if (!methods.includes(method)) methods.push(method);
+    return methods.join(', ');
+  }
+
   /** RFC 3261 §11.2: what the UA supports. */
   private optionsAnswer(request: SipRequest): SipResponse {
     return createResponse(request, 200, 'OK', {
       headers: [
-        ['Allow', OPTIONS_ALLOW],
+        ['Allow', this.optionsAllow()],
         ['Accept', 'application/sdp'],
         ['User-Agent', this.options.userAgent],
       ],

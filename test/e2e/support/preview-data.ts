@@ -122,6 +122,7 @@ export function previewData(options: { tiles?: number } = {}): PreviewData {
       diagnostics: { traceToFile: false, traceBufferSize: 2000 },
       tiles: options.tiles === undefined ? panel.configs : [],
       tileLists: options.tiles === undefined ? panel.lists : [],
+      calls: { rtpPortMin: 20000, rtpPortMax: 20999, holdReminderSeconds: 60, notifications: true, historyLimit: 5000 },
       notify: { profile: 'console', ratePerSecond: 2000, queueBound: 5000 },
       presence: {
         customStates: [

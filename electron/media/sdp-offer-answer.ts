@@ -1,0 +1,268 @@
+/**
+ * SDP offer/answer for one G.711 audio stream (RFC 3264, RFC 4566 via `sdp-transform`). Pure functions: the
+ * {@link MediaSession} holds the state (ports, layout of m-lines, o= version) and applies the results.
+ *
+ * `sdp-transform` has no bundled types; its ambient module lives in electron/sip/types/sdp-transform.d.ts (in every
+ * program that compiles this layer). This file reads and writes through its own {@link SdpDoc} shape, so it does not
+ * depend on how much of the library that declaration spells out.
+ */
+import { parse, write } from 'sdp-transform';
+import type { G711Codec, MediaDirection, SdpResult } from './media-types';
+import { answerDirection, asDirection, remoteDirectionOf } from './sdp-direction';
+
+interface SdpMediaLine {
+  type: string;
+  port: number;
+  protocol: string;
+  payloads?: string | number;
+  rtp?: Array<{ payload: number; codec: string; rate?: number }>;
+  fmtp?: Array<{ payload: number; config: string }>;
+  connection?: { version: number; ip: string };
+  rtcp?: { port: number; address?: string };
+  ptime?: number;
+  direction?: string;
+}
+
+interface SdpDoc {
+  version?: number;
+  origin?: { username: string; sessionId: string | number; sessionVersion: number; netType: string; ipVer: number; address: string };
+  name?: string;
+  connection?: { version: number; ip: string };
+  timing?: { start: number; stop: number };
+  direction?: string;
+  media?: SdpMediaLine[];
+}
+
+/** Our transport address for the audio stream. */
+export interface LocalEndpoint {
+  address: string;
+  rtpPort: number;
+}
+
+/** One m-line of the session: ours (audio) or one we rejected with port 0, kept so re-offers keep the order (§8). */
+export type MediaSlot = { kind: 'audio' } | { kind: 'rejected'; type: string; protocol: string; payloads: string };
+
+/** What one exchange settled for the audio stream. */
+export interface NegotiatedAudio {
+  codec: G711Codec;
+  /** Payload type for the codec in the far end's SDP: what we send with (it is the receiver's numbering). */
+  payloadType: number;
+  /** Payload type for the codec in our SDP: what the far end sends with. */
+  localPayloadType: number;
+  /** telephone-event payload types (far end's, ours) when both sides listed it (RFC 4733 §7.1.1). */
+  telephoneEvent?: { payloadType: number; localPayloadType: number };
+  remoteAddress: string;
+  remotePort: number;
+  remoteRtcpAddress: string;
+  remoteRtcpPort: number;
+  /** The far end's direction, with c=0.0.0.0 read as hold. */
+  remoteDirection: MediaDirection;
+}
+
+/** Our offer: PCMU, PCMA, telephone-event 0-16 (RFC 3551 static types, RFC 4733 §7.1.1). */
+export const OFFERED_CODECS: ReadonlyArray<{ codec: G711Codec; payloadType: number }> = [
+  { codec: 'PCMU', payloadType: 0 },
+  { codec: 'PCMA', payloadType: 8 },
+];
+/** The dynamic payload type we offer telephone-event under (RFC 4733 §7.1.1). */
+export const OFFERED_TELEPHONE_EVENT = 101;
+
+const STATIC_G711: Record<number, G711Codec> = { 0: 'PCMU', 8: 'PCMA' };
+
+function payloadList(line: SdpMediaLine): number[] {
+  return String(line.payloads ?? '')
+    .split(/\s+/)
+    .filter((p) => /^\d+$/.test(p))
+    .map(Number);
+}
+
+/** The G.711 codec `pt` stands for in `line`: by its rtpmap, or by the static assignment when there is none. */
+function codecOf(line: SdpMediaLine, pt: number): G711Codec | undefined {
+  const map = line.rtp?.find((r) => r.payload === pt);
+  if (!map) return STATIC_G711[pt];
+  const name = map.codec.toUpperCase();
+  return (name === 'PCMU' || name === 'PCMA') && (map.rate ?? 8000) === 8000 ? name : undefined;
+}
+
+function telephoneEventOf(line: SdpMediaLine): number | undefined {
+  const payloads = payloadList(line);
+  return line.rtp?.find((r) => r.codec.toLowerCase() === 'telephone-event' && r.rate === 8000 && payloads.includes(r.payload))
+    ?.payload;
+}
+
+function firstCodec(line: SdpMediaLine): { codec: G711Codec; payloadType: number } | undefined {
+  for (const pt of payloadList(line)) {
+    const codec = codecOf(line, pt);
+    if (codec) return { codec, payloadType: pt };
+  }
+  return undefined;
+}
+
+function parseDoc(sdp: string): SdpDoc | undefined {
+  try {
+    const doc = parse(sdp) as unknown as SdpDoc;
+    return Array.isArray(doc.media) ? doc : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Transport address and direction of an accepted remote audio line; undefined without a connection address. */
+function remoteEndpoint(doc: SdpDoc, line: SdpMediaLine): Omit<NegotiatedAudio, 'codec' | 'payloadType' | 'localPayloadType' | 'telephoneEvent'> | undefined {
+  const address = line.connection?.ip ?? doc.connection?.ip;
+  if (!address) return undefined;
+  return {
+    remoteAddress: address,
+    remotePort: line.port,
+    remoteRtcpAddress: line.rtcp?.address ?? address,
+    // RFC 3605: without a=rtcp, RTCP is on the next port up (RFC 3550 §11).
+    remoteRtcpPort: line.rtcp?.port ?? line.port + 1,
+    remoteDirection: remoteDirectionOf(asDirection(line.direction ?? doc.direction), address),
+  };
+}
+
+const usableTransport = (line: SdpMediaLine): boolean => line.type === 'audio' && line.port !== 0 && line.protocol.toUpperCase() === 'RTP/AVP';
+
+/** Writes a session description; `origin` carries the o= line fields (RFC 4566 §5.2). */
+function writeDoc(origin: { sessionId: string; version: number }, local: LocalEndpoint, media: SdpMediaLine[]): string {
+  const doc: SdpDoc = {
+    version: 0,
+    origin: { username: '-', sessionId: origin.sessionId, sessionVersion: origin.version, netType: 'IN', ipVer: 4, address: local.address },
+    name: '-',
+    connection: { version: 4, ip: local.address },
+    timing: { start: 0, stop: 0 },
+    media,
+  };
+  return write(doc as unknown as Parameters<typeof write>[0]);
+}
+
+function audioLine(local: LocalEndpoint, direction: MediaDirection, codecs: Array<{ codec: G711Codec; payloadType: number }>, te: number | undefined): SdpMediaLine {
+  const rtp: Array<{ payload: number; codec: string; rate: number }> = codecs.map(({ codec, payloadType }) => ({ payload: payloadType, codec, rate: 8000 }));
+  if (te !== undefined) rtp.push({ payload: te, codec: 'telephone-event', rate: 8000 });
+  return {
+    type: 'audio',
+    port: local.rtpPort,
+    protocol: 'RTP/AVP',
+    payloads: rtp.map((r) => r.payload).join(' '),
+    rtp,
+    fmtp: te === undefined ? [] : [{ payload: te, config: '0-16' }],
+    ptime: 20,
+    rtcp: { port: local.rtpPort + 1 },
+    direction,
+  };
+}
+
+const rejectedLine = (slot: Extract<MediaSlot, { kind: 'rejected' }>): SdpMediaLine => ({
+  type: slot.type,
+  port: 0,
+  protocol: slot.protocol,
+  payloads: slot.payloads,
+});
+
+/** Body of an offer (RFC 3264 §5): our audio line in its slot, earlier rejected lines kept at port 0 (§8). */
+export function writeOffer(origin: { sessionId: string; version: number }, local: LocalEndpoint, layout: readonly MediaSlot[], direction: MediaDirection): string {
+  const media = layout.map((slot) =>
+    slot.kind === 'audio' ? audioLine(local, direction, [...OFFERED_CODECS], OFFERED_TELEPHONE_EVENT) : rejectedLine(slot),
+  );
+  return writeDoc(origin, local, media);
+}
+
+/** Applies the far end's answer to our offer with `layout` (RFC 3264 §7). */
+export function readAnswer(sdp: string, layout: readonly MediaSlot[]): SdpResult<NegotiatedAudio> {
+  const doc = parseDoc(sdp);
+  if (!doc?.media) return { ok: false, reason: 'unparsable SDP answer' };
+  if (doc.media.length !== layout.length) return { ok: false, reason: 'answer has a different number of m-lines than the offer' };
+  const index = layout.findIndex((slot) => slot.kind === 'audio');
+  const line = doc.media[index];
+  if (!line || line.port === 0) return { ok: false, reason: 'audio stream rejected' };
+  const chosen = firstCodec(line);
+  const offered = chosen && OFFERED_CODECS.find((c) => c.codec === chosen.codec);
+  if (!chosen || !offered) return { ok: false, reason: 'no common codec in answer' };
+  const endpoint = remoteEndpoint(doc, line);
+  if (!endpoint) return { ok: false, reason: 'answer has no connection address' };
+  const te = telephoneEventOf(line);
+  return {
+    ok: true,
+    value: {
+      codec: chosen.codec,
+      payloadType: chosen.payloadType,
+      localPayloadType: offered.payloadType,
+      ...(te !== undefined && { telephoneEvent: { payloadType: te, localPayloadType: OFFERED_TELEPHONE_EVENT } }),
+      ...endpoint,
+    },
+  };
+}
+
+/** What answering a remote offer settled. */
+export interface AnswerOutcome {
+  audio: NegotiatedAudio;
+  layout: MediaSlot[];
+  /** Our direction in the answer. */
+  direction: MediaDirection;
+  /** Builds the answer body once the o= version is known. */
+  render(origin: { sessionId: string; version: number }): string;
+}
+
+/**
+ * Answers a remote offer (RFC 3264 §6): the first audio line over RTP/AVP with a G.711 codec is accepted with the
+ * first such codec in the offerer's order and the offerer's payload type numbers; every other line is rejected with
+ * port 0 in its place (§6: same number and order of m-lines).
+ */
+export function answerOffer(sdp: string, local: LocalEndpoint, hold: boolean): SdpResult<AnswerOutcome> {
+  const doc = parseDoc(sdp);
+  if (!doc?.media) return { ok: false, reason: 'unparsable SDP offer' };
+  const index = doc.media.findIndex((line) => usableTransport(line) && firstCodec(line) !== undefined);
+  const line = doc.media[index];
+  if (!line) return { ok: false, reason: 'no common codec (offer has no G.711 audio over RTP/AVP)' };
+  const endpoint = remoteEndpoint(doc, line);
+  if (!endpoint) return { ok: false, reason: 'offer has no connection address' };
+  const chosen = firstCodec(line)!;
+  const te = telephoneEventOf(line);
+  const direction = answerDirection(endpoint.remoteDirection, hold);
+  const layout: MediaSlot[] = doc.media.map((m, i) =>
+    i === index ? { kind: 'audio' } : { kind: 'rejected', type: m.type, protocol: m.protocol, payloads: String(m.payloads ?? '0') },
+  );
+  const audio: NegotiatedAudio = {
+    codec: chosen.codec,
+    payloadType: chosen.payloadType,
+    localPayloadType: chosen.payloadType,
+    ...(te !== undefined && { telephoneEvent: { payloadType: te, localPayloadType: te } }),
+    ...endpoint,
+  };
+  const render = (origin: { sessionId: string; version: number }): string =>
+    writeDoc(
+      origin,
+      local,
+      layout.map((slot) => (slot.kind === 'audio' ? audioLine(local, direction, [chosen], te) : rejectedLine(slot))),
+    );
+  return { ok: true, value: { audio, layout, direction, render } };
+}
+
+/**
+ * The o= line of one session (RFC 4566 §5.2, RFC 3264 §8): a random session id, and a version that goes up by one
+ * whenever a new SDP we send differs from the previous one (a re-sent identical SDP keeps it).
+ */
+export class SdpOrigin {
+  readonly sessionId: string;
+  private version: number;
+  private last: string | undefined;
+
+  constructor(random: () => number = Math.random) {
+    // Below 2^53 so every parser keeps it exact; NTP-like magnitude as RFC 4566 suggests.
+    this.sessionId = String(Math.floor(random() * 9e12) + 1e12);
+    this.version = Math.floor(random() * 1e6);
+  }
+
+  /** Renders with the current version; bumps the version first when the body (o= aside) changed. */
+  stamp(render: (origin: { sessionId: string; version: number }) => string): string {
+    const probe = render({ sessionId: this.sessionId, version: this.version });
+    const body = probe.replace(/^o=.*$/m, '');
+    if (this.last === undefined || body === this.last) {
+      this.last = body;
+      return probe;
+    }
+    this.last = body;
+    this.version++;
+    return render({ sessionId: this.sessionId, version: this.version });
+  }
+}
