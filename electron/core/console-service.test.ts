@@ -72,6 +72,8 @@ describe('ConsoleService', () => {
         tiles: tiles.tileViews(),
         blf: tiles.stats(),
         presence: new FakePresence().snapshot(),
+        calls: [],
+        history: new FakeHistory().summary(),
       },
     });
     expect(tiles.applied).toHaveLength(1);

@@ -39,7 +39,7 @@ function service(own: OwnPresence) {
   return {
     set,
     api: {
-      snapshot: () => ({ settings: toPublicSettings(DEFAULT_SETTINGS), presence }) as never,
+      snapshot: () => ({ settings: toPublicSettings(DEFAULT_SETTINGS), presence, history: { unseenMissed: 2, unseenMissedNumbers: ['102'], revision: 3 } }) as never,
       on: ((event: string, listener: () => void) => {
         listeners.set(event, listener);
         return () => listeners.delete(event);
@@ -62,6 +62,8 @@ describe('TrayController', () => {
     let visible = true;
     const tray = new TrayController({ service: s.api, isWindowVisible: () => visible, showWindow: () => (visible = true), hideWindow: () => (visible = false), quit: vi.fn() });
     expect(fake.trays.at(-1)!.tooltips.at(-1)).toBe('Available — At the front desk');
+    // The unseen missed calls of the history (issue 9) show in the menu.
+    expect(fake.trays.at(-1)!.menus.at(-1)!.template.some((i) => i.label === '2 missed calls')).toBe(true);
 
     clickLabel('Lunch');
     await Promise.resolve();

@@ -163,6 +163,8 @@ describe('serve server', () => {
           tiles: [],
           blf: new FakeTiles().stats(),
           presence: new FakePresence().snapshot(),
+          calls: [],
+          history: new FakeHistory().summary(),
         },
       },
     });

@@ -61,6 +61,21 @@ describe('CallAgent: incoming calls (RFC 3261 §13.3)', () => {
     expect(r.media.handlers[0]!.closed).toBe(true);
   });
 
+  it('copies the Record-Route of the INVITE into the 180 and the 200, in order (RFC 3261 §12.1.1)', async () => {
+    const r = await rig();
+    const base = r.invite();
+    const headers: Array<[string, string]> = [];
+    for (const name of ['Via', 'Max-Forwards', 'From', 'To', 'Call-ID', 'CSeq', 'Contact', 'Content-Type'])
+      for (const value of base.getAll(name)) headers.push([name, value]);
+    headers.push(['Record-Route', '<sip:127.0.0.2;lr>'], ['Record-Route', '<sip:127.0.0.1:5060;lr>']);
+    const invite = createRequest({ method: 'INVITE', uri: base.uri, headers, body: base.bodyText });
+    await r.send(invite);
+    expect(r.responses('INVITE', 180)[0]!.getAll('Record-Route')).toEqual(['<sip:127.0.0.2;lr>', '<sip:127.0.0.1:5060;lr>']);
+    expect(await r.incoming[0]!.answer()).toEqual({ ok: true });
+    await r.flush();
+    expect(r.responses('INVITE', 200)[0]!.getAll('Record-Route')).toEqual(['<sip:127.0.0.2;lr>', '<sip:127.0.0.1:5060;lr>']);
+  });
+
   it('retransmits the 2xx at T1, 2·T1, 4·T1 … capped at T2 until 64·T1, then sends BYE and ends failed', async () => {
     const r = await rig();
     await r.send(r.invite());
