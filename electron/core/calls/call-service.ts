@@ -31,6 +31,8 @@ export interface CallHistorySink {
   callStarted(call: { id: string; line: number; direction: CallView['direction']; far: CallView['far']; at: number }): void;
   callAnswered(id: string, at: number): void;
   callEnded(id: string, end: { at: number; cause: NonNullable<CallView['end']>['cause']; sipStatus?: number }): void;
+  /** Follows `calls.historyLimit` (how many calls the journal keeps). */
+  setLimit?(limit: number): void;
 }
 
 export interface CallServiceDeps {
@@ -68,6 +70,7 @@ export class CallService {
   /** Follows new settings: port range, and a new agent when the lines built a new stack. */
   apply(settings: Settings): void {
     this.settings = settings;
+    this.deps.history.setLimit?.(settings.calls.historyLimit);
     const range = `${settings.calls.rtpPortMin}-${settings.calls.rtpPortMax}`;
     if (range !== this.portRange || !this.mediaFactory) {
       this.portRange = range;

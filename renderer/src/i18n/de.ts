@@ -419,7 +419,7 @@ export const de: Record<MessageKey, string> = {
   'calls.dismiss': 'Schließen',
 
   'dial.label': 'Nummer, Adresse oder Name zum Anrufen',
-  'dial.placeholder': 'Nummer oder Name anrufen',
+  'dial.placeholder': 'Nummer oder Name',
   'dial.line': 'Leitung für den Anruf',
   'dial.defaultLine': 'Standard ({line})',
   'dial.call': 'Anrufen',

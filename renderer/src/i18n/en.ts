@@ -420,7 +420,7 @@ export const en = {
   'calls.dismiss': 'Dismiss',
 
   'dial.label': 'Number, address or name to call',
-  'dial.placeholder': 'Call number or name',
+  'dial.placeholder': 'Number or name',
   'dial.line': 'Line to call on',
   'dial.defaultLine': 'Default ({line})',
   'dial.call': 'Call',
