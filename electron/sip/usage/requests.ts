@@ -8,7 +8,7 @@ import { hasControlCharacters } from '../../../shared/control-characters';
 import type { DigestSession } from '../auth';
 import { hopTarget, type Dialog } from '../dialog';
 import { resolveTargets, type ResolvedTarget } from '../dns/resolver';
-import { HeaderValueError, newBranch, type HeaderPairs, type SipRequest, type SipResponse } from '../message';
+import { createRequest, HeaderValueError, newBranch, type HeaderPairs, type SipRequest, type SipResponse } from '../message';
 import type { SipStack } from '../stack';
 import type { Flow, TransportProtocol } from '../transport/types';
 import type { LineContext } from './line-context';
@@ -131,3 +131,22 @@ function isLineServer(flow: Flow, protocol: TransportProtocol, host: string, por
 
 const defaultPort = (protocol: TransportProtocol): number => (protocol === 'tls' ? 5061 : 5060);
 
+
+/**
+ * Sends the CANCEL for a pending `invite` (RFC 3261 §9.1: same Request-URI, Call-ID, To, From, CSeq number, top Via
+ * and Route as the INVITE). Its answer does not matter: the INVITE's 487 (or a crossing 2xx) tells what happened.
+ */
+export function sendCancel(stack: SipStack, flow: Flow, invite: SipRequest, userAgent: string): void {
+  const headers: HeaderPairs = [['Via', invite.getAll('Via')[0]!]];
+  for (const route of invite.getAll('Route')) headers.push(['Route', route]);
+  headers.push(
+    ['Max-Forwards', '70'],
+    ['From', invite.get('From')!],
+    ['To', invite.get('To')!],
+    ['Call-ID', invite.callId],
+    ['CSeq', `${invite.cseq.seq} CANCEL`],
+    ['User-Agent', userAgent],
+  );
+  const cancel = createRequest({ method: 'CANCEL', uri: invite.uri, headers });
+  stack.sendRequest(cancel, flow, { onFinal: () => undefined, onTimeout: () => undefined, onTransportError: () => undefined });
+}

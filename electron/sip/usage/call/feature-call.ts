@@ -18,7 +18,7 @@ import { createRequest, createResponse, newCallId, newTag, type HeaderPairs, typ
 import type { Flow } from '../../transport/types';
 import type { DialogRegistration } from '../../ua-core';
 import type { LineContext } from '../line-context';
-import { flowFor, headerValueReason, nameAddr, outOfDialogHeaders, sendAnsweringChallenges, viaHeader } from '../requests';
+import { flowFor, headerValueReason, nameAddr, outOfDialogHeaders, sendAnsweringChallenges, sendCancel, viaHeader } from '../requests';
 
 export interface FeatureCallDeps {
   clock: Clock;
@@ -102,7 +102,7 @@ class FeatureCall {
       onProvisional: () => {
         this.provisional = true;
         // RFC 3261 §9.1: a CANCEL may only follow a provisional response.
-        if (this.cancelWanted && !this.cancelled) this.sendCancel();
+        if (this.cancelWanted && !this.cancelled) this.cancelInvite();
       },
       onFinal: (response) => this.onFinal(invite, response),
       onTimeout: () => this.finish({ ok: false, sipStatus: 408, reason: `No answer to ${this.code} (timeout)` }),
@@ -175,26 +175,14 @@ class FeatureCall {
     this.timer = undefined;
     if (this.done) return;
     this.cancelWanted = true;
-    if (this.provisional) this.sendCancel();
+    if (this.provisional) this.cancelInvite();
     this.timer = this.deps.clock.setTimeout(() => this.finish(this.timeoutResult()), CANCEL_GRACE_MS);
   }
 
-  /** RFC 3261 §9.1: same Request-URI, Call-ID, To, From, CSeq number, top Via and Route as the INVITE. */
-  private sendCancel(): void {
+  private cancelInvite(): void {
     const invite = this.invite!;
     this.cancelled = true;
-    const headers: HeaderPairs = [['Via', invite.getAll('Via')[0]!]];
-    for (const route of invite.getAll('Route')) headers.push(['Route', route]);
-    headers.push(
-      ['Max-Forwards', '70'],
-      ['From', invite.get('From')!],
-      ['To', invite.get('To')!],
-      ['Call-ID', invite.callId],
-      ['CSeq', `${invite.cseq.seq} CANCEL`],
-      ['User-Agent', this.line.userAgent],
-    );
-    const cancel = createRequest({ method: 'CANCEL', uri: invite.uri, headers });
-    this.line.stack.sendRequest(cancel, this.flow!, { onFinal: () => undefined, onTimeout: () => undefined, onTransportError: () => undefined });
+    sendCancel(this.line.stack, this.flow!, invite, this.line.userAgent);
   }
 
   private timeoutResult(): FeatureCallResult {

@@ -10,7 +10,7 @@ import { createRequest, newCallId, newTag, type HeaderPairs, type SipRequest, ty
 import type { ClientTransaction } from '../../transaction';
 import type { Flow } from '../../transport/types';
 import type { LineContext } from '../line-context';
-import { headerValueReason, nameAddr, outOfDialogHeaders } from '../requests';
+import { headerValueReason, nameAddr, outOfDialogHeaders, sendCancel } from '../requests';
 import type { CallEnd } from '../../../../shared/calls';
 import { CALL_ALLOW, CALL_SUPPORTED, endForFinal, hasSdp, optionTags } from './call-headers';
 import type { SessionActionResult } from './call-session-api';
@@ -136,7 +136,7 @@ export class UacSession extends InviteSession {
     if (invite !== this.invite) return;
     this.provisionalSeen = true;
     // RFC 3261 §9.1: the CANCEL we held back may go now.
-    if (this.cancelEnd) return this.sendCancel();
+    if (this.cancelEnd) return this.cancelInvite();
     if (response.status === 100 || this.isEnded()) return;
     const fork = this.fork(invite, response);
     if (fork) this.prack(invite, response, fork);
@@ -273,27 +273,16 @@ export class UacSession extends InviteSession {
     this.timers.clear('ring');
     this.cancelEnd = end;
     if (!this.invite) return this.finish(end);
-    if (this.provisionalSeen) this.sendCancel();
+    if (this.provisionalSeen) this.cancelInvite();
     // Nothing may come back at all (no provisional ever, a lost 487): Timer B's span ends the wait.
     this.timers.set('cancel-grace', 64 * this.ctx.stack.transactions.timers.t1, () => this.finish(end));
   }
 
-  private sendCancel(): void {
+  private cancelInvite(): void {
     const invite = this.invite!;
     if (this.cancelSent || !this.inviteTx || this.inviteTx.state === 'terminated') return;
     this.cancelSent = true;
-    const headers: HeaderPairs = [['Via', invite.getAll('Via')[0]!]];
-    for (const route of invite.getAll('Route')) headers.push(['Route', route]);
-    headers.push(
-      ['Max-Forwards', '70'],
-      ['From', invite.get('From')!],
-      ['To', invite.get('To')!],
-      ['Call-ID', invite.callId],
-      ['CSeq', `${invite.cseq.seq} CANCEL`],
-      ['User-Agent', this.lineContext.userAgent],
-    );
-    const cancel = createRequest({ method: 'CANCEL', uri: invite.uri, headers });
-    this.ctx.stack.sendRequest(cancel, this.flow!, { onFinal: () => undefined, onTimeout: () => undefined, onTransportError: () => undefined });
+    sendCancel(this.ctx.stack, this.flow!, invite, this.lineContext.userAgent);
   }
 
   /** Our early dialogs count too (RFC 3891 §3): any fork's To tag with our From tag. */
