@@ -61,6 +61,36 @@ export interface CallMediaStats {
   packetsReceived: number;
   /** Whether the far end offered RFC 4733 telephone-events (else DTMF goes as SIP INFO). */
   telephoneEvent: boolean;
+  /** The media is SRTP (RFC 3711, keys by SDES). */
+  srtp?: boolean;
+  /** Quality figures from RTP reception and RTCP reports (issue 10), once audio flows. */
+  quality?: CallQuality;
+}
+
+/** How a call sounds, in one word for the strip and in figures for Diagnostics. */
+export type QualityRating = 'good' | 'fair' | 'poor';
+
+/**
+ * Quality of one call's audio (RFC 3550 §6.4 reception figures, RFC 3611-style summary). `rating` comes from an
+ * E-model estimate (ITU-T G.107, simplified as in RFC 3611 §4.7.5) of loss, jitter buffer delay and round trip.
+ */
+export interface CallQuality {
+  rating: QualityRating;
+  /** Estimated mean opinion score, 1–4.5. */
+  mos: number;
+  /** Percentage of the far end's packets lost on the way to us (whole call). */
+  lossPercent: number;
+  /** Interarrival jitter of what we receive, ms (RFC 3550 §A.8). */
+  jitterMs: number;
+  /** Delay the jitter buffer chose, ms. */
+  jitterBufferMs: number;
+  /** Frames we had to conceal (lost or late), percent. */
+  concealedPercent: number;
+  /** Round trip from RTCP (RFC 3550 §6.4.1 LSR/DLSR), ms, once a report came back. */
+  roundTripMs?: number;
+  /** What the far end reports about our stream (its RTCP): loss percent and jitter ms. */
+  remoteLossPercent?: number;
+  remoteJitterMs?: number;
 }
 
 export interface CallView {
@@ -79,6 +109,10 @@ export interface CallView {
   endedAt?: number;
   end?: CallEnd;
   media?: CallMediaStats;
+  /** The microphone is muted for this call (the far end hears silence). */
+  muted?: boolean;
+  /** RFC 4733 digits the far end sent during the call, latest last (at most 32). */
+  dtmfReceived?: string;
   /** An action in flight (hold, resume, answer): the UI disables its buttons meanwhile. */
   pending?: 'answer' | 'hold' | 'resume' | 'hangup';
 }

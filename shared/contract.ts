@@ -3,6 +3,8 @@
  * electron/preload/index.ts) and the serve-mode WebSocket server (electron/serve/) are generated from
  * {@link commandValidators} and {@link eventNames}; nothing else touches IPC. See docs/api.md for the wire format.
  */
+import type { AudioSettings, AudioDeviceChoice } from './audio';
+import { audioSettingsErrors } from './audio-validate';
 import { DTMF_DIGITS, type CallView } from './calls';
 import { controlCharactersMessage, hasControlCharacters } from './control-characters';
 import type { HistoryFilter, HistoryPage, HistoryQuery, HistorySummary } from './history';
@@ -66,6 +68,13 @@ export interface Commands {
   'calls.resume': { args: { call: string }; result: CallView };
   /** Sends DTMF digits: RFC 4733 events when negotiated, else SIP INFO (application/dtmf-relay). */
   'calls.sendDtmf': { args: { call: string; digits: string }; result: void };
+  /** Mutes or unmutes the microphone for one call: the far end hears silence, RTP keeps flowing. */
+  'calls.mute': { args: { call: string; muted: boolean }; result: CallView };
+  /**
+   * Changes the audio settings (devices, processing, ringer volume) without a full settings save: fields present
+   * replace, a device set to `null` goes back to the system default. Result: the audio settings as saved.
+   */
+  'audio.save': { args: AudioSettingsPatch; result: AudioSettings };
   /** One page of the call history, newest first. */
   'history.list': { args: HistoryQuery; result: HistoryPage };
   /** Marks every missed call seen (the badge clears). */
@@ -73,6 +82,13 @@ export interface Commands {
   /** Forgets the whole history (the journal is emptied). */
   'history.clear': { args: void; result: HistorySummary };
 }
+
+/** `audio.save` arguments: any subset of {@link AudioSettings}; `null` clears a device choice. */
+export type AudioSettingsPatch = Partial<Omit<AudioSettings, 'microphone' | 'headset' | 'ringer'>> & {
+  microphone?: AudioDeviceChoice | null;
+  headset?: AudioDeviceChoice | null;
+  ringer?: AudioDeviceChoice | null;
+};
 
 /** Events main → renderer: name → payload. */
 export interface Events {
@@ -237,6 +253,20 @@ export const commandValidators: { [K in CommandName]: ArgsValidator<CommandArgs<
     if (typeof digits !== 'string' || !DTMF_DIGITS.test(digits))
       return fail('invalid-argument', 'digits must be 1–32 of 0-9, *, #, A-D', { field: 'digits' });
     return ok({ call: ref.value.call, digits });
+  },
+  'calls.mute': (raw) => {
+    const ref = callRef(raw);
+    if (!ref.ok) return ref;
+    const muted = (raw as Record<string, unknown>).muted;
+    if (typeof muted !== 'boolean') return fail('invalid-argument', 'muted must be true or false', { field: 'muted' });
+    return ok({ call: ref.value.call, muted });
+  },
+  'audio.save': (raw) => {
+    if (!isRecord(raw)) return fail('invalid-settings', 'audio.save takes an object of audio settings');
+    const errors = audioSettingsErrors(raw, 'audio');
+    const first = errors[0];
+    if (first) return fail('invalid-settings', first.message, { field: first.field });
+    return ok(raw as AudioSettingsPatch);
   },
   'history.list': (raw) => {
     if (raw === undefined || raw === null) return ok({});

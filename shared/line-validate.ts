@@ -27,6 +27,7 @@ const LINE_KEYS = [
   'watcherInfo',
   'busyWhenOnCall',
   'voicemailCode',
+  'srtp',
 ];
 /** States a line may have a feature code for (issue 4 §2). */
 const FEATURE_CODE_STATES = ['available', 'away', 'xa', 'chat', 'dnd', 'unavailable'];
@@ -138,5 +139,10 @@ export function lineErrors(line: unknown, i: number, seenIds: Map<string, number
     add(f('busyWhenOnCall'), `${label}"busy when on a call" must be true or false`);
   if (!isUnset(line.voicemailCode) && (typeof line.voicemailCode !== 'string' || !FEATURE_CODE.test(line.voicemailCode)))
     add(f('voicemailCode'), `${label}voicemail code must be 1–32 digits, letters, *, # or +`);
+  if (line.srtp !== undefined && line.srtp !== 'off' && line.srtp !== 'offer' && line.srtp !== 'require')
+    add(f('srtp'), `${label}SRTP must be off, offer or require`);
+  // RFC 4568 §8.3: SDES keys travel in the SDP, so only TLS signalling may carry them.
+  else if (line.srtp === 'require' && line.transport !== 'tls')
+    add(f('srtp'), `${label}SRTP can only be required on a TLS line (the keys travel in the signalling)`);
   return errors;
 }

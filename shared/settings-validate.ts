@@ -3,6 +3,7 @@
  * load and save, so both show the same messages. Field paths use 0-based indexes (`lines.2.domain`); messages use the
  * line numbers people see ("Line 3: …"). Every rule is documented in docs/config.md.
  */
+import { audioSettingsErrors, normalizeAudioSettings } from './audio-validate';
 import { callSettingsErrors, normalizeCallSettings } from './calls-validate';
 import { normalizePresenceSettings, presenceSettingsErrors } from './presence-validate';
 import type { Result } from './result';
@@ -25,7 +26,7 @@ export interface FieldError {
 
 type Rec = Record<string, unknown>;
 
-const TOP_KEYS = ['version', 'lines', 'defaultLine', 'sip', 'diagnostics', 'tiles', 'tileLists', 'notify', 'presence', 'calls'];
+const TOP_KEYS = ['version', 'lines', 'defaultLine', 'sip', 'diagnostics', 'tiles', 'tileLists', 'notify', 'presence', 'calls', 'audio'];
 const SIP_KEYS = ['t1Ms', 't2Ms', 't4Ms', 'retryBaseSeconds', 'retryMaxSeconds', 'keepAliveSeconds', 'subscriptionExpiresSeconds'];
 const DIAG_KEYS = ['traceToFile', 'traceBufferSize'];
 
@@ -122,6 +123,7 @@ export function settingsErrors(input: unknown): FieldError[] {
   c.errors.push(...tileSettingsErrors(input, count));
   c.errors.push(...presenceSettingsErrors(input.presence));
   c.errors.push(...callSettingsErrors(input.calls));
+  c.errors.push(...audioSettingsErrors(input.audio));
   return c.errors;
 }
 
@@ -161,6 +163,7 @@ function normalize(input: Rec): Settings {
       watcherInfo: l.watcherInfo === true ? true : undefined,
       busyWhenOnCall: l.busyWhenOnCall === true ? true : undefined,
       voicemailCode: optString(l.voicemailCode),
+      srtp: l.srtp === 'off' || l.srtp === 'offer' || l.srtp === 'require' ? l.srtp : undefined,
     };
     for (const [k, v] of Object.entries(optional)) if (v !== undefined) (line as unknown as Rec)[k] = v;
     return line;
@@ -177,6 +180,7 @@ function normalize(input: Rec): Settings {
     ...normalizeTileSettings(input),
     presence: normalizePresenceSettings(input.presence),
     calls: normalizeCallSettings(input.calls),
+    audio: normalizeAudioSettings(input.audio),
   };
 }
 

@@ -1,3 +1,4 @@
+import { DEFAULT_AUDIO_SETTINGS, type AudioSettings } from './audio';
 import type { CustomPresenceState } from './presence';
 import { NOTIFY_PROFILES, type NotifyThrottleSettings, type PresenceState, type TileConfig, type TileListConfig } from './tiles';
 
@@ -50,7 +51,15 @@ export interface LineConfig {
   busyWhenOnCall?: boolean;
   /** Number an incoming call is sent to by "Send to voicemail" (302 to `sip:<code>@<domain>`), e.g. `*97`. */
   voicemailCode?: string;
+  /**
+   * SRTP for the line's calls (issue 10, RFC 3711 with SDES keys, RFC 4568), only ever on a TLS line: keys in SDP
+   * over plain UDP/TCP would be readable by anyone on the path. `offer` (default on TLS): offer SRTP, accept plain
+   * RTP when the far end declines. `require`: SRTP or no call. `off`: plain RTP. Ignored on UDP/TCP lines.
+   */
+  srtp?: LineSrtp;
 }
+
+export type LineSrtp = 'off' | 'offer' | 'require';
 
 /** Line as the renderer sees it: the password is replaced by a flag. */
 export type PublicLineConfig = Omit<LineConfig, 'password'> & { hasPassword: boolean };
@@ -99,6 +108,8 @@ export interface Settings {
   notify: NotifyThrottleSettings;
   presence: PresenceSettings;
   calls: CallSettings;
+  /** Audio devices and processing (issue 10). */
+  audio: AudioSettings;
 }
 
 /** Calls and media (issue 9). Missing in files from before it: the defaults apply. */
@@ -148,6 +159,7 @@ export const DEFAULT_SETTINGS: Settings = {
     onThePhone: true,
   },
   calls: { rtpPortMin: 20000, rtpPortMax: 20999, holdReminderSeconds: 60, notifications: true, historyLimit: 5000 },
+  audio: DEFAULT_AUDIO_SETTINGS,
 };
 
 /** At most this many tiles (and list members) on one panel. */

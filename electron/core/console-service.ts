@@ -2,7 +2,9 @@
  * The application service behind the contract (shared/contract.ts): implements every command and emits every event.
  * Transport-free: electron/main/ipc.ts and electron/serve/server.ts expose it.
  */
-import type { CommandHandlers, EventName, Events, Snapshot } from '../../shared/contract';
+import type { AudioSettings } from '../../shared/audio';
+import { mergeAudioSettings } from '../../shared/audio-validate';
+import type { AudioSettingsPatch, CommandHandlers, EventName, Events, Snapshot } from '../../shared/contract';
 import type { LineState } from '../../shared/lines';
 import type { OwnPresence, PresenceSnapshot } from '../../shared/presence';
 import type { Result } from '../../shared/result';
@@ -13,6 +15,7 @@ import { toPublicSettings } from '../../shared/settings';
 import { validateSettingsInput } from '../../shared/settings-validate';
 import type { Clock } from '../sip/clock';
 import { SystemClock } from '../sip/clock';
+import type { AudioHub } from './audio/audio-hub';
 import { callCommandHandlers, type CallsController, type HistoryController } from './calls/call-commands';
 import type { ContractHost } from './contract-dispatch';
 import type { SettingsStore } from './settings-store';
@@ -68,6 +71,8 @@ export interface ConsoleServiceDeps {
   presence: PresenceController;
   /** Calls (issue 9): the call service and the call history. */
   calls: CallsController;
+  /** The audio device's end of the media channel (issue 10). */
+  audio?: AudioHub;
   history: HistoryController;
   trace: TraceLog;
   mode: 'electron' | 'serve';
@@ -112,8 +117,13 @@ export class ConsoleService implements ContractHost {
         return ok(undefined);
       },
       ...callCommandHandlers(deps.calls, deps.history),
+      'audio.save': (patch) => this.saveAudio(patch),
     };
+    if (deps.audio) this.media = deps.audio;
   }
+
+  /** The media channel's engine end, for the transports (electron/main/media-port.ts, electron/serve/server.ts). */
+  readonly media: AudioHub | undefined;
 
   /** Subscribes to an event; returns the unsubscribe function. */
   on<E extends EventName>(event: E, listener: Listener<E>): () => void {
@@ -179,6 +189,16 @@ export class ConsoleService implements ContractHost {
     const pub = toPublicSettings(saved.value);
     this.emit('settings.changed', pub);
     return ok(pub);
+  }
+
+  /** `audio.save`: only the audio block changes, so nothing else (lines, lamps) is re-applied. */
+  private async saveAudio(patch: AudioSettingsPatch): Promise<Result<AudioSettings>> {
+    const { store } = this.deps;
+    const audio = mergeAudioSettings(store.current.audio, patch as Record<string, unknown>);
+    const saved = await store.save({ ...store.current, audio });
+    if (!saved.ok) return saved;
+    this.emit('settings.changed', toPublicSettings(saved.value));
+    return ok(saved.value.audio);
   }
 
   private emit<E extends EventName>(event: E, payload: Events[E]): void {

@@ -16,6 +16,13 @@ export interface EventSource {
 /** What a transport needs: the handlers and the events. */
 export interface ContractHost extends EventSource {
   readonly handlers: CommandHandlers;
+  /** The media channel's engine end (issue 10), when the host carries audio. */
+  readonly media?: MediaChannelHost | undefined;
+}
+
+/** Where a transport attaches one connection's media frames (core/audio/audio-hub.ts). */
+export interface MediaChannelHost {
+  connect(client: { send(bytes: ArrayBuffer): void }): { receive(data: unknown): void; close(): void };
 }
 
 /** Told about handler exceptions, which are bugs (expected failures come back as `Result` values). */

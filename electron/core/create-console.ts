@@ -6,6 +6,7 @@
 import type { Clock } from '../sip/clock';
 import { engineGuard } from '../sip/guard';
 import { createMediaSessionFactory } from '../media';
+import { AudioHub } from './audio/audio-hub';
 import { BlfService } from './blf/blf-service';
 import { CallService } from './calls/call-service';
 import { HistoryService } from './history/history-service';
@@ -56,6 +57,7 @@ export function createConsole(options: ConsoleOptions): { service: ConsoleServic
     setInCall: (inCall) => presence.setInCall(inCall),
     log,
   });
-  const service = new ConsoleService({ store, lines, tiles, presence, calls, history, trace, mode, version, clock });
+  const audio = new AudioHub({ activeAudio: () => calls.activeAudio(), log });
+  const service = new ConsoleService({ store, lines, tiles, presence, calls, history, audio, trace, mode, version, clock });
   return { service, store };
 }

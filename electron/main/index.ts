@@ -3,7 +3,7 @@
  * Settings live in `userData` (docs/config.md); passwords are encrypted with safeStorage when the OS offers it.
  * The renderer is served on `app://console/` (app-protocol.ts), never from `file://`.
  */
-import { app, BrowserWindow, powerMonitor, protocol, safeStorage, session } from 'electron';
+import { app, BrowserWindow, MessageChannelMain, powerMonitor, protocol, safeStorage, session } from 'electron';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ConsoleService } from '../core/console-service';
@@ -12,6 +12,7 @@ import { SystemClock } from '../sip/clock';
 import { APP_INDEX_URL, registerAppScheme, serveAppScheme } from './app-protocol';
 import { registerIpc, rendererUrlCheck } from './ipc';
 import { installLastResortHandlers } from './last-resort';
+import { attachMediaPort } from './media-port';
 import { createSecretCipher } from './safe-storage-cipher';
 import { CallNotifier } from './call-notifications';
 import { TrayController } from './tray';
@@ -52,6 +53,15 @@ function createWindow(): BrowserWindow {
     },
   });
   win.once('ready-to-show', () => win.show());
+  // The audio device's channel (issue 10): a fresh MessagePort after every load of our page.
+  if (service?.media)
+    attachMediaPort({
+      host: service.media,
+      contents: win.webContents,
+      isTrustedUrl: rendererUrlCheck(devServerUrl),
+      MessageChannel: MessageChannelMain,
+      log: (message) => console.warn(message),
+    });
   // Closing the window keeps the console running in the tray (issue 4 §4); Quit is in the tray menu.
   win.on('close', (event) => {
     if (quitting || !tray) return;
@@ -68,7 +78,7 @@ function createWindow(): BrowserWindow {
 
 async function start(): Promise<void> {
   const csp = electronCsp(devServerUrl);
-  hardenSession(session.defaultSession, csp);
+  hardenSession(session.defaultSession, csp, rendererUrlCheck(devServerUrl));
   serveAppScheme(protocol, rendererDir, csp);
   const dataDir = app.getPath('userData');
   const built = createConsole({

@@ -60,6 +60,35 @@ describe('hardenSession', () => {
     expect(granted).toBe(false);
     expect(check!()).toBe(false);
   });
+
+  it('grants the microphone (audio only) and output selection to our page only', () => {
+    type Request = (c: unknown, p: string, cb: (granted: boolean) => void, d: unknown) => void;
+    type Check = (c: unknown, p: string, o: string, d: unknown) => boolean;
+    let request: Request | undefined;
+    let check: Check | undefined;
+    const session = {
+      webRequest: { onHeadersReceived: () => undefined },
+      setPermissionRequestHandler: (h: Request) => (request = h),
+      setPermissionCheckHandler: (h: Check) => (check = h),
+    };
+    const ours = 'app://console/index.html';
+    hardenSession(session as never, "default-src 'self'", (url) => url === ours);
+    const ask = (permission: string, details: unknown): boolean => {
+      let granted = true;
+      request!({}, permission, (g) => (granted = g), details);
+      return granted;
+    };
+    expect(ask('media', { requestingUrl: ours, isMainFrame: true, mediaTypes: ['audio'] })).toBe(true);
+    expect(ask('media', { requestingUrl: ours, isMainFrame: true, mediaTypes: ['audio', 'video'] })).toBe(false);
+    expect(ask('media', { requestingUrl: ours, isMainFrame: true, mediaTypes: [] })).toBe(false);
+    expect(ask('media', { requestingUrl: 'https://evil.example/', isMainFrame: true, mediaTypes: ['audio'] })).toBe(false);
+    expect(ask('media', { requestingUrl: ours, isMainFrame: false, mediaTypes: ['audio'] })).toBe(false);
+    expect(ask('speaker-selection', { requestingUrl: ours, isMainFrame: true })).toBe(true);
+    expect(ask('geolocation', { requestingUrl: ours, isMainFrame: true })).toBe(false);
+    expect(check!({}, 'media', 'app://console', { requestingUrl: ours, mediaType: 'audio' })).toBe(true);
+    expect(check!({}, 'media', 'app://console', { requestingUrl: ours, mediaType: 'video' })).toBe(false);
+    expect(check!({}, 'notifications', 'app://console', { requestingUrl: ours })).toBe(false);
+  });
 });
 
 describe('hardenWebContents', () => {

@@ -30,16 +30,28 @@ type SessionLike = Pick<Session, 'setPermissionRequestHandler' | 'setPermissionC
   webRequest: Pick<Session['webRequest'], 'onHeadersReceived'>;
 };
 
-/** Adds the CSP to every response of the session and denies every permission request and check. */
-export function hardenSession(session: SessionLike, csp: string): void {
+/**
+ * Adds the CSP to every response of the session and denies every permission request and check, except what a
+ * phone needs (issue 10): the microphone (`media` with audio only, never the camera or the screen) and choosing the
+ * headset and ringer outputs (`speaker-selection`), both for our own page's main frame only.
+ */
+export function hardenSession(session: SessionLike, csp: string, isTrustedUrl: (url: string) => boolean = () => false): void {
   session.webRequest.onHeadersReceived((details, callback) => {
     const headers = { ...(details.responseHeaders ?? {}) };
     for (const key of Object.keys(headers))
       if (key.toLowerCase() === 'content-security-policy') delete headers[key];
     callback({ responseHeaders: { ...headers, 'Content-Security-Policy': [csp] } });
   });
-  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.setPermissionCheckHandler(() => false);
+  session.setPermissionRequestHandler((_contents, permission, callback, details) => {
+    const fromUs = details?.isMainFrame !== false && isTrustedUrl(details?.requestingUrl ?? '');
+    const media = details as { mediaTypes?: string[] } | undefined;
+    const audioOnly = (media?.mediaTypes ?? []).length > 0 && (media?.mediaTypes ?? []).every((type) => type === 'audio');
+    callback(fromUs && ((permission === 'media' && audioOnly) || permission === 'speaker-selection'));
+  });
+  session.setPermissionCheckHandler((_contents, permission, _origin, details) => {
+    if (!isTrustedUrl(details?.requestingUrl ?? '') || details?.isMainFrame === false) return false;
+    return permission === 'media' && details?.mediaType === 'audio';
+  });
 }
 
 type ContentsLike = Pick<WebContents, 'on' | 'setWindowOpenHandler'>;

@@ -4,6 +4,8 @@
  * session-description-handler.ts) structurally; the composition root checks the assignment.
  */
 
+import type { CallMediaStats } from '../../shared/calls';
+
 /** RFC 3264 §6.1 media direction, from the point of view of the side that wrote the SDP. */
 export type MediaDirection = 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
 
@@ -19,13 +21,8 @@ export interface SessionDescriptionOptions {
 /** The G.711 codecs this layer speaks (RFC 3551 §4.5.14). */
 export type G711Codec = 'PCMU' | 'PCMA';
 
-/** Figures for `calls.changed` (the shape of `SessionMediaStats` / `CallMediaStats`). */
-export interface SessionMediaStats {
-  codec?: G711Codec;
-  packetsSent: number;
-  packetsReceived: number;
-  telephoneEvent: boolean;
-}
+/** Figures for `calls.changed`: exactly the contract's `CallMediaStats` (shared/calls.ts). */
+export type SessionMediaStats = CallMediaStats;
 
 /** Opaque timer id of a {@link MediaClock}. */
 export interface MediaTimerHandle {

@@ -13,6 +13,7 @@ import type {
   Events,
 } from '../../shared/contract';
 import { eventNames, ipcChannel, isCommandName } from '../../shared/contract';
+import { MEDIA_PORT_CHANNEL, MEDIA_PORT_MESSAGE } from '../../shared/media-channel';
 import { fail } from '../../shared/result';
 
 function isEventName(name: unknown): name is EventName {
@@ -48,4 +49,24 @@ export function createConsoleApi(): ConsoleApi {
   };
 }
 
+/**
+ * The media channel's port (issue 10, electron/main/media-port.ts) cannot cross contextBridge: it is posted to the
+ * page's own window, where renderer/src/api/media-port.ts takes it. Only the port travels, never ipcRenderer.
+ */
+export function forwardMediaPort(win: PortWindow): void {
+  ipcRenderer.on(MEDIA_PORT_CHANNEL, (event: { ports?: readonly unknown[] }) => {
+    const ports = event.ports ?? [];
+    if (ports.length !== 1) return;
+    win.postMessage(MEDIA_PORT_MESSAGE, win.location.origin === 'null' ? '*' : win.location.origin, [...ports]);
+  });
+}
+
+/** The little of the page's window the preload uses (this program has no DOM types on purpose). */
+export interface PortWindow {
+  postMessage(message: unknown, targetOrigin: string, transfer: unknown[]): void;
+  readonly location: { readonly origin: string };
+}
+
 contextBridge.exposeInMainWorld('consoleApi', createConsoleApi());
+const pageWindow = (globalThis as { window?: PortWindow }).window;
+if (pageWindow) forwardMediaPort(pageWindow);

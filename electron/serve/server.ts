@@ -67,6 +67,8 @@ export const MAX_CONNECTIONS = 32;
 const TRY_AGAIN_LATER = 1013;
 /** A client this far behind on events is not reading; drop it rather than buffer without bound. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+/** Media frames queue at most about half a second behind before new ones are dropped (50 frames of 328 bytes). */
+const MAX_MEDIA_BUFFERED_BYTES = 16 * 1024;
 
 
 /** The Content-Security-Policy of every response: own scripts and styles only, WebSocket to this server only. */
@@ -152,8 +154,19 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       ws.send(JSON.stringify(frame));
     };
     const stop = forwardEvents(options.service, (event, payload) => send({ type: 'event', event, payload }));
+    // Binary messages are the media channel (shared/media-channel.ts): audio frames, validated by the hub.
+    const media = options.service.media?.connect({
+      send: (bytes) => {
+        // Audio that cannot leave now is stale by the time it could: drop it rather than queue it.
+        if (ws.readyState === ws.OPEN && ws.bufferedAmount < MAX_MEDIA_BUFFERED_BYTES) ws.send(bytes, { binary: true });
+      },
+    });
+    ws.on('close', () => media?.close());
     ws.on('message', (data, isBinary) => {
-      if (isBinary) return send({ type: 'error', message: 'Frames must be JSON text' });
+      if (isBinary) {
+        if (!media) return send({ type: 'error', message: 'Frames must be JSON text' });
+        return media.receive(Array.isArray(data) ? Buffer.concat(data) : data);
+      }
       const bytes = byteLength(data);
       if (bytes > MAX_FRAME_BYTES) return send(tooLarge(data, bytes));
       void handleFrame(String(data), send, options.service.handlers, options.onInternalError);

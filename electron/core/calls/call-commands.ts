@@ -24,6 +24,7 @@ type CallCommandName =
   | 'calls.hold'
   | 'calls.resume'
   | 'calls.sendDtmf'
+  | 'calls.mute'
   | 'history.list'
   | 'history.markSeen'
   | 'history.clear';
@@ -31,7 +32,7 @@ type CallCommandName =
 /** The call service as the commands and the console service drive it. */
 export type CallsController = Pick<
   CallService,
-  'apply' | 'views' | 'onChanged' | 'shutdown' | 'dial' | 'answer' | 'reject' | 'hangup' | 'hold' | 'resume' | 'sendDtmf'
+  'apply' | 'views' | 'onChanged' | 'shutdown' | 'dial' | 'answer' | 'reject' | 'hangup' | 'hold' | 'resume' | 'sendDtmf' | 'mute'
 >;
 
 export function callCommandHandlers(calls: CallsController, history: HistoryController): Pick<CommandHandlers, CallCommandName> {
@@ -43,6 +44,7 @@ export function callCommandHandlers(calls: CallsController, history: HistoryCont
     'calls.hold': ({ call }) => calls.hold(call),
     'calls.resume': ({ call }) => calls.resume(call),
     'calls.sendDtmf': ({ call, digits }) => calls.sendDtmf(call, digits),
+    'calls.mute': ({ call, muted }) => calls.mute(call, muted),
     'history.list': (query) => ok(history.list(query)),
     'history.markSeen': () => ok(history.markSeen()),
     'history.clear': () => ok(history.clear()),

@@ -13,8 +13,9 @@ import { parseUri, type SipRequest } from '../../sip/message';
 import type { SipStack } from '../../sip/stack';
 import { CallAgent } from '../../sip/usage/call/call-agent';
 import { DialTargetError, type CallSession, type SessionActionResult } from '../../sip/usage/call/call-session-api';
-import type { SessionDescriptionHandlerFactory } from '../../sip/usage/call/session-description-handler';
+import type { SessionDescriptionHandler } from '../../sip/usage/call/session-description-handler';
 import type { LineContext } from '../../sip/usage/line-context';
+import type { CallAudioPort, CallMedia, CallMediaFactory } from './call-media';
 import { toCallView } from './call-view';
 
 /** What the call service needs from the lines (implemented by the line manager). */
@@ -40,7 +41,7 @@ export interface CallServiceDeps {
   lines: CallLines;
   history: CallHistorySink;
   /** Builds the media factory for the configured RTP port range (electron/media). */
-  createMediaFactory(range: { min: number; max: number }): SessionDescriptionHandlerFactory;
+  createMediaFactory(range: { min: number; max: number }): CallMediaFactory;
   /** "On the phone" for presence (issue 4's hook). */
   setInCall(inCall: boolean): void;
   log?: (message: string) => void;
@@ -48,13 +49,19 @@ export interface CallServiceDeps {
 
 /** How long an ended call stays in `calls.changed`, so its outcome ("busy") can be read. */
 export const ENDED_CALL_LINGER_MS = 5000;
+/** Received DTMF digits kept per call for the strip. */
+const MAX_DTMF_RECEIVED = 32;
 /** Media counters are refreshed in `calls.changed` at most this often while a call is answered. */
 const STATS_INTERVAL_MS = 1000;
 
 export class CallService {
   private agent: CallAgent | undefined;
   private agentStack: SipStack | undefined;
-  private mediaFactory: SessionDescriptionHandlerFactory | undefined;
+  private mediaFactory: CallMediaFactory | undefined;
+  /** The media of each call by its SIP-facing handler, for the audio path and received DTMF. */
+  private readonly mediaOf = new WeakMap<SessionDescriptionHandler, CallMedia>();
+  private readonly dtmfReceived = new Map<string, string>();
+  private readonly stopDtmf = new Map<string, () => void>();
   private portRange = '';
   private settings: Settings | undefined;
   private readonly calls = new Map<string, CallSession>();
@@ -85,14 +92,43 @@ export class CallService {
       clock: this.deps.clock,
       lineFor: (request) => this.lineFor(request),
       busy: (line) => this.isBusy(line),
-      createMedia: (options) => this.mediaFactory!(options),
+      createMedia: (options) => {
+        const media = this.mediaFactory!(options);
+        this.mediaOf.set(media, media);
+        return media;
+      },
       onIncoming: (session) => this.track(session),
     });
   }
 
   /** Every call in progress and the recently ended ones. */
   views(): CallView[] {
-    return [...this.calls.values()].map(toCallView);
+    return [...this.calls.values()].map((session) => this.view(session));
+  }
+
+  /**
+   * The call the receptionist hears and speaks on: the answered call we do not hold (most recently answered first),
+   * else an outgoing call playing early media (ringback, announcements).
+   */
+  activeAudio(): CallAudioPort | undefined {
+    const calls = [...this.calls.values()];
+    const talking = calls
+      .filter((c) => c.state === 'connected' && !c.localHold)
+      .sort((a, b) => (b.answeredAt ?? 0) - (a.answeredAt ?? 0))[0];
+    const early = calls.find((c) => c.direction === 'outgoing' && c.state === 'early');
+    const session = talking ?? early;
+    return session ? this.mediaOf.get(session.media)?.callAudio : undefined;
+  }
+
+  /** Mutes or unmutes the microphone of one call. */
+  mute(id: string, muted: boolean): Result<CallView> {
+    const session = this.find(id);
+    if (!session.ok) return session;
+    const media = this.mediaOf.get(session.value.media);
+    if (!media || session.value.state === 'ended') return fail('invalid-argument', 'This call has no audio to mute', { field: 'call' });
+    media.callAudio.muted = muted;
+    this.scheduleEmit();
+    return ok(this.view(session.value));
   }
 
   onChanged(listener: (calls: CallView[]) => void): () => void {
@@ -139,14 +175,14 @@ export class CallService {
         return fail('invalid-argument', `Line ${call.line} has no voicemail code configured`, { field: 'voicemail' });
       call.reject({ redirectTo: `sip:${config.voicemailCode}@${config.domain}` });
     } else call.reject();
-    return ok(toCallView(call));
+    return ok(this.view(call));
   }
 
   hangup(id: string): Result<CallView> {
     const session = this.find(id);
     if (!session.ok) return session;
     if (session.value.state !== 'ended') session.value.hangup();
-    return ok(toCallView(session.value));
+    return ok(this.view(session.value));
   }
 
   async hold(id: string): Promise<Result<CallView>> {
@@ -154,7 +190,7 @@ export class CallService {
     if (!session.ok) return session;
     const call = session.value;
     if (call.state !== 'connected') return fail('invalid-argument', 'Only an answered call can be held', { field: 'call' });
-    if (call.localHold) return ok(toCallView(call));
+    if (call.localHold) return ok(this.view(call));
     return this.outcome(call, await call.hold());
   }
 
@@ -163,7 +199,7 @@ export class CallService {
     if (!session.ok) return session;
     const call = session.value;
     if (call.state !== 'connected') return fail('invalid-argument', 'Only an answered call can be resumed', { field: 'call' });
-    if (!call.localHold) return ok(toCallView(call));
+    if (!call.localHold) return ok(this.view(call));
     await this.holdOthers(call);
     return this.outcome(call, await call.resume());
   }
@@ -194,7 +230,7 @@ export class CallService {
   }
 
   private outcome(call: CallSession, result: SessionActionResult): Result<CallView> {
-    if (result.ok) return ok(toCallView(call));
+    if (result.ok) return ok(this.view(call));
     return fail('sip-error', result.reason, result.sipStatus ? { sipStatus: result.sipStatus } : {});
   }
 
@@ -226,8 +262,23 @@ export class CallService {
     return [...this.calls.values()].some((c) => c.line === line && c.state !== 'ended');
   }
 
+  private view(session: CallSession): CallView {
+    const view = toCallView(session);
+    if (session.state !== 'ended' && this.mediaOf.get(session.media)?.callAudio.muted) view.muted = true;
+    const digits = this.dtmfReceived.get(session.id);
+    if (digits) view.dtmfReceived = digits;
+    return view;
+  }
+
   private track(session: CallSession): void {
     this.calls.set(session.id, session);
+    const media = this.mediaOf.get(session.media);
+    const stopDtmf = media?.onDtmf((event) => {
+      if (event.phase !== 'start') return;
+      this.dtmfReceived.set(session.id, ((this.dtmfReceived.get(session.id) ?? '') + event.digit).slice(-MAX_DTMF_RECEIVED));
+      this.scheduleEmit();
+    });
+    if (stopDtmf) this.stopDtmf.set(session.id, stopDtmf);
     this.deps.history.callStarted({ id: session.id, line: session.line, direction: session.direction, far: session.far, at: session.startedAt });
     if (session.replaces !== undefined) this.answered.add(session.id);
     session.onChange(() => this.changed(session));
@@ -252,6 +303,9 @@ export class CallService {
         this.clock().setTimeout(() => {
           this.lingering.delete(session.id);
           this.calls.delete(session.id);
+          this.dtmfReceived.delete(session.id);
+          this.stopDtmf.get(session.id)?.();
+          this.stopDtmf.delete(session.id);
           this.scheduleEmit();
         }, ENDED_CALL_LINGER_MS),
       );

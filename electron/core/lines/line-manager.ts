@@ -80,9 +80,9 @@ export class LineManager implements LinesController {
     const previous = new Map(this.lines.map((line) => [line.config.id, line]));
     const next: Line[] = [];
     for (const config of settings.lines) {
-      // Call-handling preferences (busy when on a call, voicemail code) are read per call: changing them must not
+      // Call-handling preferences (busy when on a call, voicemail code, SRTP) are read per call: changing them must not
       // re-register the line.
-      const { busyWhenOnCall: _busy, voicemailCode: _voicemail, ...registering } = config;
+      const { busyWhenOnCall: _busy, voicemailCode: _voicemail, srtp: _srtp, ...registering } = config;
       const fingerprint = JSON.stringify([registering, settings.sip.retryBaseSeconds, settings.sip.retryMaxSeconds, settings.sip.keepAliveSeconds]);
       const existing = previous.get(config.id);
       if (existing && existing.fingerprint === fingerprint) {

@@ -4,6 +4,7 @@
  * `transport-error` result instead of throwing, because expected failures never throw across the contract.
  */
 import type { CommandArgs, CommandName, CommandResult, ConsoleApi, EventName, Events } from '../../../shared/contract';
+import { decodeMediaFrame, encodeMediaFrame, type MediaChannel, type MediaFrame } from '../../../shared/media-channel';
 import { isErrorCode, type AppError, type ErrorCode } from '../../../shared/result';
 
 /** Where the socket is: `open` carries traffic; `reconnecting` is waiting for the next attempt after a drop. */
@@ -31,6 +32,8 @@ export interface WsConsoleApi extends ConsoleApi {
   onStateChange(listener: (state: WsConnectionState) => void): () => void;
   /** Closes the socket for good (no reconnect). */
   close(): void;
+  /** The media channel (issue 10): binary messages on the same socket; frames sent while it is down are dropped. */
+  readonly media: MediaChannel;
 }
 
 interface Pending {
@@ -105,7 +108,14 @@ export function createWsClient(options: WsClientOptions): WsConsoleApi {
     }
   }
 
+  const mediaListeners = new Set<(frame: MediaFrame) => void>();
+
   function handleMessage(raw: unknown): void {
+    if (raw instanceof ArrayBuffer) {
+      const frame = decodeMediaFrame(raw);
+      if (frame.ok) for (const listener of [...mediaListeners]) listener(frame.value);
+      return;
+    }
     if (typeof raw !== 'string') return;
     let message: unknown;
     try {
@@ -163,6 +173,7 @@ export function createWsClient(options: WsClientOptions): WsConsoleApi {
       return;
     }
     socket = ws;
+    ws.binaryType = 'arraybuffer';
     ws.onopen = () => {
       attempt = 0;
       setState('open');
@@ -178,7 +189,25 @@ export function createWsClient(options: WsClientOptions): WsConsoleApi {
     ws.onerror = () => undefined;
   }
 
+  const media: MediaChannel = {
+    send(frame) {
+      const ws = socket;
+      // Audio is only worth sending now: a frame that waits for a reconnect is stale when it arrives.
+      if (!ws || state !== 'open' || ws.readyState !== 1) return;
+      try {
+        ws.send(encodeMediaFrame(frame));
+      } catch {
+        // The close handler does the bookkeeping.
+      }
+    },
+    onFrame(listener) {
+      mediaListeners.add(listener);
+      return () => mediaListeners.delete(listener);
+    },
+  };
+
   const api: WsConsoleApi = {
+    media,
     get state() {
       return state;
     },

@@ -75,6 +75,15 @@ export class FakeCalls implements CallsController {
     return this.update(id, { state: 'ended', endedAt: Date.now(), end: { cause: 'local-hangup' } });
   }
 
+  mute(id: string, muted: boolean): Result<CallView> {
+    const call = this.calls.find((c) => c.id === id);
+    if (!call) return fail('not-found', 'There is no such call (it may have ended)', { field: 'call' });
+    if (muted) call.muted = true;
+    else delete call.muted;
+    this.emit();
+    return ok({ ...call });
+  }
+
   hold(id: string): Promise<Result<CallView>> {
     return Promise.resolve(this.update(id, { state: 'held', hold: { local: true, remote: false } }));
   }

@@ -7,6 +7,8 @@
  * too) and an answer to `sendrecv` says `sendonly`; an offer of `sendonly` from the far end is answered `recvonly`.
  */
 
+import type { CallMediaStats } from '../../../../shared/calls';
+
 /** RFC 3264 §6.1 media direction, from the point of view of the side that wrote the SDP. */
 export type MediaDirection = 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
 
@@ -18,13 +20,8 @@ export interface SessionDescriptionOptions {
   hold: boolean;
 }
 
-/** Figures a handler reports for `calls.changed` (shape of `CallMediaStats` in shared/calls.ts). */
-export interface SessionMediaStats {
-  codec?: string;
-  packetsSent: number;
-  packetsReceived: number;
-  telephoneEvent: boolean;
-}
+/** Figures a handler reports for `calls.changed`: the contract's `CallMediaStats`, passed through as they are. */
+export type SessionMediaStats = CallMediaStats;
 
 export interface SessionDescriptionHandler {
   /** An SDP offer: the initial one (INVITE) or a re-offer (re-INVITE/UPDATE for hold, resume, refresh). */
@@ -44,5 +41,15 @@ export interface SessionDescriptionHandler {
   close(): void;
 }
 
-/** Builds one handler per call; `localAddress` is the address of the SIP flow (the c= line of our SDP). */
-export type SessionDescriptionHandlerFactory = (options: { localAddress: string }) => SessionDescriptionHandler;
+/** What a factory learns about the call it builds media for. */
+export interface SessionDescriptionHandlerOptions {
+  /** The address of the SIP flow (the c= line of our SDP). */
+  localAddress: string;
+  /** 1-based line number of the call (the line's SRTP policy). */
+  line: number;
+  /** The signalling runs over TLS: only then may SDES keys travel in the SDP (RFC 4568 §8.3). */
+  secureSignalling: boolean;
+}
+
+/** Builds one handler per call. */
+export type SessionDescriptionHandlerFactory = (options: SessionDescriptionHandlerOptions) => SessionDescriptionHandler;

@@ -68,7 +68,7 @@ export class UacSession extends InviteSession {
       return this.finish({ cause: 'failed', reason: error.message });
     }
     if (this.isEnded()) return;
-    this.sdh = this.ctx.options.createMedia({ localAddress: this.flow.local.host });
+    this.sdh = this.ctx.options.createMedia({ localAddress: this.flow.local.host, line: this.lineContext.number, secureSignalling: this.flow.protocol === 'tls' });
     const offer = await this.sdh.createOffer({ hold: false });
     if (this.isEnded()) return;
     if (!offer.ok) return this.finish({ cause: 'failed', reason: `no offer: ${offer.reason}` });

@@ -38,7 +38,7 @@ export class UasSession extends InviteSession {
     super(ctx, line, 'ringing', farParty(invite, 'From'));
     this.registerDialog(Dialog.fromUasRequest(invite, this.toTag));
     if (invite.has('Allow')) this.peerAllow = invite;
-    this.sdh = ctx.options.createMedia({ localAddress: tx.flow.local.host });
+    this.sdh = ctx.options.createMedia({ localAddress: tx.flow.local.host, line: line.number, secureSignalling: tx.flow.protocol === 'tls' });
   }
 
   /**
