@@ -86,3 +86,67 @@ export async function answeringCallee(opts: { kam: KamailioHandle; callee: Phone
   }
   return peer(`callee ${callee.user}`, proc);
 }
+
+/** The codecs of the audio tests, with their static payload types (RFC 3551 §6). */
+export const AUDIO_CODECS = { PCMU: 0, PCMA: 8 } as const;
+export type AudioCodecName = keyof typeof AUDIO_CODECS;
+
+/**
+ * sipp media arguments: with `mediaPort` the SDP names that port (a test's rtp-peer) and sipp sends no RTP; without,
+ * sipp's own RTP port echoes everything (-rtp_echo) and the SDP names it.
+ */
+async function audioMediaArgs(codec: AudioCodecName, mediaPort: number | undefined, exclude: number[]): Promise<{ args: string[]; used: number[] }> {
+  const keys = ['-key', 'pt', String(AUDIO_CODECS[codec]), '-key', 'codec', codec];
+  if (mediaPort !== undefined) return { args: [...keys, '-key', 'mport', String(mediaPort)], used: [mediaPort] };
+  const echo = await freeUdpPort(exclude);
+  return { args: [...keys, '-key', 'mport', String(echo), '-mi', '127.0.0.1', '-mp', String(echo), '-rtp_echo'], used: [echo] };
+}
+
+/** A phone calls the console offering only `codec`; stays until the console hangs up (audio-caller.xml). */
+export async function audioCaller(opts: { kam: KamailioHandle; caller: PhoneAccount; consoleUser: string; codec: AudioCodecName; mediaPort?: number }): Promise<SippPeer> {
+  const { kam, caller } = opts;
+  const media = await audioMediaArgs(opts.codec, opts.mediaPort, []);
+  const proc = await spawnSipp(
+    [
+      `127.0.0.1:${kam.udpPort}`,
+      '-sf', sippScenario('audio-caller.xml'),
+      '-s', opts.consoleUser,
+      '-au', caller.user,
+      '-ap', caller.password,
+      '-key', 'caller', caller.user,
+      '-key', 'domain', kam.domain,
+      ...media.args,
+      '-m', '1',
+      '-p', String(await freeUdpPort(media.used)),
+    ],
+    90_000,
+  );
+  return peer(`audio caller ${caller.user} (${opts.codec})`, proc);
+}
+
+/** Registers `callee`, which answers the console's call with only `codec`, accepts hold/resume, then BYE. */
+export async function audioCallee(opts: { kam: KamailioHandle; callee: PhoneAccount; codec: AudioCodecName; mediaPort?: number; ringMs?: number }): Promise<SippPeer> {
+  const { kam, callee } = opts;
+  const port = await freeUdpPort();
+  await registerAt(kam, callee, port);
+  const media = await audioMediaArgs(opts.codec, opts.mediaPort, [port]);
+  const proc = await spawnSipp(
+    [
+      `127.0.0.1:${kam.udpPort}`,
+      '-sf', sippScenario('audio-callee.xml'),
+      '-s', callee.user,
+      '-d', String(opts.ringMs ?? 300),
+      ...media.args,
+      '-m', '1',
+      '-p', String(port),
+    ],
+    90_000,
+  );
+  try {
+    await waitFor(`callee sipp bound to UDP ${port}`, () => udpBound(port), 10_000, 20);
+  } catch (err) {
+    proc.kill();
+    throw err;
+  }
+  return peer(`audio callee ${callee.user} (${opts.codec})`, proc);
+}

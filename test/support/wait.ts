@@ -14,3 +14,6 @@ export async function waitFor<T>(what: string, check: () => T | Promise<T>, time
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
+
+/** Waits `ms` of real time (audio tests measure what a stretch of time carried). */
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
