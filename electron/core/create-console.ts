@@ -52,7 +52,12 @@ export function createConsole(options: ConsoleOptions): { service: ConsoleServic
     clock,
     lines,
     history,
-    createMediaFactory: (portRange) => createMediaSessionFactory({ clock, portRange, log }),
+    createMediaFactory: (portRange) => {
+      const media = createMediaSessionFactory({ clock, portRange, log });
+      // RFC 4568 §8.3: SDES keys only over TLS signalling; there the line's `srtp` (default: offer) decides.
+      return ({ localAddress, line, secureSignalling }) =>
+        media({ localAddress, srtp: secureSignalling ? (lines.lineConfig(line)?.srtp ?? 'offer') : 'off' });
+    },
     // "On the phone" follows the calls (issue 9 §7).
     setInCall: (inCall) => presence.setInCall(inCall),
     log,

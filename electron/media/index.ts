@@ -3,3 +3,5 @@ export * from './media-types';
 export { createMediaSessionFactory, type MediaSessionFactory, type MediaSessionFactoryOptions } from './media-session-factory';
 export { MediaSession, type AudioSource, type MediaSessionOptions } from './media-session';
 export { LocalAddressUnusable, MediaError, PortAllocator, PortRangeExhausted } from './port-allocator';
+export { CallAudio, type CallAudioStats } from './call-audio';
+export type { SrtpPolicy } from './sdp-offer-answer';

@@ -5,6 +5,7 @@
 import type { MediaClock, MediaLog, PortRange } from './media-types';
 import { MediaSession } from './media-session';
 import { PortAllocator } from './port-allocator';
+import type { SrtpPolicy } from './sdp-offer-answer';
 
 export interface MediaSessionFactoryOptions {
   clock: MediaClock;
@@ -14,10 +15,10 @@ export interface MediaSessionFactoryOptions {
 }
 
 /** Builds media sessions; the shape of electron/sip's `SessionDescriptionHandlerFactory`. */
-export type MediaSessionFactory = (options: { localAddress: string }) => MediaSession;
+export type MediaSessionFactory = (options: { localAddress: string; srtp?: SrtpPolicy }) => MediaSession;
 
 /** A factory whose sessions share one {@link PortAllocator}. */
 export function createMediaSessionFactory(options: MediaSessionFactoryOptions): MediaSessionFactory {
   const ports = new PortAllocator(options.portRange, options.log);
-  return ({ localAddress }) => new MediaSession({ localAddress, clock: options.clock, ports, ...(options.log && { log: options.log }) });
+  return ({ localAddress, srtp }) => new MediaSession({ localAddress, clock: options.clock, ports, ...(options.log && { log: options.log }), ...(srtp && { srtp }) });
 }

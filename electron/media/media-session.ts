@@ -8,14 +8,18 @@
  * elsewhere (a NAT, an SBC that rewrites ports), then to where it came from; RTCP likewise.
  */
 import type { RemoteInfo } from 'node:dgram';
+import type { CallQuality } from '../../shared/calls';
 import type { G711Codec, MediaClock, MediaDirection, MediaLog, ReceivedDtmf, RtcpStats, SdpResult, SessionDescriptionOptions, SessionMediaStats } from './media-types';
+import { CallAudio } from './call-audio';
+import { estimateQuality } from './call-quality';
 import { MediaError, type PortAllocator, type RtpSocketPair } from './port-allocator';
 import { RtcpReporter } from './rtcp-reporter';
 import { RtpReceiver, type AudioFrameListener } from './rtp-receiver';
 import { FRAME_SAMPLES, RtpSender } from './rtp-sender';
 import { dtmfEventCode } from './rtp-packet';
 import { mayTransmit, offerDirection, sends } from './sdp-direction';
-import { OFFERED_CODECS, OFFERED_TELEPHONE_EVENT, SdpOrigin, answerOffer, readAnswer, writeOffer, type MediaSlot, type NegotiatedAudio } from './sdp-offer-answer';
+import { OFFERED_CODECS, OFFERED_TELEPHONE_EVENT, SdpOrigin, answerOffer, offerCrypto, readAnswer, reofferCrypto, writeOffer, type MediaSlot, type NegotiatedAudio, type OfferSrtp, type SrtpPolicy } from './sdp-offer-answer';
+import { SrtpSession } from './srtp/srtp-context';
 
 /** G.711 silence (RFC 3551 §4.5.14): μ-law 0xFF, A-law 0xD5 (zero level with even-bit inversion). */
 const SILENCE: Record<G711Codec, Uint8Array> = {
@@ -34,6 +38,11 @@ export interface MediaSessionOptions {
   log?: MediaLog;
   /** For RTCP interval randomisation and the o= line; tests pin it. */
   random?: () => number;
+  /**
+   * SRTP (RFC 3711, SDES keys RFC 4568): `off` unless the signalling is TLS (the composition root decides from the
+   * line's transport and its `srtp` setting).
+   */
+  srtp?: SrtpPolicy;
 }
 
 interface Target {
@@ -45,6 +54,8 @@ const sameTarget = (a: Target | undefined, b: Target): boolean => a?.address ===
 
 /** One call's SDP and RTP. */
 export class MediaSession {
+  /** The call's audio between RTP and the device (issue 10). */
+  readonly callAudio: CallAudio;
   private readonly clock: MediaClock;
   private readonly log: MediaLog;
   private readonly origin: SdpOrigin;
@@ -55,6 +66,8 @@ export class MediaSession {
   private binding: Promise<RtpSocketPair> | undefined;
   private layout: MediaSlot[] = [{ kind: 'audio' }];
   private localDirection: MediaDirection = 'sendrecv';
+  /** We hold the call: the microphone never goes out, only silence (see {@link audioFrame}). */
+  private held = false;
   private remote: MediaDirection = 'sendrecv';
   private audio: NegotiatedAudio | undefined;
   private offerOutstanding = false;
@@ -63,12 +76,23 @@ export class MediaSession {
   private audioSource: AudioSource | undefined;
   private sendErrors = 0;
   private closed = false;
+  private readonly srtpPolicy: SrtpPolicy;
+  /** The crypto lines of our outstanding offer (readAnswer checks the answer against them). */
+  private offerSrtp: OfferSrtp = { policy: 'off' };
+  private srtp: SrtpSession | undefined;
+  /** Packets that failed SRTP authentication or replay checks (RFC 3711 §3.3). */
+  srtpFailures = 0;
 
   constructor(private readonly options: MediaSessionOptions) {
     this.clock = options.clock;
     this.log = options.log ?? (() => {});
+    this.srtpPolicy = options.srtp ?? 'off';
     this.origin = new SdpOrigin(options.random);
     this.receiver = new RtpReceiver(this.log);
+    this.callAudio = new CallAudio(this.clock);
+    this.receiver.onAudioFrame((_payload, _type, packet) => {
+      if (this.audio) this.callAudio.receive(packet, this.audio.codec, this.clock.now());
+    });
     this.sender = new RtpSender(this.clock, {
       canSend: () => this.canSend(),
       audioFrame: () => this.audioFrame(),
@@ -88,8 +112,11 @@ export class MediaSession {
     const local = await this.localEndpoint();
     if (!local.ok) return local;
     const direction = offerDirection(options.hold, this.remote);
-    const sdp = this.origin.stamp((origin) => writeOffer(origin, local.value, this.layout, direction));
+    const srtp = this.nextOfferSrtp();
+    const sdp = this.origin.stamp((origin) => writeOffer(origin, local.value, this.layout, direction, srtp));
+    this.offerSrtp = srtp;
     this.localDirection = direction;
+    this.held = options.hold;
     this.offerOutstanding = true;
     if (!this.audio) {
       this.receiver.setPayloadTypes({ audio: new Set(OFFERED_CODECS.map((c) => c.payloadType)), telephoneEvent: new Set([OFFERED_TELEPHONE_EVENT]) });
@@ -101,11 +128,12 @@ export class MediaSession {
   async createAnswer(remoteSdp: string, options: SessionDescriptionOptions): Promise<SdpResult<string>> {
     const local = await this.localEndpoint();
     if (!local.ok) return local;
-    const outcome = answerOffer(remoteSdp, local.value, options.hold);
+    const outcome = answerOffer(remoteSdp, local.value, options.hold, { policy: this.srtpPolicy, ...(this.audio?.srtp && { current: this.audio.srtp }) });
     if (!outcome.ok) return outcome;
     const sdp = this.origin.stamp(outcome.value.render);
     this.layout = outcome.value.layout;
     this.localDirection = outcome.value.direction;
+    this.held = options.hold;
     this.offerOutstanding = false;
     this.negotiated(outcome.value.audio);
     return { ok: true, value: sdp };
@@ -115,7 +143,7 @@ export class MediaSession {
   async applyAnswer(remoteSdp: string): Promise<SdpResult<void>> {
     if (this.closed) return { ok: false, reason: 'media session closed' };
     if (!this.offerOutstanding) return { ok: false, reason: 'no offer outstanding' };
-    const result = readAnswer(remoteSdp, this.layout);
+    const result = readAnswer(remoteSdp, this.layout, this.offerSrtp);
     if (!result.ok) return result;
     this.negotiated(result.value);
     return { ok: true, value: undefined };
@@ -140,11 +168,14 @@ export class MediaSession {
   }
 
   stats(): SessionMediaStats {
+    const quality = this.quality();
     return {
       ...(this.audio && { codec: this.audio.codec }),
       packetsSent: this.sender.packetsSent,
       packetsReceived: this.receiver.packetsReceived,
       telephoneEvent: this.audio?.telephoneEvent !== undefined,
+      ...(this.srtp && { srtp: true }),
+      ...(quality && { quality }),
     };
   }
 
@@ -163,6 +194,33 @@ export class MediaSession {
       rtcpReceived: this.reporter.rtcpReceived,
       ...(this.reporter.remote && { remote: this.reporter.remote }),
       remoteBye: this.reporter.remoteBye,
+    };
+  }
+
+  /** How the call sounds: reception figures, the far end's RTCP view and the jitter buffer, rated (call-quality.ts). */
+  quality(): CallQuality | undefined {
+    const source = this.receiver.source;
+    const jitter = this.callAudio.stats().jitter;
+    if (!source || !jitter) return undefined;
+    const remote = this.reporter.remote;
+    const expected = source.expected;
+    const lossPercent = expected > 0 ? (100 * Math.max(0, source.cumulativeLost)) / expected : 0;
+    const played = jitter.playedFrames + jitter.concealedFrames;
+    const concealedPercent = played > 0 ? (100 * jitter.concealedFrames) / played : 0;
+    // Without a round trip yet, assume a LAN's few ms each way.
+    const oneWay = (remote?.roundTripMs ?? 10) / 2 + jitter.delayMs + 20;
+    const recentLoss = Math.max(source.fractionLost, remote?.fractionLost ?? 0);
+    const { mos, rating } = estimateQuality({ recentLoss, oneWayDelayMs: oneWay });
+    const round = (n: number): number => Math.round(n * 10) / 10;
+    return {
+      rating,
+      mos,
+      lossPercent: round(lossPercent),
+      jitterMs: round(source.jitterMs),
+      jitterBufferMs: Math.round(jitter.delayMs),
+      concealedPercent: round(concealedPercent),
+      ...(remote?.roundTripMs !== undefined && { roundTripMs: Math.round(remote.roundTripMs) }),
+      ...(remote && { remoteLossPercent: round(remote.fractionLost * 100), remoteJitterMs: round(remote.jitterMs) }),
     };
   }
 
@@ -237,9 +295,25 @@ export class MediaSession {
     return sockets;
   }
 
+  /**
+   * The SRTP part of our next offer: the first offer under the policy; a re-offer on an SRTP session repeats the
+   * accepted line with our same key (RFC 4568 §7.1.4, so the sending context and its ROC carry on); a session that
+   * fell back to plain RTP under `offer` stays plain (the far end said no once).
+   */
+  private nextOfferSrtp(): OfferSrtp {
+    if (this.srtpPolicy === 'off') return { policy: 'off' };
+    if (this.audio?.srtp) return { policy: this.srtpPolicy, crypto: reofferCrypto(this.audio.srtp) };
+    if (this.audio) return this.srtpPolicy === 'require' ? { policy: 'require', crypto: offerCrypto() } : { policy: 'off' };
+    return { policy: this.srtpPolicy, crypto: offerCrypto() };
+  }
+
   private negotiated(audio: NegotiatedAudio): void {
     const previous = this.audio;
     this.audio = audio;
+    if (audio.srtp) {
+      if (this.srtp) this.srtp.update(audio.srtp);
+      else this.srtp = new SrtpSession(audio.srtp);
+    } else this.srtp = undefined;
     this.offerOutstanding = false;
     this.remote = audio.remoteDirection;
     // A new address in the SDP (re-INVITE after a transfer, a moved SBC) overrides what we latched on.
@@ -263,14 +337,30 @@ export class MediaSession {
     const audio = this.audio!;
     let payload: Uint8Array | undefined;
     try {
-      payload = this.audioSource?.();
+      payload = this.audioSource ? this.audioSource() : this.callAudio.nextPayload(audio.codec);
     } catch (error) {
       this.log(`media: audio source failed: ${error instanceof Error ? error.message : String(error)}`);
     }
+    // RFC 3264 §8.4 lets a holder send; we send silence, never the room the receptionist is in, and keep RTP
+    // flowing so a PBX with an RTP timeout does not end the held call.
+    if (this.held) return { payloadType: audio.payloadType, payload: SILENCE[audio.codec] };
     return { payloadType: audio.payloadType, payload: payload && payload.length > 0 ? payload : SILENCE[audio.codec] };
   }
 
-  private onRtp(data: Buffer, from: RemoteInfo): void {
+  /** SRTP unprotect (RFC 3711 §3.3) when the session is secured; undefined for a packet that fails. */
+  private unprotect(kind: 'rtp' | 'rtcp', data: Buffer): Buffer | undefined {
+    if (!this.srtp) return data;
+    const result = kind === 'rtp' ? this.srtp.unprotectRtp(data) : this.srtp.unprotectRtcp(data);
+    if (result.ok) return result.packet;
+    this.srtpFailures++;
+    // First and then every thousandth: forged or stale packets may come fifty a second.
+    if (this.srtpFailures % 1000 === 1) this.log(`media: SRTP ${kind} packet refused (${result.reason}, ${this.srtpFailures}x)`);
+    return undefined;
+  }
+
+  private onRtp(raw: Buffer, from: RemoteInfo): void {
+    const data = this.unprotect('rtp', raw);
+    if (!data) return;
     const packet = this.receiver.receive(data, this.clock.now());
     const source = { address: from.address, port: from.port };
     if (packet && this.audio && !sameTarget(this.rtpTarget, source)) {
@@ -279,12 +369,15 @@ export class MediaSession {
     }
   }
 
-  private onRtcp(data: Buffer, from: RemoteInfo): void {
+  private onRtcp(raw: Buffer, from: RemoteInfo): void {
+    const data = this.unprotect('rtcp', raw);
+    if (!data) return;
     const source = { address: from.address, port: from.port };
     if (this.reporter.receive(data) && this.audio && !sameTarget(this.rtcpTarget, source)) this.rtcpTarget = source;
   }
 
-  private transmit(kind: 'rtp' | 'rtcp', packet: Buffer, done?: () => void): void {
+  private transmit(kind: 'rtp' | 'rtcp', clear: Buffer, done?: () => void): void {
+    const packet = !this.srtp ? clear : kind === 'rtp' ? this.srtp.protectRtp(clear) : this.srtp.protectRtcp(clear);
     const target = kind === 'rtp' ? this.rtpTarget : this.rtcpTarget;
     const socket = kind === 'rtp' ? this.sockets?.rtp : this.sockets?.rtcp;
     if (!target || !socket) {

@@ -13,8 +13,8 @@ export interface ReceivePayloadTypes {
   telephoneEvent: ReadonlySet<number>;
 }
 
-/** Gets each received audio payload (a view into the received datagram) and its payload type. */
-export type AudioFrameListener = (payload: Uint8Array, payloadType: number) => void;
+/** Gets each received audio payload (a view into the received datagram), its payload type and the whole packet. */
+export type AudioFrameListener = (payload: Uint8Array, payloadType: number, packet: RtpPacket) => void;
 /** Gets the start and the end of each received RFC 4733 event. */
 export type DtmfListener = (event: ReceivedDtmf) => void;
 
@@ -60,7 +60,7 @@ export class RtpReceiver {
     this.octetsReceived += packet.payload.length;
     if (this.source?.ssrc !== packet.ssrc) this.source = new ReceptionStats(packet.ssrc, packet.sequence);
     this.source.update(packet.sequence, packet.timestamp, arrivalMs);
-    if (isAudio) this.emit(this.audioListeners, 'audio frame', (l) => l(packet.payload, packet.payloadType));
+    if (isAudio) this.emit(this.audioListeners, 'audio frame', (l) => l(packet.payload, packet.payloadType, packet));
     else this.receiveEvent(packet);
     return packet;
   }

@@ -2,7 +2,10 @@ import { parse } from 'sdp-transform';
 import { describe, expect, it } from 'vitest';
 import type { MediaDirection } from './media-types';
 import { answerDirection, offerDirection, remoteDirectionOf } from './sdp-direction';
-import { SdpOrigin, answerOffer, readAnswer, writeOffer, type MediaSlot } from './sdp-offer-answer';
+import { buildRtp } from './rtp-packet';
+import { SdpOrigin, answerOffer, offerCrypto, readAnswer, reofferCrypto, writeOffer, type MediaSlot } from './sdp-offer-answer';
+import { writeCrypto } from './srtp/sdes';
+import { SrtpSession } from './srtp/srtp-context';
 
 const local = { address: '192.0.2.10', rtpPort: 40000 };
 const origin = { sessionId: '1234567890123', version: 7 };
@@ -142,5 +145,158 @@ describe('o= line (RFC 3264 §8)', () => {
     expect(version(held)).toBe(version(first) + 1);
     expect(version(o.stamp(render('sendrecv')))).toBe(version(first) + 2);
     expect(/^o=- (\d+)/m.exec(held)![1]).toBe(o.sessionId);
+  });
+});
+
+describe('SRTP with SDES (RFC 4568 §7)', () => {
+  const KEY = Buffer.from(Array.from({ length: 30 }, (_, i) => i)).toString('base64');
+  const crypto = (tag: number, suite = 'AES_CM_128_HMAC_SHA1_80', rest = ''): string => `a=crypto:${tag} ${suite} inline:${KEY}${rest}`;
+  const savp = (payloads: string, extra: string[] = [], port = 5004): string => [`m=audio ${port} RTP/SAVP ${payloads}`, ...extra].join('\r\n');
+  const cryptoLines = (sdp: string): string[] => sdp.split('\r\n').filter((l) => l.startsWith('a=crypto:'));
+  const layout: MediaSlot[] = [{ kind: 'audio' }];
+
+  describe('offering', () => {
+    it("'require' offers RTP/SAVP with _80 first, then _32", () => {
+      const sdp = writeOffer(origin, local, layout, 'sendrecv', { policy: 'require', crypto: offerCrypto() });
+      expect(sdp).toContain('m=audio 40000 RTP/SAVP 0 8 101\r\n');
+      expect(cryptoLines(sdp).map((l) => l.split(' ').slice(0, 2).join(' '))).toEqual(['a=crypto:1 AES_CM_128_HMAC_SHA1_80', 'a=crypto:2 AES_CM_128_HMAC_SHA1_32']);
+      expect(cryptoLines(sdp)[0]).toMatch(/ inline:[A-Za-z0-9+/]{40}$/);
+    });
+
+    it("'offer' offers RTP/AVP with the same crypto lines (best-effort SRTP)", () => {
+      const offered = offerCrypto();
+      const sdp = writeOffer(origin, local, layout, 'sendrecv', { policy: 'offer', crypto: offered });
+      expect(sdp).toContain('m=audio 40000 RTP/AVP 0 8 101\r\n');
+      expect(cryptoLines(sdp)).toEqual(offered.map((c) => `a=crypto:${writeCrypto(c)}`));
+    });
+
+    it("'off' (and the default) never writes a=crypto", () => {
+      expect(writeOffer(origin, local, layout, 'sendrecv', { policy: 'off' })).not.toContain('a=crypto');
+      expect(writeOffer(origin, local, layout, 'sendrecv')).not.toContain('a=crypto');
+    });
+
+    it('a re-offer on an SRTP session keeps offering the accepted tag and suite with our key', () => {
+      const offered = offerCrypto();
+      const answer = remote(audio('0', [crypto(2, 'AES_CM_128_HMAC_SHA1_32')]));
+      const result = readAnswer(answer, layout, { policy: 'offer', crypto: offered });
+      if (!result.ok || !result.value.srtp) throw new Error('expected SRTP');
+      const sdp = writeOffer(origin, local, layout, 'sendonly', { policy: 'offer', crypto: reofferCrypto(result.value.srtp) });
+      expect(cryptoLines(sdp)).toEqual([`a=crypto:${writeCrypto(offered[1]!)}`]);
+      expect(sdp).toContain('a=sendonly\r\n');
+    });
+  });
+
+  describe('answering', () => {
+    it("'off' refuses RTP/SAVP with a reason that SRTP needs TLS (488)", () => {
+      const result = answerOffer(remote(savp('0', [crypto(1)])), local, false, { policy: 'off' });
+      expect(result.ok).toBe(false);
+      expect(!result.ok && result.reason).toMatch(/TLS/);
+      expect(answerOffer(remote(savp('0', [crypto(1)])), local, false)).toMatchObject({ ok: false });
+    });
+
+    it("'off' ignores a=crypto in an RTP/AVP offer", () => {
+      const result = answerOffer(remote(audio('0', [crypto(1)])), local, false, { policy: 'off' });
+      if (!result.ok) throw new Error(result.reason);
+      expect(result.value.audio.srtp).toBeUndefined();
+      expect(result.value.render(origin)).not.toContain('a=crypto');
+    });
+
+    it("'off' takes the RTP/AVP line when an offer carries RTP/SAVP and RTP/AVP audio", () => {
+      const result = answerOffer(remote([savp('0', [crypto(1)]), audio('0', [], 5006)].join('\r\n')), local, false, { policy: 'off' });
+      if (!result.ok) throw new Error(result.reason);
+      expect(result.value.layout.map((s) => s.kind)).toEqual(['rejected', 'audio']);
+      expect(result.value.audio.remotePort).toBe(5006);
+    });
+
+    it.each(['offer', 'require'] as const)("'%s' answers the first supported a=crypto with its tag and suite, our key, and the offer's profile", (policy) => {
+      for (const [line, profile] of [[savp, 'RTP/SAVP'], [audio, 'RTP/AVP']] as const) {
+        const offer = remote(line('8 0', [crypto(1, 'AES_256_CM_HMAC_SHA1_80'), crypto(2, 'AES_CM_128_HMAC_SHA1_32'), crypto(3)]));
+        const result = answerOffer(offer, local, false, { policy });
+        if (!result.ok) throw new Error(result.reason);
+        const srtp = result.value.audio.srtp!;
+        expect(srtp).toMatchObject({ suite: 'AES_CM_128_HMAC_SHA1_32', tag: 2 });
+        expect(Buffer.from(srtp.remote.key)).toEqual(Buffer.from(KEY, 'base64').subarray(0, 16));
+        expect(Buffer.from(srtp.remote.salt)).toEqual(Buffer.from(KEY, 'base64').subarray(16));
+        const sdp = result.value.render(origin);
+        expect(sdp).toContain(`m=audio 40000 ${profile} 8\r\n`);
+        const ours = cryptoLines(sdp);
+        expect(ours).toHaveLength(1);
+        expect(ours[0]).toMatch(/^a=crypto:2 AES_CM_128_HMAC_SHA1_32 inline:/);
+        expect(ours[0]).not.toContain(KEY);
+        expect(ours[0]).toBe(`a=crypto:${writeCrypto({ tag: 2, suite: srtp.suite, ...srtp.local })}`);
+      }
+    });
+
+    it("'require' refuses an offer without acceptable crypto; 'offer' falls back to plain RTP", () => {
+      for (const offer of [remote(audio('0')), remote(audio('0', [crypto(1, 'AES_256_CM_HMAC_SHA1_80')]))]) {
+        const required = answerOffer(offer, local, false, { policy: 'require' });
+        expect(!required.ok && required.reason).toMatch(/SRTP required/);
+        const best = answerOffer(offer, local, false, { policy: 'offer' });
+        if (!best.ok) throw new Error(best.reason);
+        expect(best.value.audio.srtp).toBeUndefined();
+        expect(best.value.render(origin)).not.toContain('a=crypto');
+      }
+    });
+
+    it.each(['offer', 'require'] as const)("'%s' refuses an RTP/SAVP offer whose crypto lines are all unsupported", (policy) => {
+      for (const lines of [[], [crypto(1, 'AES_256_CM_HMAC_SHA1_80'), crypto(2, 'AES_CM_128_HMAC_SHA1_80', '|2^20|1:4'), crypto(3, 'AES_CM_128_HMAC_SHA1_80', ' UNENCRYPTED_SRTP')]]) {
+        const result = answerOffer(remote(savp('0', lines)), local, false, { policy });
+        expect(!result.ok && result.reason).toMatch(/RTP\/SAVP offer without a supported a=crypto/);
+      }
+    });
+
+    it('keeps our key when a re-offer is answered with the same suite', () => {
+      const first = answerOffer(remote(audio('0', [crypto(1)])), local, false, { policy: 'offer' });
+      if (!first.ok || !first.value.audio.srtp) throw new Error('expected SRTP');
+      const current = first.value.audio.srtp;
+      const again = answerOffer(remote(audio('0', [crypto(1), 'a=sendonly'])), local, true, { policy: 'offer', current });
+      expect(again.ok && again.value.audio.srtp?.local).toEqual(current.local);
+    });
+  });
+
+  describe('reading the answer', () => {
+    const offered = offerCrypto();
+
+    it('takes the keys of the tag the answer names', () => {
+      const result = readAnswer(remote(savp('0', [crypto(2, 'AES_CM_128_HMAC_SHA1_32')])), layout, { policy: 'require', crypto: offered });
+      if (!result.ok) throw new Error(result.reason);
+      expect(result.value.srtp).toMatchObject({ suite: 'AES_CM_128_HMAC_SHA1_32', tag: 2, local: { key: offered[1]!.key, salt: offered[1]!.salt } });
+      expect(Buffer.from(result.value.srtp!.remote.key)).toEqual(Buffer.from(KEY, 'base64').subarray(0, 16));
+    });
+
+    it('fails on a tag we did not offer or a changed suite', () => {
+      const wrongTag = readAnswer(remote(audio('0', [crypto(7)])), layout, { policy: 'offer', crypto: offered });
+      expect(!wrongTag.ok && wrongTag.reason).toMatch(/tag 7 was not offered/);
+      const wrongSuite = readAnswer(remote(audio('0', [crypto(1, 'AES_CM_128_HMAC_SHA1_32')])), layout, { policy: 'offer', crypto: offered });
+      expect(!wrongSuite.ok && wrongSuite.reason).toMatch(/changes the suite/);
+    });
+
+    it("'require' fails without crypto in the answer; 'offer' settles for plain RTP", () => {
+      const required = readAnswer(remote(audio('0')), layout, { policy: 'require', crypto: offered });
+      expect(!required.ok && required.reason).toMatch(/SRTP required/);
+      const best = readAnswer(remote(audio('0')), layout, { policy: 'offer', crypto: offered });
+      expect(best.ok && best.value.srtp).toBeUndefined();
+      expect(best.ok).toBe(true);
+    });
+
+    it("'off' ignores crypto in an RTP/AVP answer", () => {
+      const result = readAnswer(remote(audio('0', [crypto(1)])), layout);
+      expect(result.ok && result.value.srtp).toBeUndefined();
+      expect(result.ok).toBe(true);
+    });
+  });
+
+  it('both ends settle mirrored keys that carry SRTP from one to the other', () => {
+    const offered = offerCrypto();
+    const offer = writeOffer(origin, { address: '198.51.100.5', rtpPort: 5004 }, layout, 'sendrecv', { policy: 'offer', crypto: offered });
+    const answered = answerOffer(offer, local, false, { policy: 'offer' });
+    if (!answered.ok) throw new Error(answered.reason);
+    const read = readAnswer(answered.value.render(origin), layout, { policy: 'offer', crypto: offered });
+    if (!read.ok) throw new Error(read.reason);
+    const offerer = new SrtpSession(read.value.srtp!);
+    const answerer = new SrtpSession(answered.value.audio.srtp!);
+    const packet = buildRtp({ marker: true, payloadType: 0, sequence: 1, timestamp: 160, ssrc: 99, payload: new Uint8Array(160).fill(0xff) });
+    expect(answerer.unprotectRtp(offerer.protectRtp(packet))).toEqual({ ok: true, packet });
+    expect(offerer.unprotectRtp(answerer.protectRtp(packet))).toEqual({ ok: true, packet });
   });
 });

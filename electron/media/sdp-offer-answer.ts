@@ -5,10 +5,17 @@
  * `sdp-transform` has no bundled types; its ambient module lives in electron/sip/types/sdp-transform.d.ts (in every
  * program that compiles this layer). This file reads and writes through its own {@link SdpDoc} shape, so it does not
  * depend on how much of the library that declaration spells out.
+ *
+ * SRTP keys travel as SDES a=crypto lines (RFC 4568) under an {@link SrtpPolicy}; srtp/sdes-negotiation.ts holds the
+ * rules, this file puts them on the audio m-line.
  */
 import { parse, write } from 'sdp-transform';
 import type { G711Codec, MediaDirection, SdpResult } from './media-types';
 import { answerDirection, asDirection, remoteDirectionOf } from './sdp-direction';
+import { inlineKey, type SdesCrypto } from './srtp/sdes';
+import { acceptCrypto, answeredCrypto, cryptoAttributes, offerProfile, type AcceptedCrypto, type AnswerSrtp, type AudioProfile, type NegotiatedSrtp, type OfferSrtp } from './srtp/sdes-negotiation';
+
+export { offerCrypto, reofferCrypto, type AnswerSrtp, type NegotiatedSrtp, type OfferSrtp, type SrtpPolicy } from './srtp/sdes-negotiation';
 
 interface SdpMediaLine {
   type: string;
@@ -21,6 +28,7 @@ interface SdpMediaLine {
   rtcp?: { port: number; address?: string };
   ptime?: number;
   direction?: string;
+  crypto?: Array<{ id: number; suite: string; config: string }>;
 }
 
 interface SdpDoc {
@@ -57,6 +65,8 @@ export interface NegotiatedAudio {
   remoteRtcpPort: number;
   /** The far end's direction, with c=0.0.0.0 read as hold. */
   remoteDirection: MediaDirection;
+  /** SRTP keys when the line is secured (RFC 4568); absent for plain RTP. */
+  srtp?: NegotiatedSrtp;
 }
 
 /** Our offer: PCMU, PCMA, telephone-event 0-16 (RFC 3551 static types, RFC 4733 §7.1.1). */
@@ -108,7 +118,7 @@ function parseDoc(sdp: string): SdpDoc | undefined {
 }
 
 /** Transport address and direction of an accepted remote audio line; undefined without a connection address. */
-function remoteEndpoint(doc: SdpDoc, line: SdpMediaLine): Omit<NegotiatedAudio, 'codec' | 'payloadType' | 'localPayloadType' | 'telephoneEvent'> | undefined {
+function remoteEndpoint(doc: SdpDoc, line: SdpMediaLine): Omit<NegotiatedAudio, 'codec' | 'payloadType' | 'localPayloadType' | 'telephoneEvent' | 'srtp'> | undefined {
   const address = line.connection?.ip ?? doc.connection?.ip;
   if (!address) return undefined;
   return {
@@ -121,7 +131,7 @@ function remoteEndpoint(doc: SdpDoc, line: SdpMediaLine): Omit<NegotiatedAudio, 
   };
 }
 
-const usableTransport = (line: SdpMediaLine): boolean => line.type === 'audio' && line.port !== 0 && line.protocol.toUpperCase() === 'RTP/AVP';
+const OFF: { policy: 'off' } = { policy: 'off' };
 
 /** Writes a session description; `origin` carries the o= line fields (RFC 4566 §5.2). */
 function writeDoc(origin: { sessionId: string; version: number }, local: LocalEndpoint, media: SdpMediaLine[]): string {
@@ -136,19 +146,27 @@ function writeDoc(origin: { sessionId: string; version: number }, local: LocalEn
   return write(doc as unknown as Parameters<typeof write>[0]);
 }
 
-function audioLine(local: LocalEndpoint, direction: MediaDirection, codecs: Array<{ codec: G711Codec; payloadType: number }>, te: number | undefined): SdpMediaLine {
+function audioLine(
+  local: LocalEndpoint,
+  direction: MediaDirection,
+  codecs: Array<{ codec: G711Codec; payloadType: number }>,
+  te: number | undefined,
+  profile: AudioProfile,
+  crypto: readonly SdesCrypto[],
+): SdpMediaLine {
   const rtp: Array<{ payload: number; codec: string; rate: number }> = codecs.map(({ codec, payloadType }) => ({ payload: payloadType, codec, rate: 8000 }));
   if (te !== undefined) rtp.push({ payload: te, codec: 'telephone-event', rate: 8000 });
   return {
     type: 'audio',
     port: local.rtpPort,
-    protocol: 'RTP/AVP',
+    protocol: profile,
     payloads: rtp.map((r) => r.payload).join(' '),
     rtp,
     fmtp: te === undefined ? [] : [{ payload: te, config: '0-16' }],
     ptime: 20,
     rtcp: { port: local.rtpPort + 1 },
     direction,
+    crypto: crypto.map((c) => ({ id: c.tag, suite: c.suite, config: inlineKey(c) })),
   };
 }
 
@@ -159,16 +177,27 @@ const rejectedLine = (slot: Extract<MediaSlot, { kind: 'rejected' }>): SdpMediaL
   payloads: slot.payloads,
 });
 
-/** Body of an offer (RFC 3264 §5): our audio line in its slot, earlier rejected lines kept at port 0 (§8). */
-export function writeOffer(origin: { sessionId: string; version: number }, local: LocalEndpoint, layout: readonly MediaSlot[], direction: MediaDirection): string {
+/**
+ * Body of an offer (RFC 3264 §5): our audio line in its slot, earlier rejected lines kept at port 0 (§8). With SRTP
+ * the line carries `srtp.crypto` (RFC 4568 §7.1.1), under RTP/SAVP when required and RTP/AVP when best-effort.
+ */
+export function writeOffer(
+  origin: { sessionId: string; version: number },
+  local: LocalEndpoint,
+  layout: readonly MediaSlot[],
+  direction: MediaDirection,
+  srtp: OfferSrtp = OFF,
+): string {
+  const crypto = srtp.policy === 'off' ? [] : srtp.crypto;
+  const profile = offerProfile(srtp.policy);
   const media = layout.map((slot) =>
-    slot.kind === 'audio' ? audioLine(local, direction, [...OFFERED_CODECS], OFFERED_TELEPHONE_EVENT) : rejectedLine(slot),
+    slot.kind === 'audio' ? audioLine(local, direction, [...OFFERED_CODECS], OFFERED_TELEPHONE_EVENT, profile, crypto) : rejectedLine(slot),
   );
   return writeDoc(origin, local, media);
 }
 
-/** Applies the far end's answer to our offer with `layout` (RFC 3264 §7). */
-export function readAnswer(sdp: string, layout: readonly MediaSlot[]): SdpResult<NegotiatedAudio> {
+/** Applies the far end's answer to our offer with `layout` and `srtp` (RFC 3264 §7, RFC 4568 §7.1.3). */
+export function readAnswer(sdp: string, layout: readonly MediaSlot[], srtp: OfferSrtp = OFF): SdpResult<NegotiatedAudio> {
   const doc = parseDoc(sdp);
   if (!doc?.media) return { ok: false, reason: 'unparsable SDP answer' };
   if (doc.media.length !== layout.length) return { ok: false, reason: 'answer has a different number of m-lines than the offer' };
@@ -180,6 +209,8 @@ export function readAnswer(sdp: string, layout: readonly MediaSlot[]): SdpResult
   if (!chosen || !offered) return { ok: false, reason: 'no common codec in answer' };
   const endpoint = remoteEndpoint(doc, line);
   if (!endpoint) return { ok: false, reason: 'answer has no connection address' };
+  const crypto = answeredCrypto(line.protocol, cryptoAttributes(sdp, index), srtp);
+  if (!crypto.ok) return crypto;
   const te = telephoneEventOf(line);
   return {
     ok: true,
@@ -189,6 +220,7 @@ export function readAnswer(sdp: string, layout: readonly MediaSlot[]): SdpResult
       localPayloadType: offered.payloadType,
       ...(te !== undefined && { telephoneEvent: { payloadType: te, localPayloadType: OFFERED_TELEPHONE_EVENT } }),
       ...endpoint,
+      ...(crypto.value && { srtp: crypto.value }),
     },
   };
 }
@@ -203,20 +235,53 @@ export interface AnswerOutcome {
   render(origin: { sessionId: string; version: number }): string;
 }
 
+const NO_CODEC = 'no common codec (offer has no G.711 audio over RTP/AVP or RTP/SAVP)';
+
+/** An offered audio line we can take, with what we take of it. */
+interface AcceptedLine {
+  index: number;
+  line: SdpMediaLine;
+  profile: AudioProfile;
+  codec: { codec: G711Codec; payloadType: number };
+  crypto?: AcceptedCrypto;
+}
+
+/** Whether we can take offered line `index`; undefined when it is no live audio line, a refusal when it is one we cannot. */
+function acceptLine(sdp: string, line: SdpMediaLine, index: number, srtp: AnswerSrtp): SdpResult<AcceptedLine> | undefined {
+  if (line.type !== 'audio' || line.port === 0) return undefined;
+  const profile = line.protocol.toUpperCase();
+  if (profile !== 'RTP/AVP' && profile !== 'RTP/SAVP') return { ok: false, reason: `audio over ${line.protocol} is not supported` };
+  const codec = firstCodec(line);
+  if (!codec) return { ok: false, reason: NO_CODEC };
+  const crypto = acceptCrypto(profile, cryptoAttributes(sdp, index), srtp);
+  if (!crypto.ok) return crypto;
+  return { ok: true, value: { index, line, profile, codec, ...(crypto.value && { crypto: crypto.value }) } };
+}
+
 /**
- * Answers a remote offer (RFC 3264 §6): the first audio line over RTP/AVP with a G.711 codec is accepted with the
- * first such codec in the offerer's order and the offerer's payload type numbers; every other line is rejected with
- * port 0 in its place (§6: same number and order of m-lines).
+ * Answers a remote offer (RFC 3264 §6): the first audio line over RTP/AVP or RTP/SAVP with a G.711 codec that `srtp`
+ * allows is accepted with the first such codec in the offerer's order and the offerer's payload type numbers; every
+ * other line is rejected with port 0 in its place (§6: same number and order of m-lines). An SRTP line is answered in
+ * the offer's profile with the accepted line's tag and suite and our own key (RFC 4568 §7.1.2). Without a usable
+ * line the refusal of the first audio line is the reason.
  */
-export function answerOffer(sdp: string, local: LocalEndpoint, hold: boolean): SdpResult<AnswerOutcome> {
+export function answerOffer(sdp: string, local: LocalEndpoint, hold: boolean, srtp: AnswerSrtp = OFF): SdpResult<AnswerOutcome> {
   const doc = parseDoc(sdp);
   if (!doc?.media) return { ok: false, reason: 'unparsable SDP offer' };
-  const index = doc.media.findIndex((line) => usableTransport(line) && firstCodec(line) !== undefined);
-  const line = doc.media[index];
-  if (!line) return { ok: false, reason: 'no common codec (offer has no G.711 audio over RTP/AVP)' };
+  let accepted: AcceptedLine | undefined;
+  let refusal: string | undefined;
+  for (const [i, candidate] of doc.media.entries()) {
+    const result = acceptLine(sdp, candidate, i, srtp);
+    if (result?.ok) {
+      accepted = result.value;
+      break;
+    }
+    refusal ??= result?.reason;
+  }
+  if (!accepted) return { ok: false, reason: refusal ?? NO_CODEC };
+  const { index, line, profile, codec: chosen, crypto } = accepted;
   const endpoint = remoteEndpoint(doc, line);
   if (!endpoint) return { ok: false, reason: 'offer has no connection address' };
-  const chosen = firstCodec(line)!;
   const te = telephoneEventOf(line);
   const direction = answerDirection(endpoint.remoteDirection, hold);
   const layout: MediaSlot[] = doc.media.map((m, i) =>
@@ -228,12 +293,14 @@ export function answerOffer(sdp: string, local: LocalEndpoint, hold: boolean): S
     localPayloadType: chosen.payloadType,
     ...(te !== undefined && { telephoneEvent: { payloadType: te, localPayloadType: te } }),
     ...endpoint,
+    ...(crypto && { srtp: crypto.srtp }),
   };
+  const ours = crypto ? [crypto.answer] : [];
   const render = (origin: { sessionId: string; version: number }): string =>
     writeDoc(
       origin,
       local,
-      layout.map((slot) => (slot.kind === 'audio' ? audioLine(local, direction, [chosen], te) : rejectedLine(slot))),
+      layout.map((slot) => (slot.kind === 'audio' ? audioLine(local, direction, [chosen], te, profile, ours) : rejectedLine(slot))),
     );
   return { ok: true, value: { audio, layout, direction, render } };
 }

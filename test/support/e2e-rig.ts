@@ -23,7 +23,7 @@ export interface E2eRig {
   close(): Promise<void>;
 }
 
-export async function startE2eRig(opts: { kamailio: KamailioOptions; settings?: (kam: KamailioHandle) => Settings }): Promise<E2eRig> {
+export async function startE2eRig(opts: { kamailio: KamailioOptions; settings?: (kam: KamailioHandle) => Settings; chromiumArgs?: readonly string[] }): Promise<E2eRig> {
   mkdirSync(E2E_OUT, { recursive: true });
   const dataDir = mkdtempSync(join(tmpdir(), 'ac-e2e-'));
   // The whole app subscribes to presence.winfo, which needs subscriptions kept in Kamailio's database (see
@@ -31,7 +31,7 @@ export async function startE2eRig(opts: { kamailio: KamailioOptions; settings?: 
   const kam = await startKamailio({ subscriptionsInDb: true, ...opts.kamailio });
   if (opts.settings) writeFileSync(join(dataDir, 'settings.json'), JSON.stringify(opts.settings(kam)), { mode: 0o600 });
   const serve = await startServe(dataDir);
-  const browser = await launchChromium();
+  const browser = await launchChromium(opts.chromiumArgs);
   const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
   return {
     kam,

@@ -5,6 +5,7 @@
 import type { MediaClock } from '../media-types';
 import { MediaSession } from '../media-session';
 import { PortAllocator } from '../port-allocator';
+import type { SrtpPolicy } from '../sdp-offer-answer';
 import { RealMediaClock } from './fake-media-clock';
 
 /** A fresh even port range of `size` ports, away from the usual PBX range; random so parallel runs rarely collide. */
@@ -25,14 +26,14 @@ export async function waitFor(check: () => boolean, timeoutMs = 2000, what = 'co
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Two sessions on one allocator; `negotiate` runs offer (by `a`) and answer (by `b`). */
-export function sessionPair(options: { clock?: MediaClock; random?: () => number } = {}) {
+export function sessionPair(options: { clock?: MediaClock; random?: () => number; srtpA?: SrtpPolicy; srtpB?: SrtpPolicy } = {}) {
   const clock = options.clock ?? new RealMediaClock();
   const logs: string[] = [];
   const ports = new PortAllocator(portRange(), (m) => logs.push(m));
-  const make = (): MediaSession =>
-    new MediaSession({ localAddress: '127.0.0.1', clock, ports, log: (m) => logs.push(m), ...(options.random && { random: options.random }) });
-  const a = make();
-  const b = make();
+  const make = (srtp: SrtpPolicy | undefined): MediaSession =>
+    new MediaSession({ localAddress: '127.0.0.1', clock, ports, log: (m) => logs.push(m), ...(options.random && { random: options.random }), ...(srtp && { srtp }) });
+  const a = make(options.srtpA);
+  const b = make(options.srtpB);
   return {
     a,
     b,
