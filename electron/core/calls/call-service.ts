@@ -270,15 +270,23 @@ export class CallService {
     return view;
   }
 
+  /** Shows RFC 4733 digits the far end sends; an outgoing call has media only once its offer is made. */
+  private followDtmf(session: CallSession): void {
+    if (this.stopDtmf.has(session.id) || session.state === 'ended') return;
+    const media = this.mediaOf.get(session.media);
+    if (!media) return;
+    this.stopDtmf.set(
+      session.id,
+      media.onDtmf((event) => {
+        if (event.phase !== 'start') return;
+        this.dtmfReceived.set(session.id, ((this.dtmfReceived.get(session.id) ?? '') + event.digit).slice(-MAX_DTMF_RECEIVED));
+        this.scheduleEmit();
+      }),
+    );
+  }
+
   private track(session: CallSession): void {
     this.calls.set(session.id, session);
-    const media = this.mediaOf.get(session.media);
-    const stopDtmf = media?.onDtmf((event) => {
-      if (event.phase !== 'start') return;
-      this.dtmfReceived.set(session.id, ((this.dtmfReceived.get(session.id) ?? '') + event.digit).slice(-MAX_DTMF_RECEIVED));
-      this.scheduleEmit();
-    });
-    if (stopDtmf) this.stopDtmf.set(session.id, stopDtmf);
     this.deps.history.callStarted({ id: session.id, line: session.line, direction: session.direction, far: session.far, at: session.startedAt });
     if (session.replaces !== undefined) this.answered.add(session.id);
     session.onChange(() => this.changed(session));
@@ -286,6 +294,7 @@ export class CallService {
   }
 
   private changed(session: CallSession): void {
+    this.followDtmf(session);
     if (session.state === 'connected' && !this.answered.has(session.id)) {
       this.answered.add(session.id);
       this.deps.history.callAnswered(session.id, session.answeredAt ?? this.clock().wallNow());
