@@ -42,6 +42,12 @@ function tempDir(): string {
 }
 
 describe('redactSipText', () => {
+  it('removes SRTP master keys from SDP (RFC 4568 a=crypto inline:) and keeps the suite and lifetime', () => {
+    const sdp = 'm=audio 4000 RTP/SAVP 0\r\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz|2^20\r\na=crypto:2 AES_CM_128_HMAC_SHA1_32 inline:d0RmdmcmVCspeEc3QGZiNWpVLFJhQX1cfHAwJSoj\r\n';
+    const out = redactSipText(sdp);
+    expect(out).toBe('m=audio 4000 RTP/SAVP 0\r\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:<redacted>|2^20\r\na=crypto:2 AES_CM_128_HMAC_SHA1_32 inline:<redacted>\r\n');
+  });
+
   it('keeps scheme, username, realm and uri but never the digest values, across folded lines', () => {
     const out = redactSipText(REGISTER);
     for (const s of SECRETS) expect(out).not.toContain(s);

@@ -95,7 +95,12 @@ const DIGEST_SECRETS = /\b(response|nonce|cnonce)(\s*=\s*)("(?:[^"\\]|\\.)*"|[^\
 const AUTH_HEADER = /^(Authorization|Proxy-Authorization)([ \t]*:[ \t]*)(.*)$/i;
 const PASSWORD_FIELD = /("?(?:password|passwd|secret)"?[ \t]*[:=][ \t]*)("(?:[^"\\]|\\.)*"|[^\s,;&}]+)/gi;
 /** Text without any of these words has nothing {@link redactSipText} would change (both patterns need one). */
-const MIGHT_HOLD_SECRETS = /authorization|passw(?:or)?d|secret/i;
+const MIGHT_HOLD_SECRETS = /authorization|passw(?:or)?d|secret|inline:/i;
+/**
+ * SRTP master keys in SDP (RFC 4568 §9.1 `a=crypto:<tag> <suite> inline:<key||salt>[|lifetime][|MKI:len]`): whoever
+ * reads the trace could decrypt the call, so only the key material goes; suite, lifetime and MKI stay readable.
+ */
+const SDES_INLINE_KEY = /(\binline:)[A-Za-z0-9+/=]+/g;
 
 function redactCredentials(value: string): string {
   const m = /^(\S+)(\s+)([\s\S]*)$/.exec(value);
@@ -129,7 +134,7 @@ export function redactSipText(text: string): string {
     }
     out.push(`${m[1]}${m[2]}${redactCredentials(value)}`, eol);
   }
-  return out.join('').replace(PASSWORD_FIELD, `$1"${REDACTED}"`);
+  return out.join('').replace(PASSWORD_FIELD, `$1"${REDACTED}"`).replace(SDES_INLINE_KEY, `$1${REDACTED}`);
 }
 
 /** Where the header section ends: the start of the first `\r?\n\r?\n`, or -1. */
