@@ -11,16 +11,17 @@ import type { G711Codec } from './media-types';
 export const SAMPLE_RATE = 8000;
 
 /**
- * The code of a zero sample: μ-law 0xFF (0x7F is negative zero) and A-law 0xD5 (0x55 with the even bits inverted,
- * G.711 §3). A frame of these decodes to digital silence (A-law ±8, its smallest step).
+ * The code of silence: μ-law 0xFF (positive zero; 0x7F is negative zero) and A-law 0xD5 (0x80, the smallest positive
+ * step, with the even bits inverted as G.711 transmits A-law). They decode to 0 and to +8, A-law's smallest value.
  */
 export const G711_SILENCE: Readonly<Record<G711Codec, number>> = Object.freeze({ PCMU: 0xff, PCMA: 0xd5 });
 
 type Law = typeof alawmulawModule.mulaw;
 
 /**
- * The package ships a UMD file as `main` and ES modules as `module`: bundlers see named exports, while Node (tsx,
- * vitest) loads the UMD as CommonJS, whose exports sit behind `default`. Either way the same two objects.
+ * The package ships a UMD file as `main` and ES modules as `module`: bundlers see named exports, while plain Node
+ * (tsx in serve mode, an unbundled main process) loads the UMD as CommonJS, whose exports sit behind `default`.
+ * Either way the same two objects.
  */
 function laws(): { PCMU: Law; PCMA: Law } {
   const fromDefault = (alawmulawModule as unknown as { default?: typeof alawmulawModule }).default;
@@ -36,7 +37,10 @@ function decodeTable(law: Law): Int16Array {
   return table;
 }
 
-const DECODE: Readonly<Record<G711Codec, Int16Array>> = { PCMU: decodeTable(LAWS.PCMU), PCMA: decodeTable(LAWS.PCMA) };
+const DECODE: Readonly<Record<G711Codec, Int16Array>> = {
+  PCMU: decodeTable(LAWS.PCMU),
+  PCMA: decodeTable(LAWS.PCMA),
+};
 
 /** Built on first use: 64 KiB per law and some milliseconds of work that a process without calls never needs. */
 const ENCODE: Partial<Record<G711Codec, Uint8Array>> = {};
@@ -55,7 +59,8 @@ function encodeTable(codec: G711Codec): Uint8Array {
 
 /** `out` itself when it has exactly `length` elements, else a view of its first `length`; a short `out` is a bug. */
 function fit<T extends Uint8Array | Int16Array>(out: T, length: number): T {
-  if (out.length < length) throw new RangeError(`G.711 output buffer holds ${out.length} samples, ${length} needed`);
+  if (out.length < length)
+    throw new RangeError(`G.711 output buffer holds ${out.length} samples, ${length} needed`);
   return (out.length === length ? out : out.subarray(0, length)) as T;
 }
 

@@ -40,6 +40,7 @@ export interface JitterEstimatorOptions {
 
 /** Floor line and target delay of one received stream. */
 export class JitterEstimator {
+  /** The last WINDOW jitters in arrival order (a ring), and the same values kept sorted. */
   private readonly window = new Float64Array(WINDOW);
   private readonly sorted = new Float64Array(WINDOW);
   private count = 0;
@@ -52,6 +53,9 @@ export class JitterEstimator {
   private segmentMin = Infinity;
   private segmentMinAt = 0;
   private slope = 0;
+  /** The floor line through the closed segments' minima … */
+  private lineIntercept = Infinity;
+  /** … lowered by anything below it in the open segment. */
   private intercept = Infinity;
 
   constructor(private readonly options: JitterEstimatorOptions) {
@@ -76,7 +80,7 @@ export class JitterEstimator {
   /** Records one packet; returns its jitter e (ms above the floor). */
   record(arrivalMs: number, mediaMs: number): number {
     const r = arrivalMs - mediaMs;
-    if (Number.isNaN(this.segmentStart) || arrivalMs - this.segmentStart >= SEGMENT_MS || arrivalMs < this.segmentStart) {
+    if (Number.isNaN(this.segmentStart) || arrivalMs - this.segmentStart >= SEGMENT_MS) {
       this.closeSegment();
       this.segmentStart = arrivalMs;
     }
@@ -86,9 +90,7 @@ export class JitterEstimator {
     }
     this.intercept = Math.min(this.intercept, r - this.slope * arrivalMs);
     const e = Math.min(r - this.floorAt(arrivalMs), 10 * this.options.maxDelayMs);
-    this.window[this.next] = e;
-    this.next = (this.next + 1) % WINDOW;
-    this.count = Math.min(this.count + 1, WINDOW);
+    this.remember(e);
     this.updateTarget();
     return e;
   }
@@ -99,6 +101,7 @@ export class JitterEstimator {
     this.segmentStart = Number.NaN;
     this.segmentMin = Infinity;
     this.slope = 0;
+    this.lineIntercept = Infinity;
     this.intercept = Infinity;
   }
 
@@ -111,13 +114,38 @@ export class JitterEstimator {
   }
 
   private updateTarget(): void {
-    this.sorted.set(this.window);
-    const seen = this.sorted.subarray(0, this.count).sort();
-    const percentile = seen[Math.floor(QUANTILE * (this.count - 1))]!;
+    const percentile = this.sorted[Math.floor(QUANTILE * (this.count - 1))]!;
     const { minDelayMs, maxDelayMs } = this.options;
     const wanted = Math.min(maxDelayMs, Math.max(minDelayMs, percentile + SAFETY_MS));
     if (wanted >= this.target) this.target = wanted;
     else if (this.count >= MIN_EVIDENCE) this.target += (wanted - this.target) * RELEASE;
+  }
+
+  /** Adds `e` to the window, the oldest value leaving it once full; the sorted copy is kept by binary insertion. */
+  private remember(e: number): void {
+    if (this.count === WINDOW) {
+      const at = this.lowerBound(this.window[this.next]!);
+      this.sorted.copyWithin(at, at + 1, this.count);
+      this.count--;
+    }
+    this.window[this.next] = e;
+    this.next = (this.next + 1) % WINDOW;
+    const at = this.lowerBound(e);
+    this.sorted.copyWithin(at + 1, at, this.count);
+    this.sorted[at] = e;
+    this.count++;
+  }
+
+  /** The first index of the sorted window whose value is not below `value`. */
+  private lowerBound(value: number): number {
+    let low = 0;
+    let high = this.count;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (this.sorted[mid]! < value) low = mid + 1;
+      else high = mid;
+    }
+    return low;
   }
 
   private closeSegment(): void {
@@ -125,7 +153,7 @@ export class JitterEstimator {
     const t = this.segmentMinAt;
     const r = this.segmentMin;
     this.segmentMin = Infinity;
-    if (this.points > 0 && Math.abs(r - this.floorAt(t)) > STEP_MS) this.points = 0;
+    if (this.points > 0 && Math.abs(r - (this.slope * t + this.lineIntercept)) > STEP_MS) this.points = 0;
     if (this.points === SEGMENTS) {
       this.pointT.copyWithin(0, 1);
       this.pointR.copyWithin(0, 1);
@@ -136,8 +164,10 @@ export class JitterEstimator {
     this.points++;
     // Fewer than three points keep the slope they had: a route change does not change the sender's clock.
     if (this.points >= 3) this.slope = this.fitSlope();
-    this.intercept = Infinity;
-    for (let i = 0; i < this.points; i++) this.intercept = Math.min(this.intercept, this.pointR[i]! - this.slope * this.pointT[i]!);
+    this.lineIntercept = Infinity;
+    for (let i = 0; i < this.points; i++)
+      this.lineIntercept = Math.min(this.lineIntercept, this.pointR[i]! - this.slope * this.pointT[i]!);
+    this.intercept = this.lineIntercept;
   }
 
   /** Least-squares slope of the segment minima, times taken from the first point to keep the sums small. */

@@ -123,6 +123,7 @@ export function previewData(options: { tiles?: number } = {}): PreviewData {
       tiles: options.tiles === undefined ? panel.configs : [],
       tileLists: options.tiles === undefined ? panel.lists : [],
       calls: { rtpPortMin: 20000, rtpPortMax: 20999, holdReminderSeconds: 60, notifications: true, historyLimit: 5000 },
+      audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true, ringerVolume: 80 },
       notify: { profile: 'console', ratePerSecond: 2000, queueBound: 5000 },
       presence: {
         customStates: [

@@ -43,6 +43,11 @@ export function toneFrames(freqHz: number, dbfs: number, sampleRate = SAMPLE_RAT
 }
 
 /** `count` samples of a tone from its start. */
-export function toneSamples(freqHz: number, dbfs: number, count: number, sampleRate = SAMPLE_RATE): Int16Array {
+export function toneSamples(
+  freqHz: number,
+  dbfs: number,
+  count: number,
+  sampleRate = SAMPLE_RATE,
+): Int16Array {
   return new ToneGenerator(freqHz, dbfs, sampleRate).next(new Int16Array(count));
 }

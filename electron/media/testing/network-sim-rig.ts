@@ -75,7 +75,8 @@ export function simulateNetwork(options: NetworkSimOptions): SimArrival[] {
   const jitter = options.jitterMs ?? 0;
   const rate = 1 + (options.driftPercent ?? 0) / 100;
   const payloadOf = options.payload ?? ((_: number, n: number) => new Uint8Array(n).fill(G711_SILENCE.PCMU));
-  const chance = (percent: number | undefined): boolean => percent !== undefined && percent > 0 && random() * 100 < percent;
+  const chance = (percent: number | undefined): boolean =>
+    percent !== undefined && percent > 0 && random() * 100 < percent;
   const arrivals: SimArrival[] = [];
   let burstLeft = 0;
   const first = options.firstIndex ?? 0;
@@ -97,10 +98,14 @@ export function simulateNetwork(options: NetworkSimOptions): SimArrival[] {
     const sentMs = (options.startMs ?? 0) + (index * ptime) / rate;
     const held = chance(options.reorderPercent) ? ptime * (1 + random()) : 0;
     arrivals.push({ arrivalMs: sentMs + baseDelay + jitter * random() + held, packet, index });
-    if (chance(options.duplicatePercent)) arrivals.push({ arrivalMs: sentMs + baseDelay + jitter * random(), packet, index });
+    if (chance(options.duplicatePercent))
+      arrivals.push({ arrivalMs: sentMs + baseDelay + jitter * random(), packet, index });
   }
   // Stable: packets arriving in the same millisecond keep their sending order.
-  return arrivals.map((a, order) => ({ a, order })).sort((x, y) => x.a.arrivalMs - y.a.arrivalMs || x.order - y.order).map((x) => x.a);
+  return arrivals
+    .map((a, order) => ({ a, order }))
+    .sort((x, y) => x.a.arrivalMs - y.a.arrivalMs || x.order - y.order)
+    .map((x) => x.a);
 }
 
 export interface PlayThroughOptions {
@@ -123,7 +128,11 @@ export interface PlayThroughResult {
 }
 
 /** Feeds `arrivals` to `buffer` at their times and pulls a frame every 20 ms, the way the audio device does. */
-export function playThrough(buffer: JitterBuffer, arrivals: readonly SimArrival[], options: PlayThroughOptions): PlayThroughResult {
+export function playThrough(
+  buffer: JitterBuffer,
+  arrivals: readonly SimArrival[],
+  options: PlayThroughOptions,
+): PlayThroughResult {
   const pulls = Math.floor(options.durationMs / FRAME_MS);
   const samples = new Int16Array(pulls * FRAME_SAMPLES);
   const delayMs: number[] = [];
@@ -131,7 +140,8 @@ export function playThrough(buffer: JitterBuffer, arrivals: readonly SimArrival[
   let next = 0;
   for (let k = 0; k < pulls; k++) {
     const now = (options.startMs ?? 0) + k * FRAME_MS;
-    for (; next < arrivals.length && arrivals[next]!.arrivalMs <= now; next++) buffer.put(arrivals[next]!.packet, arrivals[next]!.arrivalMs);
+    for (; next < arrivals.length && arrivals[next]!.arrivalMs <= now; next++)
+      buffer.put(arrivals[next]!.packet, arrivals[next]!.arrivalMs);
     const frame = buffer.pull(now, samples.subarray(k * FRAME_SAMPLES, (k + 1) * FRAME_SAMPLES));
     const stats = buffer.stats();
     delayMs.push(stats.delayMs);
