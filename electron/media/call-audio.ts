@@ -4,7 +4,7 @@
  * drives both halves (one capture frame in, one playout frame out, every 20 ms, see shared/media-channel.ts); the RTP
  * sender runs on the engine's clock, so the small capture queue between them absorbs the drift between the two.
  */
-import { decodeG711, encodeG711, G711_SILENCE } from './g711';
+import { encodeG711, G711_SILENCE } from './g711';
 import { JitterBuffer, type JitterBufferStats } from './jitter-buffer';
 import type { G711Codec, MediaClock } from './media-types';
 import type { RtpPacket } from './rtp-packet';
@@ -81,7 +81,7 @@ export class CallAudio {
   receive(packet: RtpPacket, codec: G711Codec, arrivalMs: number): void {
     if (!this.jitter || this.jitterCodec !== codec) {
       this.jitterCodec = codec;
-      this.jitter = new JitterBuffer({ decode: (payload) => decodeG711(codec, payload) });
+      this.jitter = new JitterBuffer({ decode: codec });
     }
     this.jitter.put(packet, arrivalMs);
   }
