@@ -24,7 +24,7 @@ vi.mock('electron', () => ({
   },
 }));
 
-await import('./index');
+const { forwardMediaPort } = await import('./index');
 const api = exposed.get('consoleApi') as ConsoleApi;
 
 beforeEach(() => {
@@ -72,5 +72,17 @@ describe('preload', () => {
 
   it('refuses unknown events', () => {
     expect(() => api.on('process.exit' as never, () => undefined)).toThrow(TypeError);
+  });
+
+  it('hands the media port to the page on its own origin, and nothing else', () => {
+    const posted: [unknown, string, unknown[]][] = [];
+    forwardMediaPort({ postMessage: (m, o, t) => posted.push([m, o, t]), location: { origin: 'app://console' } });
+    const handlers = [...(listeners.get('media:port') ?? [])];
+    expect(handlers).toHaveLength(1);
+    const port = { fake: 'port' };
+    handlers[0]!({ ports: [port] }, undefined);
+    handlers[0]!({ ports: [] }, undefined);
+    handlers[0]!({ ports: [port, port] }, undefined);
+    expect(posted).toEqual([['console-media-port', 'app://console', [port]]]);
   });
 });
