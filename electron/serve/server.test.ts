@@ -6,6 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { ConsoleService } from '../core/console-service';
+import { AudioHub } from '../core/audio/audio-hub';
+import type { CallAudioPort } from '../core/calls/call-media';
+import { decodeMediaFrame, encodeMediaFrame, MEDIA_FRAME_SAMPLES } from '../../shared/media-channel';
 import { FakeLines } from '../core/lines/testing/fake-lines';
 import { FakeTiles } from '../core/blf/testing/fake-tiles';
 import { FakePresence } from '../core/presence/testing/fake-presence';
@@ -23,6 +26,8 @@ let lines: FakeLines;
 let trace: TraceLog;
 let server: RunningServer;
 const open: WebSocket[] = [];
+/** The call the audio hub routes to; tests set it. */
+let activeCall: CallAudioPort | undefined;
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'serve-'));
@@ -38,8 +43,9 @@ beforeEach(async () => {
   lines = new FakeLines();
   trace = new TraceLog({ clock });
   const store = new SettingsStore({ dataDir: join(dir, 'data'), cipher: plainCipher });
-  const service = new ConsoleService({ store, lines, tiles: new FakeTiles(), presence: new FakePresence(), calls: new FakeCalls(), history: new FakeHistory(), trace, mode: 'serve', version: '1.2.3', clock });
+  const service = new ConsoleService({ store, lines, tiles: new FakeTiles(), presence: new FakePresence(), calls: new FakeCalls(), history: new FakeHistory(), audio: new AudioHub({ activeAudio: () => activeCall }), trace, mode: 'serve', version: '1.2.3', clock });
   await service.start();
+  activeCall = undefined;
   server = await startServer({ port: 0, staticDir, service });
 });
 
@@ -86,7 +92,8 @@ class Frames {
   private readonly queue: Record<string, unknown>[] = [];
   private waiter: (() => void) | undefined;
   constructor(ws: WebSocket) {
-    ws.on('message', (data) => {
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) return;
       this.queue.push(JSON.parse(String(data)) as Record<string, unknown>);
       this.waiter?.();
     });
@@ -105,6 +112,34 @@ async function authed(): Promise<{ ws: WebSocket; frames: Frames }> {
   if (typeof c === 'number') throw new Error(`refused with ${c}`);
   return c;
 }
+
+describe('serve server media channel (binary frames)', () => {
+  it('answers a capture frame with a playout frame of the active call, and drops binary garbage silently', async () => {
+    const captured: Int16Array[] = [];
+    activeCall = {
+      muted: false,
+      pushCapture: (samples) => void captured.push(samples),
+      pullPlayout: () => new Int16Array(MEDIA_FRAME_SAMPLES).fill(-3),
+      deviceIdle: () => undefined,
+    };
+    const { ws, frames } = await authed();
+    const binary: Buffer[] = [];
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) binary.push(data as Buffer);
+    });
+    ws.send(Buffer.from([1, 2, 3]));
+    ws.send(encodeMediaFrame({ kind: 'capture', sequence: 0, samples: new Int16Array(MEDIA_FRAME_SAMPLES).fill(9) }));
+    for (let i = 0; i < 50 && binary.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(binary).toHaveLength(1);
+    const frame = decodeMediaFrame(binary[0]);
+    expect(frame.ok && frame.value.kind).toBe('playout');
+    expect(frame.ok && frame.value.kind === 'playout' && frame.value.samples[0]).toBe(-3);
+    expect(captured.map((s) => s[0])).toEqual([9]);
+    // The JSON contract on the same socket is untouched.
+    ws.send(JSON.stringify({ type: 'invoke', id: 1, command: 'blf.stats' }));
+    expect(await frames.next((f) => f.id === 1)).toMatchObject({ type: 'result', result: { ok: true } });
+  });
+});
 
 describe('serve server', () => {
   it('prints a loopback URL with a 32-character base64url token', () => {
