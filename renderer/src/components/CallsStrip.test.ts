@@ -1,9 +1,12 @@
 import { enableAutoUnmount, flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { mergeAudioSettings } from '../../../shared/audio-validate';
 import type { CallView } from '../../../shared/calls';
 import { wireEvents } from '../api/wire-events';
+import { useAudioStore } from '../stores/audio';
 import { createFakeApi, makeCall, makeSettings, makeSnapshot, makeTile, type FakeConsoleApi } from '../testing/fake-console-api';
+import { createFakeAudio, headsetDevices } from '../testing/fake-audio';
 import { sound } from '../util/beep';
 import CallsStrip from './CallsStrip.vue';
 
@@ -21,6 +24,8 @@ async function mountStrip(calls: CallView[], reminder = 60) {
     'calls.hold': ({ call }) => ({ ok: true, value: makeCall(call, { state: 'held' }) }),
     'calls.hangup': () => ({ ok: false, error: { code: 'not-found', message: 'the call is already over' } }),
     'calls.sendDtmf': () => ({ ok: true, value: undefined }),
+    'calls.mute': ({ call, muted }) => ({ ok: true, value: makeCall(call, { state: 'connected', muted }) }),
+    'audio.save': (patch) => ({ ok: true, value: mergeAudioSettings(settings.audio, patch as Record<string, unknown>) }),
   });
   await wireEvents(fake.api).ready;
   const wrapper = mount(CallsStrip, { attachTo: document.body });
@@ -133,5 +138,108 @@ describe('CallsStrip', () => {
     await wrapper.get('[data-testid="shortcuts-help"]').trigger('click');
     const text = wrapper.get('[data-testid="shortcuts-list"]').text();
     for (const keys of ['Ctrl+Shift+A', 'Ctrl+Shift+D', 'Ctrl+Shift+M', 'Ctrl+Shift+H', 'Ctrl+Shift+P', 'Ctrl+Shift+O']) expect(text).toContain(keys);
+  });
+
+  it('mutes and unmutes a talking call, and shows it muted', async () => {
+    const wrapper = await mountStrip([makeCall('c1', { state: 'connected' }), makeCall('c2', { state: 'held', hold: { local: true, remote: false } })]);
+    expect(wrapper.get('[data-testid="call-c2"]').find('[data-testid="call-mute"]').exists()).toBe(false);
+    const mute = wrapper.get('[data-testid="call-c1"] [data-testid="call-mute"]');
+    expect(mute.attributes('aria-pressed')).toBe('false');
+    await mute.trigger('click');
+    fake.emit('calls.changed', [makeCall('c1', { state: 'connected', muted: true })]);
+    await flushPromises();
+    const pressed = wrapper.get('[data-testid="call-c1"] [data-testid="call-mute"]');
+    expect(pressed.attributes('aria-pressed')).toBe('true');
+    expect(wrapper.get('[data-testid="call-muted"]').text()).toContain('muted');
+    await pressed.trigger('click');
+    await flushPromises();
+    expect(fake.calls.filter((call) => call.command === 'calls.mute').map((call) => call.args)).toEqual([
+      { call: 'c1', muted: true },
+      { call: 'c1', muted: false },
+    ]);
+  });
+
+  it('shows call quality as a word with its figures, the SRTP lock, and digits the caller sent', async () => {
+    const quality = { rating: 'fair' as const, mos: 3.82, lossPercent: 2.5, jitterMs: 18.2, jitterBufferMs: 60, concealedPercent: 1.25, roundTripMs: 140, remoteLossPercent: 0.5, remoteJitterMs: 4 };
+    const wrapper = await mountStrip([
+      makeCall('c1', { state: 'connected', dtmfReceived: '12#', media: { codec: 'PCMA', packetsSent: 500, packetsReceived: 498, telephoneEvent: true, srtp: true, quality } }),
+      makeCall('c2', { state: 'connected', media: { codec: 'PCMU', packetsSent: 10, packetsReceived: 9, telephoneEvent: false } }),
+    ]);
+    const mark = wrapper.get('[data-testid="call-c1"] [data-testid="call-quality"]');
+    expect(mark.attributes('data-rating')).toBe('fair');
+    expect(mark.text()).toBe('fair');
+    const title = mark.attributes('title')!;
+    for (const text of ['Call quality: fair', 'MOS: 3.82', 'Loss: 2.5 %', 'Jitter: 18.2 ms', 'Jitter buffer: 60 ms', 'Concealed: 1.3 %', 'Round trip: 140 ms', 'Codec: PCMA', 'SRTP'])
+      expect(title).toContain(text);
+    expect(wrapper.get('[data-testid="call-c1"] [data-testid="call-srtp"]').text()).toBe('SRTP');
+    expect(wrapper.get('[data-testid="call-c1"] [data-testid="call-dtmf-received"]').text()).toContain('12#');
+    // No figures yet, no encryption: nothing to show.
+    expect(wrapper.get('[data-testid="call-c2"]').find('[data-testid="call-quality"]').exists()).toBe(false);
+    expect(wrapper.get('[data-testid="call-c2"]').find('[data-testid="call-srtp"]').exists()).toBe(false);
+
+    fake.emit('calls.changed', [makeCall('c1', { state: 'connected', media: { codec: 'PCMA', packetsSent: 900, packetsReceived: 880, telephoneEvent: true, quality: { ...quality, rating: 'poor', mos: 2.9 } } })]);
+    await flushPromises();
+    expect(wrapper.get('[data-testid="call-quality"]').attributes('data-rating')).toBe('poor');
+    expect(wrapper.get('[data-testid="call-quality"]').text()).toBe('poor');
+  });
+
+  it('sends digits typed while a talking call has focus to that call, never from a text field', async () => {
+    const wrapper = await mountStrip([makeCall('c1', { state: 'connected' }), makeCall('c2', { state: 'held', hold: { local: true, remote: false } })]);
+    const card = wrapper.get('[data-testid="call-c1"]');
+    expect(card.attributes('tabindex')).toBe('0');
+    expect(wrapper.get('[data-testid="call-c2"]').attributes('tabindex')).toBeUndefined();
+    for (const key of ['4', '#', 'b', 'x', 'Enter']) await card.trigger('keydown', { key });
+    // With focus on a button of the card too; with Ctrl it is a shortcut, not a digit.
+    await card.get('[data-testid="call-hold"]').trigger('keydown', { key: '7' });
+    await card.trigger('keydown', { key: '1', ctrlKey: true });
+    // The held call and the dial box keep their keys.
+    await wrapper.get('[data-testid="call-c2"]').trigger('keydown', { key: '5' });
+    await wrapper.get('[data-testid="dial-input"]').trigger('keydown', { key: '9' });
+    await flushPromises();
+    expect(fake.calls.filter((call) => call.command === 'calls.sendDtmf').map((call) => call.args)).toEqual([
+      { call: 'c1', digits: '4' },
+      { call: 'c1', digits: '#' },
+      { call: 'c1', digits: 'B' },
+      { call: 'c1', digits: '7' },
+    ]);
+    expect(card.get('[data-testid="call-dtmf-typed"]').text()).toContain('4#B7');
+  });
+
+  it('does not send a digit twice when the keypad of the call has focus', async () => {
+    const wrapper = await mountStrip([makeCall('c1', { state: 'connected' })]);
+    await wrapper.get('[data-testid="call-keypad"]').trigger('click');
+    await wrapper.get('[data-testid="dtmf-pad"]').trigger('keydown', { key: '3' });
+    await flushPromises();
+    expect(fake.calls.filter((call) => call.command === 'calls.sendDtmf')).toHaveLength(1);
+  });
+
+  it('shows level meters while talking and the audio notes under the strip', async () => {
+    const wrapper = await mountStrip([makeCall('c1', { state: 'connected', muted: true })]);
+    const sound = createFakeAudio();
+    const audio = useAudioStore();
+    audio.attach(sound.backend);
+    expect(wrapper.find('[data-testid="call-levels"]').exists()).toBe(false);
+    await audio.setWanted(true);
+    await flushPromises();
+    expect(wrapper.find('[data-testid="call-levels"]').exists()).toBe(true);
+    sound.engine!.hooks.onLevels({ input: { rmsDbfs: -30, peak: 0.1 }, output: { rmsDbfs: -12, peak: 0.5 }, playout: { underruns: 0, dropped: 0, queued: 2 } });
+    await flushPromises();
+    const meters = wrapper.findAll('[data-testid="call-levels"] [role="meter"]');
+    expect(meters.map((meter) => meter.attributes('data-fill'))).toEqual(['0.50', '0.80']);
+    expect(meters[0]!.classes()).toContain('muted');
+    expect(wrapper.find('[data-testid="audio-note"]').exists()).toBe(false);
+
+    await audio.save({ headset: { id: 'out-headset', label: 'Jabra Evolve 40 Mono' } });
+    sound.changeDevices(headsetDevices().filter((device) => device.deviceId !== 'out-headset'));
+    await flushPromises();
+    expect(wrapper.get('[data-testid="audio-note"]').text()).toBe('Headset “Jabra Evolve 40 Mono” was unplugged — using the default output.');
+
+    sound.engine!.hooks.onReleased();
+    await flushPromises();
+    const notes = wrapper.findAll('[data-testid="audio-note"]');
+    expect(notes.map((note) => note.attributes('data-kind'))).toEqual(['released']);
+    await wrapper.get('[data-testid="audio-reclaim"]').trigger('click');
+    await flushPromises();
+    expect(audio.engineState).toBe('running');
   });
 });

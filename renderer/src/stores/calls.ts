@@ -112,10 +112,12 @@ export const useCallsStore = defineStore('calls', () => {
   const hold = (call: string) => run('calls.hold', { call });
   const resume = (call: string) => run('calls.resume', { call });
   const sendDtmf = (call: string, digits: string) => run('calls.sendDtmf', { call, digits });
+  /** Mutes or unmutes the microphone for `call` (the far end hears silence; RTP keeps flowing). */
+  const mute = (call: string, muted: boolean) => run('calls.mute', { call, muted });
 
   function clearError(): void {
     lastError.value = undefined;
   }
 
-  return { calls, heldSince, recent, lastError, ringing, active, held, live, apply, waited, get, dial, answer, reject, hangup, hold, resume, sendDtmf, clearError };
+  return { calls, heldSince, recent, lastError, ringing, active, held, live, apply, waited, get, dial, answer, reject, hangup, hold, resume, sendDtmf, mute, clearError };
 });

@@ -44,6 +44,43 @@ describe('useSettingsStore', () => {
     expect(sent[1]!.lines[0]!.password).toBe('');
   });
 
+  it('saves the audio saved on the Audio screen meanwhile, never the older copy the draft was made with', async () => {
+    const settings = await setup();
+    settings.draft.lines[0]!.displayName = 'Front desk';
+    const audio = { ...makeSettings().audio, ringerVolume: 35, headset: { id: 'out-headset', label: 'Jabra Evolve 40 Mono' } };
+    settings.applyAudio(audio);
+    expect(settings.dirty).toBe(true);
+    await settings.save();
+    expect(sent[0]!.audio).toEqual(audio);
+    expect(sent[0]!.lines[0]!.displayName).toBe('Front desk');
+  });
+
+  it('takes new audio settings without marking a clean draft dirty', async () => {
+    const settings = await setup();
+    settings.applyAudio({ ...makeSettings().audio, ringerVolume: 20 });
+    expect(settings.dirty).toBe(false);
+    expect(settings.saved?.audio.ringerVolume).toBe(20);
+  });
+
+  it('keeps a line\'s SRTP choice through a save', async () => {
+    const snapshotSettings = makeSettings();
+    snapshotSettings.lines[0] = { ...snapshotSettings.lines[0]!, transport: 'tls', srtp: 'require' };
+    sent = [];
+    const fake = createFakeApi({
+      snapshot: () => ({ ok: true, value: makeSnapshot({ settings: snapshotSettings, lines: [] }) }),
+      'trace.list': () => ({ ok: true, value: { entries: [] } }),
+      'settings.save': (input) => {
+        sent.push(structuredClone(input));
+        return { ok: false, error: { code: 'invalid-settings', message: 'stop here' } };
+      },
+    });
+    await wireEvents(fake.api).ready;
+    const settings = useSettingsStore();
+    settings.draft.lines[1]!.displayName = 'Sales desk';
+    await settings.save();
+    expect(sent[0]!.lines[0]!.srtp).toBe('require');
+  });
+
   it('keeps the default line with its line when lines are reordered', async () => {
     const settings = await setup();
     settings.setDefault('l2');

@@ -5,10 +5,12 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
+import { DEFAULT_AUDIO_SETTINGS, type AudioSettings } from '../../../shared/audio';
 import type { AppError } from '../../../shared/result';
 import { DEFAULT_SETTINGS, MAX_LINES, type PublicSettings } from '../../../shared/settings';
 import { settingsErrors, type FieldError } from '../../../shared/settings-validate';
 import {
+  copyAudio,
   draftFrom,
   emptyDraftLine,
   toInput,
@@ -35,6 +37,7 @@ function emptyDraft(): DraftSettings {
     notify: { profile: 'console', ratePerSecond: '', queueBound: '' },
     presence: { customStates: [], autoAwayMinutes: 0, onThePhone: false },
     calls: { ...DEFAULT_SETTINGS.calls },
+    audio: copyAudio(DEFAULT_AUDIO_SETTINGS),
   };
 }
 
@@ -108,6 +111,19 @@ export const useSettingsStore = defineStore('settings', () => {
     if (!dirty.value && !saving.value) resetDraft(settings);
   }
 
+  /**
+   * Takes the audio settings `audio.save` returned (the Audio screen saves each change at once), without touching
+   * the unsaved edits of the settings draft.
+   */
+  function applyAudio(audio: AudioSettings): void {
+    if (!saved.value) return;
+    saved.value = { ...saved.value, audio };
+    if (!dirty.value && !saving.value) {
+      draft.value.audio = copyAudio(audio);
+      baseline.value = JSON.stringify(toInput(draft.value));
+    }
+  }
+
   function revert(): void {
     serverError.value = undefined;
     if (saved.value) resetDraft(saved.value);
@@ -172,8 +188,9 @@ export const useSettingsStore = defineStore('settings', () => {
     const api = useConsoleApiStore().api;
     // Never save before the real settings arrived: the empty placeholder draft would wipe every line.
     if (errors.value.length > 0 || !api || saving.value || !saved.value) return false;
-    const sent = input.value;
-    const sentJson = JSON.stringify(sent);
+    const sentJson = JSON.stringify(input.value);
+    // Audio is saved on its own screen (audio.save) at once: send what is saved now, never the draft's older copy.
+    const sent = { ...input.value, audio: copyAudio(saved.value.audio ?? DEFAULT_AUDIO_SETTINGS) };
     saving.value = true;
     serverError.value = undefined;
     try {
@@ -212,6 +229,7 @@ export const useSettingsStore = defineStore('settings', () => {
     hasErrorsUnder,
     touch,
     applySaved,
+    applyAudio,
     revert,
     select,
     addLine,

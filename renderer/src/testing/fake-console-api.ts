@@ -85,6 +85,7 @@ export function makeSettings(): PublicSettings {
       onThePhone: true,
     },
     calls: { rtpPortMin: 20000, rtpPortMax: 20999, holdReminderSeconds: 60, notifications: true, historyLimit: 5000 },
+    audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true, ringerVolume: 80 },
   };
 }
 

@@ -3,9 +3,11 @@
  * silently coerced; {@link toInput} turns the draft into the `SettingsInput` that `settings.save` and the shared
  * validator understand.
  */
+import { DEFAULT_AUDIO_SETTINGS, type AudioSettings } from '../../../shared/audio';
 import {
   DEFAULT_SETTINGS,
   type CallSettings,
+  type LineSrtp,
   type LineConfigInput,
   type LineTransport,
   type PresenceSettings,
@@ -50,6 +52,8 @@ export interface DraftLine {
   /** Call options of the line (issue 9): not edited here yet; carried through so a save keeps them. */
   busyWhenOnCall?: boolean;
   voicemailCode?: string;
+  /** SRTP of the line (issue 10): not edited here yet; carried through so a save keeps it. */
+  srtp?: LineSrtp;
   /** Never saved yet: Esc while editing removes it instead of restoring it. */
   isNew: boolean;
 }
@@ -76,6 +80,11 @@ export interface DraftSettings {
   presence: PresenceSettings;
   /** Call options (issue 9): not edited on the settings screen yet; carried through so a save keeps them. */
   calls: CallSettings;
+  /**
+   * Audio (issue 10): edited on the Audio screen, which saves each change at once with `audio.save`. Carried through
+   * so the input is complete; the settings store sends the latest saved audio instead, never this copy.
+   */
+  audio: AudioSettings;
 }
 
 /** Editor fields of a line and where each sits in `SettingsInput` below `lines.<index>`. */
@@ -123,6 +132,7 @@ export function draftLineFrom(line: PublicLineConfig): DraftLine {
     ...(line.featureCodes ? { featureCodes: { ...line.featureCodes } } : {}),
     ...(line.busyWhenOnCall !== undefined ? { busyWhenOnCall: line.busyWhenOnCall } : {}),
     ...(line.voicemailCode !== undefined ? { voicemailCode: line.voicemailCode } : {}),
+    ...(line.srtp !== undefined ? { srtp: line.srtp } : {}),
     isNew: false,
   };
 }
@@ -172,6 +182,7 @@ export function draftFrom(settings: PublicSettings): DraftSettings {
     notify: draftNotifyFrom(settings.notify),
     presence: { ...settings.presence, customStates: settings.presence.customStates.map((entry) => ({ ...entry })) },
     calls: { ...(settings.calls ?? DEFAULT_SETTINGS.calls) },
+    audio: copyAudio(settings.audio ?? DEFAULT_AUDIO_SETTINGS),
   };
 }
 
@@ -203,6 +214,7 @@ export function lineToInput(line: DraftLine): LineConfigInput {
   if (line.featureCodes) input.featureCodes = { ...line.featureCodes };
   if (line.busyWhenOnCall !== undefined) input.busyWhenOnCall = line.busyWhenOnCall;
   if (line.voicemailCode !== undefined) input.voicemailCode = line.voicemailCode;
+  if (line.srtp !== undefined) input.srtp = line.srtp;
   // Absent = keep the stored password; '' = clear it (LineConfigInput).
   if (line.password !== '') input.password = line.password;
   else if (line.clearPassword) input.password = '';
@@ -242,7 +254,18 @@ export function toInput(draft: DraftSettings): SettingsInput {
     notify: notifyToInput(draft.notify),
     presence: { ...draft.presence, customStates: draft.presence.customStates.map((entry) => ({ ...entry })) },
     calls: { ...draft.calls },
+    audio: copyAudio(draft.audio),
   };
+}
+
+/** A deep copy of audio settings (the device choices are objects). */
+export function copyAudio(audio: AudioSettings): AudioSettings {
+  const copy: AudioSettings = { ...audio };
+  for (const role of ['microphone', 'headset', 'ringer'] as const) {
+    const device = audio[role];
+    if (device) copy[role] = { ...device };
+  }
+  return copy;
 }
 
 /** Reads the value at a dotted path (`lines.2.domain`) of a plain object, for matching server errors to edits. */

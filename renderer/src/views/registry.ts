@@ -4,6 +4,7 @@
  */
 import type { Component } from 'vue';
 import type { MessageKey } from '../i18n';
+import AudioView from './audio/AudioView.vue';
 import DiagnosticsView from './diagnostics/DiagnosticsView.vue';
 import HistoryView from './history/HistoryView.vue';
 import KeysView from './keys/KeysView.vue';
@@ -48,6 +49,8 @@ const ENTRIES = [
   },
   // Call history (issue 9): the sidebar entry carries the unseen missed calls badge.
   { id: 'history', label: 'nav.history', icon: 'M3.5 10a6.5 6.5 0 1 0 1.9-4.6M3 3v3.5h3.5M10 6.5V10l2.5 1.5', shortcut: '7', component: HistoryView },
+  // Audio devices, processing and ringer (issue 10): saved at once, so it does not edit the settings draft.
+  { id: 'audio', label: 'nav.audio', icon: 'M4 12V10a6 6 0 0 1 12 0v2M3.5 12h3v5h-3zM13.5 12h3v5h-3z', shortcut: '8', component: AudioView },
 ] as const satisfies readonly ViewEntry[];
 
 export type ViewId = (typeof ENTRIES)[number]['id'];
