@@ -16,11 +16,20 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { launchChromium } from '../test/support/browser';
 import { RENDERER_DIR, serveStatic } from '../test/support/static-server';
+import type { Snapshot } from '../shared/contract';
+import { DEFAULT_SETTINGS, toPublicSettings } from '../shared/settings';
 
 const TILES = 1000;
 const CHANGES_PER_SECOND = 500;
 const BATCH_MS = 50;
 const DURATION_MS = 5000;
+
+export interface GridFramesOptions {
+  /** Tiles in the snapshot; default 1,000. */
+  tiles?: number;
+  /** How long the patches flow, ms; default 5,000. */
+  durationMs?: number;
+}
 
 interface PageFigures {
   /** requestAnimationFrame intervals (vsync-paced: ~16.7 ms when nothing is dropped). */
@@ -34,7 +43,7 @@ interface PageFigures {
 }
 
 /** Runs in the page before the app: the fake API and the load generator (started by `window.__benchStart`). */
-function installBenchApi(config: { tiles: number; perBatch: number; batchMs: number; durationMs: number }): void {
+function installBenchApi(config: { tiles: number; perBatch: number; batchMs: number; durationMs: number; snapshot: Omit<Snapshot, 'tiles'> }): void {
   const states = ['idle', 'ringing', 'busy', 'hold', 'offline', 'dnd', 'idle', 'busy'] as const;
   const groups = ['Front office', 'Sales', 'Support', 'Finance', 'Engineering', 'Warehouse', 'Management', 'HR'];
   const now = Date.now();
@@ -58,23 +67,12 @@ function installBenchApi(config: { tiles: number; perBatch: number; batchMs: num
   };
   const tiles = Array.from({ length: config.tiles }, (_, i) => tile(i, states[i % states.length] ?? 'idle', now - i * 1000));
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
-  const settings = {
-    version: 1,
-    defaultLine: 1,
-    lines: [],
-    sip: { t1Ms: 500, t2Ms: 4000, t4Ms: 5000, retryBaseSeconds: 30, retryMaxSeconds: 1800 },
-    diagnostics: { traceToFile: false, traceBufferSize: 2000 },
-    tiles: [],
-    tileLists: [],
-    notify: { profile: 'console', ratePerSecond: 2000, queueBound: 5000 },
-  };
-  const blf = { depth: 0, bound: 5000, ratePerSecond: 2000, received: 0, applied: 0, coalesced: 0, rejected: 0, subscriptions: config.tiles };
   const reply = (value: unknown) => Promise.resolve({ ok: true, value });
   (window as unknown as { consoleApi: unknown }).consoleApi = {
     invoke(command: string) {
-      if (command === 'snapshot') return reply({ app: { version: 'bench', mode: 'electron' }, settings, lines: [], tiles, blf });
+      if (command === 'snapshot') return reply({ ...config.snapshot, tiles });
       if (command === 'trace.list') return reply({ entries: [] });
-      if (command === 'blf.stats') return reply(blf);
+      if (command === 'blf.stats') return reply(config.snapshot.blf);
       return Promise.resolve({ ok: false, error: { code: 'not-found', message: command } });
     },
     on(event: string, listener: (payload: unknown) => void) {
@@ -145,8 +143,24 @@ function installBenchApi(config: { tiles: number; perBatch: number; batchMs: num
     });
 }
 
-function initScript(): string {
-  const config = { tiles: TILES, perBatch: (CHANGES_PER_SECOND * BATCH_MS) / 1000, batchMs: BATCH_MS, durationMs: DURATION_MS };
+/**
+ * The snapshot apart from the tiles: typed against the contract and built from the default settings, so a field the
+ * renderer comes to need shows up here as a type error rather than as a page that never draws.
+ */
+function benchSnapshot(tiles: number): Omit<Snapshot, 'tiles'> {
+  return {
+    app: { version: 'bench', mode: 'electron' },
+    settings: toPublicSettings(DEFAULT_SETTINGS),
+    lines: [],
+    blf: { depth: 0, bound: 5000, ratePerSecond: 2000, received: 0, applied: 0, coalesced: 0, rejected: 0, subscriptions: tiles },
+    presence: { own: { state: 'available' }, published: { state: 'available' }, lines: [], watchers: [] },
+    calls: [],
+    history: { unseenMissed: 0, unseenMissedNumbers: [], revision: 1 },
+  };
+}
+
+function initScript(tiles: number, durationMs: number): string {
+  const config = { tiles, perBatch: (CHANGES_PER_SECOND * BATCH_MS) / 1000, batchMs: BATCH_MS, durationMs, snapshot: benchSnapshot(tiles) };
   return `(() => { const __name = (f) => f; (${installBenchApi.toString()})(${JSON.stringify(config)}); })();`;
 }
 
@@ -158,11 +172,12 @@ function percentile(sorted: readonly number[], p: number): number {
 function ensureBuilt(): void {
   if (existsSync(join(RENDERER_DIR, 'index.html'))) return;
   const root = resolve(import.meta.dirname, '..');
-  execFileSync(join(root, 'node_modules/.bin/vite'), ['build', '--config', 'renderer/vite.config.ts'], { cwd: root, stdio: 'ignore' });
+  execFileSync(join(root, 'node_modules/.bin/vite'), ['build', '--config', 'vite.renderer.config.ts'], { cwd: root, stdio: 'ignore' });
 }
 
 /** Runs the grid under load in headless Chromium and returns print-ready figures. */
-export async function benchGridFrames(): Promise<Record<string, string>> {
+export async function benchGridFrames(options: GridFramesOptions = {}): Promise<Record<string, string>> {
+  const { tiles = TILES, durationMs = DURATION_MS } = options;
   ensureBuilt();
   const server = await serveStatic();
   const browser = await launchChromium();
@@ -170,9 +185,19 @@ export async function benchGridFrames(): Promise<Record<string, string>> {
     const context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, deviceScaleFactor: 1 });
     const page = await context.newPage();
     await page.emulateMedia({ reducedMotion: 'no-preference' });
-    await page.addInitScript({ content: initScript() });
+    await page.addInitScript({ content: initScript(tiles, durationMs) });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') pageErrors.push(message.text());
+    });
     await page.goto(`${server.url}?token=bench`);
-    await page.getByTestId(`tile-t0`).waitFor();
+    try {
+      await page.getByTestId(`tile-t0`).waitFor({ timeout: 15_000 });
+    } catch (error) {
+      // The page's own errors say why (usually a snapshot the renderer no longer accepts): put them in the failure.
+      throw new Error(`the tile grid never showed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}; page errors: ${pageErrors.join(' | ') || 'none'}`, { cause: error });
+    }
     await page.getByTestId('tile-grid').evaluate((el) => {
       el.scrollTop = el.scrollHeight / 2 - el.clientHeight / 2;
     });
@@ -183,13 +208,13 @@ export async function benchGridFrames(): Promise<Record<string, string>> {
     const frames = sorted(figures.frames);
     const work = sorted(figures.work);
     const apply = sorted(figures.applyMs);
-    const seconds = DURATION_MS / 1000;
+    const seconds = durationMs / 1000;
     // A frame interval of 1.5 vsyncs or more means at least one frame was dropped.
     const dropped = frames.filter((ms) => ms >= 25).length;
     const ms = (list: number[], digits = 1) =>
       `${percentile(list, 50).toFixed(digits)} / ${percentile(list, 95).toFixed(digits)} / ${(list.at(-1) ?? Number.NaN).toFixed(digits)} ms`;
     return {
-      'tiles / tile elements rendered': `${TILES} / ${rendered}`,
+      'tiles / tile elements rendered': `${tiles} / ${rendered}`,
       load: `${(figures.changes / seconds).toFixed(0)} tile changes/s in ${(figures.patches / seconds).toFixed(0)} patches/s`,
       'frames (rAF, 60 Hz paced)': `${frames.length} in ${seconds} s = ${(frames.length / seconds).toFixed(1)} fps, ${dropped} dropped`,
       'frame interval p50 / p95 / max': ms(frames),

@@ -29,6 +29,32 @@ describe('CallAudio', () => {
     expect(Math.abs(decodedLevel(audio.nextPayload('PCMA')) - 3000)).toBeLessThan(128);
   });
 
+  it('gives latency back after one late device frame: a frame standing for half a second is dropped', () => {
+    const clock = new FakeMediaClock();
+    const audio = new CallAudio(clock);
+    // The device pushes 2 ms before each sender tick; one frame comes late, after its tick.
+    const tick = (push: boolean): void => {
+      if (push) audio.pushCapture(level(1000));
+      clock.advance(2);
+      audio.nextPayload('PCMA');
+      clock.advance(18);
+    };
+    for (let i = 0; i < 10; i++) tick(true);
+    tick(false);
+    audio.pushCapture(level(1000));
+    for (let i = 0; i < 100; i++) tick(true);
+    const before = audio.stats();
+    expect(before.captureTrimmed).toBe(1);
+    for (let i = 0; i < 50; i++) tick(true);
+    const waitsAfter = audio.stats();
+    // Every frame after the trim waits 2 ms again, not 22.
+    expect(waitsAfter.captureTrimmed).toBe(1);
+    expect(waitsAfter.captureWaitMaxMs).toBe(22);
+    // 110 frames went out before (10, none on the late tick, then 100 with one trimmed), 160 after.
+    const mean = (waitsAfter.captureWaitMeanMs * 160 - before.captureWaitMeanMs * 110) / 50;
+    expect(mean).toBeCloseTo(2, 5);
+  });
+
   it('sends silence without frames (counted only once the device has started) and while muted', () => {
     const audio = new CallAudio(new FakeMediaClock());
     expect(Array.from(audio.nextPayload('PCMU'))).toEqual(Array(FRAME_SAMPLES).fill(0xff));

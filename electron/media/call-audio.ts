@@ -18,6 +18,11 @@ const SILENCE_FRAMES: Record<G711Codec, Uint8Array> = {
 
 /** Capture frames queued at most: more means the device runs ahead of the sender; the oldest go (latency ≤ 60 ms). */
 const MAX_CAPTURE_FRAMES = 3;
+/**
+ * Sender ticks over which a frame that never left the queue counts as standing. One late device frame (a busy event
+ * loop) otherwise leaves a frame waiting for the rest of the call: 20 ms more latency forever. Half a second.
+ */
+const STANDING_WINDOW_TICKS = 25;
 
 /** Figures of the audio path for the call's quality and the benchmarks. */
 export interface CallAudioStats {
@@ -26,6 +31,8 @@ export interface CallAudioStats {
   captureUnderruns: number;
   /** Capture frames dropped because the device ran ahead. */
   captureOverruns: number;
+  /** Frames dropped because one stood in the queue for a whole window (latency given back after a late frame). */
+  captureTrimmed: number;
   /** Mean and largest time a microphone frame waited before it went out as RTP, ms. */
   captureWaitMeanMs: number;
   captureWaitMaxMs: number;
@@ -45,6 +52,9 @@ export class CallAudio {
   private waitTotal = 0;
   private waitMax = 0;
   private capturing = false;
+  private ticks = 0;
+  private minDepth = Number.POSITIVE_INFINITY;
+  private trimmed = 0;
 
   constructor(private readonly clock: MediaClock) {}
 
@@ -64,6 +74,7 @@ export class CallAudio {
    * device sent none. Returns a buffer this object reuses: the sender copies it into the packet at once.
    */
   nextPayload(codec: G711Codec): Uint8Array {
+    this.trimStanding();
     const frame = this.capture.shift();
     if (!frame) {
       if (this.capturing) this.underruns++;
@@ -75,6 +86,24 @@ export class CallAudio {
     if (wait > this.waitMax) this.waitMax = wait;
     if (this.muted) return SILENCE_FRAMES[codec];
     return encodeG711(codec, frame.samples, this.encoded[codec]);
+  }
+
+  /**
+   * Drops one frame when a second frame waited at every tick of a window: the device's frames then arrive a frame
+   * ahead of the sender for good, and dropping one (the quieter of the two oldest) gives the 20 ms back.
+   */
+  private trimStanding(): void {
+    this.minDepth = Math.min(this.minDepth, this.capture.length);
+    if (++this.ticks < STANDING_WINDOW_TICKS) return;
+    // At each tick one frame is due; a second one there at every tick of the window has been standing.
+    if (this.minDepth >= 2 && this.capture.length >= 2) {
+      const [first, second] = this.capture;
+      const quieter = second && energy(second.samples) < energy(first!.samples) ? 1 : 0;
+      this.capture.splice(quieter, 1);
+      this.trimmed++;
+    }
+    this.ticks = 0;
+    this.minDepth = Number.POSITIVE_INFINITY;
   }
 
   /** A received audio packet in `codec`; a codec change (re-INVITE) starts a fresh buffer. */
@@ -102,8 +131,16 @@ export class CallAudio {
       jitter: this.jitter?.stats(),
       captureUnderruns: this.underruns,
       captureOverruns: this.overruns,
+      captureTrimmed: this.trimmed,
       captureWaitMeanMs: this.waits ? this.waitTotal / this.waits : 0,
       captureWaitMaxMs: this.waitMax,
     };
   }
+}
+
+/** Sum of absolute sample values: enough to tell a quiet frame from a loud one. */
+function energy(samples: Int16Array): number {
+  let sum = 0;
+  for (let i = 0; i < samples.length; i++) sum += Math.abs(samples[i]!);
+  return sum;
 }

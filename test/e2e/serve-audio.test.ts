@@ -70,7 +70,25 @@ describe('audio in the browser', () => {
     await page.screenshot({ path: join(E2E_OUT, 'audio-call.png') });
     const quality = strip.getByTestId('call-quality').first();
     expect(await quality.getAttribute('data-rating')).toMatch(/good|fair|poor/);
+    // The headset meter moves with the far end's tone.
+    await page.getByTestId('nav-diagnostics').click().catch(() => page.keyboard.press('Alt+5'));
+    const card = page.getByTestId('diag-calls');
+    await card.waitFor({ timeout: 10_000 });
+    await expect.poll(async () => card.innerText(), { timeout: 10_000 }).toContain('PCMU');
+    await page.screenshot({ path: join(E2E_OUT, 'audio-diagnostics.png'), fullPage: true });
+    await page.keyboard.press('Alt+8');
+    await page.getByTestId('audio-microphone').waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: join(E2E_OUT, 'audio-settings.png'), fullPage: true });
     far.stopSending();
+
+    await strip.getByTestId('call-mute').first().click();
+    await expect.poll(async () => strip.getByTestId('call-mute').first().getAttribute('aria-pressed'), { timeout: 10_000 }).toBe('true');
+    await sleep(500);
+    const mutedSince = Date.now();
+    await sleep(800);
+    const whileMuted = far.audio(pt, 'PCMU', mutedSince);
+    expect(whileMuted.length).toBeGreaterThan(4000);
+    expect(Math.max(...whileMuted.map(Math.abs))).toBeLessThan(64);
 
     await page.getByTestId('call-hangup').first().click();
     await bob.done;
