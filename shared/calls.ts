@@ -93,6 +93,20 @@ export interface CallQuality {
   remoteJitterMs?: number;
 }
 
+/** A transfer started on a call (issue 11): progress from the far end's NOTIFY sipfrag bodies (RFC 3515). */
+export interface CallTransfer {
+  mode: 'blind' | 'attended';
+  /** Who the caller is being transferred to (number or URI as the receptionist gave it). */
+  target: string;
+  /** `trying` → `ringing` → `succeeded` (our leg ends) or `failed` (the caller is back on this call). */
+  state: 'trying' | 'ringing' | 'succeeded' | 'failed';
+  sipStatus?: number;
+  /** Why it failed, e.g. "486 Busy Here" or "no answer to the transfer in 30 s". */
+  reason?: string;
+  /** The failed transfer went through the line's transfer feature code instead of REFER. */
+  viaFeatureCode?: boolean;
+}
+
 export interface CallView {
   /** Stable id of the call (not the SIP Call-ID). */
   id: string;
@@ -109,6 +123,13 @@ export interface CallView {
   endedAt?: number;
   end?: CallEnd;
   media?: CallMediaStats;
+  /** The last transfer of this call, while it runs and for a while after it ended. */
+  transfer?: CallTransfer;
+  /**
+   * On a consultation call (attended transfer, RFC 5589 §7): the id of the held call it consults for. "Complete"
+   * connects the two far ends; hanging up the consultation returns to that call.
+   */
+  consultFor?: string;
   /** The microphone is muted for this call (the far end hears silence). */
   muted?: boolean;
   /** RFC 4733 digits the far end sent during the call, latest last (at most 32). */

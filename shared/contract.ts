@@ -68,6 +68,23 @@ export interface Commands {
   'calls.resume': { args: { call: string }; result: CallView };
   /** Sends DTMF digits: RFC 4733 events when negotiated, else SIP INFO (application/dtmf-relay). */
   'calls.sendDtmf': { args: { call: string; digits: string }; result: void };
+  /**
+   * Transfers a call (issue 11). `blind`: REFER to `target` at once (RFC 3515); the call stays until the transfer
+   * succeeded, and comes back off hold when it fails. `attended`: the same as `calls.consult`. `voicemail: true`
+   * transfers to the voicemail of extension `target` (the line's `voicemailTransferPrefix`).
+   */
+  'calls.transfer': { args: { call: string; target: string; mode: 'blind' | 'attended'; voicemail?: boolean }; result: CallView };
+  /** Holds `call` and dials `target` as a consultation (its CallView has `consultFor`). Result: the consultation. */
+  'calls.consult': { args: { call: string; target: string }; result: CallView };
+  /**
+   * Completes an attended transfer: REFER with Replaces for the consultation (RFC 5589 §7); while the target still
+   * rings, the consultation is cancelled and the call is transferred blind (semi-attended). Result: the held call.
+   */
+  'calls.completeTransfer': { args: { consult: string }; result: CallView };
+  /** Directed pickup of the call ringing at a tile: INVITE with Replaces (early-only), else the line's pickup code. */
+  'calls.pickup': { args: { tile: string }; result: CallView };
+  /** Parks a call: blind transfer to a park slot tile's extension (`slot`), or to the line's park code. */
+  'calls.park': { args: { call: string; slot?: string }; result: CallView };
   /** Mutes or unmutes the microphone for one call: the far end hears silence, RTP keeps flowing. */
   'calls.mute': { args: { call: string; muted: boolean }; result: CallView };
   /**
@@ -147,6 +164,14 @@ const callRef: ArgsValidator<{ call: string }> = (raw) => {
     return fail('invalid-argument', 'call must be a call id from calls.changed', { field: 'call' });
   return ok({ call: raw.call });
 };
+
+/** A number or SIP address to dial or transfer to (the same rule as `calls.dial`'s target). */
+function dialTarget(raw: unknown, field = 'target'): Result<string> {
+  if (typeof raw !== 'string' || raw.trim().length === 0 || raw.length > 256)
+    return fail('invalid-argument', `${field} must be a number or SIP address of at most 256 characters`, { field });
+  if (hasControlCharacters(raw)) return fail('invalid-argument', controlCharactersMessage('', field), { field });
+  return ok(raw.trim());
+}
 
 const traceFilter: ArgsValidator<TraceFilter> = (raw) => {
   if (raw === undefined || raw === null) return ok({});
@@ -253,6 +278,39 @@ export const commandValidators: { [K in CommandName]: ArgsValidator<CommandArgs<
     if (typeof digits !== 'string' || !DTMF_DIGITS.test(digits))
       return fail('invalid-argument', 'digits must be 1–32 of 0-9, *, #, A-D', { field: 'digits' });
     return ok({ call: ref.value.call, digits });
+  },
+  'calls.transfer': (raw) => {
+    const ref = callRef(raw);
+    if (!ref.ok) return ref;
+    const r = raw as Record<string, unknown>;
+    const target = dialTarget(r.target);
+    if (!target.ok) return target;
+    if (r.mode !== 'blind' && r.mode !== 'attended') return fail('invalid-argument', 'mode must be "blind" or "attended"', { field: 'mode' });
+    if (r.voicemail !== undefined && typeof r.voicemail !== 'boolean') return fail('invalid-argument', 'voicemail must be true or false', { field: 'voicemail' });
+    return ok({ call: ref.value.call, target: target.value, mode: r.mode, ...(r.voicemail === true ? { voicemail: true } : {}) });
+  },
+  'calls.consult': (raw) => {
+    const ref = callRef(raw);
+    if (!ref.ok) return ref;
+    const target = dialTarget((raw as Record<string, unknown>).target);
+    return target.ok ? ok({ call: ref.value.call, target: target.value }) : target;
+  },
+  'calls.completeTransfer': (raw) => {
+    const consult = isRecord(raw) ? callRef({ call: raw.consult }) : callRef(undefined);
+    return consult.ok ? ok({ consult: consult.value.call }) : fail('invalid-argument', 'consult must be the id of a consultation call', { field: 'consult' });
+  },
+  'calls.pickup': (raw) => {
+    if (!isRecord(raw) || typeof raw.tile !== 'string' || raw.tile.length === 0 || raw.tile.length > 300 || hasControlCharacters(raw.tile))
+      return fail('invalid-argument', 'tile must be a tile id from the panel', { field: 'tile' });
+    return ok({ tile: raw.tile });
+  },
+  'calls.park': (raw) => {
+    const ref = callRef(raw);
+    if (!ref.ok) return ref;
+    const slot = (raw as Record<string, unknown>).slot;
+    if (slot === undefined) return ok({ call: ref.value.call });
+    const target = dialTarget(slot, 'slot');
+    return target.ok ? ok({ call: ref.value.call, slot: target.value }) : target;
   },
   'calls.mute': (raw) => {
     const ref = callRef(raw);

@@ -28,6 +28,10 @@ const LINE_KEYS = [
   'busyWhenOnCall',
   'voicemailCode',
   'srtp',
+  'transferCode',
+  'pickupPrefix',
+  'parkCode',
+  'voicemailTransferPrefix',
 ];
 /** States a line may have a feature code for (issue 4 §2). */
 const FEATURE_CODE_STATES = ['available', 'away', 'xa', 'chat', 'dnd', 'unavailable'];
@@ -141,6 +145,15 @@ export function lineErrors(line: unknown, i: number, seenIds: Map<string, number
     add(f('voicemailCode'), `${label}voicemail code must be 1–32 digits, letters, *, # or +`);
   if (line.srtp !== undefined && line.srtp !== 'off' && line.srtp !== 'offer' && line.srtp !== 'require')
     add(f('srtp'), `${label}SRTP must be off, offer or require`);
+  const codes: Array<[keyof typeof line, string]> = [
+    ['transferCode', 'transfer code'],
+    ['pickupPrefix', 'pickup prefix'],
+    ['parkCode', 'park code'],
+    ['voicemailTransferPrefix', 'voicemail transfer prefix'],
+  ];
+  for (const [name, words] of codes)
+    if (!isUnset(line[name]) && (typeof line[name] !== 'string' || !FEATURE_CODE.test(line[name] as string)))
+      add(f(name as string), `${label}${words} must be 1–32 digits, letters, *, # or +`);
   // RFC 4568 §8.3: SDES keys travel in the SDP, so only TLS signalling may carry them.
   else if (line.srtp === 'require' && line.transport !== 'tls')
     add(f('srtp'), `${label}SRTP can only be required on a TLS line (the keys travel in the signalling)`);

@@ -164,6 +164,10 @@ function normalize(input: Rec): Settings {
       busyWhenOnCall: l.busyWhenOnCall === true ? true : undefined,
       voicemailCode: optString(l.voicemailCode),
       srtp: l.srtp === 'off' || l.srtp === 'offer' || l.srtp === 'require' ? l.srtp : undefined,
+      transferCode: optString(l.transferCode),
+      pickupPrefix: optString(l.pickupPrefix),
+      parkCode: optString(l.parkCode),
+      voicemailTransferPrefix: optString(l.voicemailTransferPrefix),
     };
     for (const [k, v] of Object.entries(optional)) if (v !== undefined) (line as unknown as Rec)[k] = v;
     return line;

@@ -57,6 +57,17 @@ export interface LineConfig {
    * RTP when the far end declines. `require`: SRTP or no call. `off`: plain RTP. Ignored on UDP/TCP lines.
    */
   srtp?: LineSrtp;
+  /**
+   * Issue 11. Blind transfer by DTMF when the PBX refuses REFER (405/501): this code, then the target, then `#`
+   * (Asterisk's `##` blind transfer feature). Absent: no fallback, the failure is shown.
+   */
+  transferCode?: string;
+  /** Directed pickup when the ringing dialog's ids are unknown: dialled as this prefix + extension; default `**`. */
+  pickupPrefix?: string;
+  /** Park: a blind transfer to this extension (Asterisk `700`, FreeSWITCH valet park `*5900`); absent: no Park. */
+  parkCode?: string;
+  /** Transfer to an extension's voicemail: this prefix + extension (e.g. `*` on Asterisk with `*<ext>`). */
+  voicemailTransferPrefix?: string;
 }
 
 export type LineSrtp = 'off' | 'offer' | 'require';

@@ -26,7 +26,7 @@ import {
 
 type Rec = Record<string, unknown>;
 
-const TILE_KEYS = ['id', 'name', 'uri', 'line', 'watch', 'action', 'group'];
+const TILE_KEYS = ['id', 'name', 'uri', 'line', 'watch', 'action', 'group', 'park'];
 const LIST_KEYS = ['id', 'name', 'uri', 'line', 'event'];
 const NOTIFY_KEYS = ['profile', 'ratePerSecond', 'queueBound'];
 const WATCH_EVENTS: readonly WatchEvent[] = ['dialog', 'presence'];
@@ -162,6 +162,8 @@ export function tileErrors(tile: unknown, index: number, lineCount: number | und
   )
     out.push({ field: `${path}.watch`, message: `${label}watch must list dialog, presence or both, each once` });
   checkAction(out, tile.action, `${path}.action`, label);
+  if (tile.park !== undefined && typeof tile.park !== 'boolean')
+    out.push({ field: `${path}.park`, message: `${label}park must be true or false` });
   const group = tile.group;
   if (!injected(out, group, `${path}.group`, label, 'group') && !isUnset(group) && (typeof group !== 'string' || group.length > 64))
     out.push({ field: `${path}.group`, message: `${label}group must be text of at most 64 characters` });
@@ -276,7 +278,7 @@ export function normalizeTileSettings(input: Rec): {
       watch: [...(t.watch as WatchEvent[])],
       action,
     };
-    return withOptional(base, { line: t.line as number, group: t.group as string });
+    return withOptional(base, { line: t.line as number, group: t.group as string, ...(t.park === true ? { park: true } : {}) });
   });
   const tileLists = ((input.tileLists as Rec[] | undefined) ?? []).map((l): TileListConfig => {
     const base: TileListConfig = {

@@ -21,6 +21,11 @@ export interface TileConfig {
   action: TileAction;
   /** Department / page the tile is shown under. */
   group?: string;
+  /**
+   * A park slot (issue 11): `uri` is the slot's extension (Asterisk `701`); its lamp shows a parked call, a click
+   * retrieves it (dials the slot), and dropping a call on it parks the call there.
+   */
+  park?: boolean;
 }
 
 /**
@@ -120,6 +125,8 @@ export interface TileView {
   action: TileAction;
   /** Set for list members. */
   listId?: string;
+  /** A park slot tile (TileConfig.park). */
+  park?: boolean;
   /** Waiting voice messages for this extension when known (RFC 3842). */
   messagesWaiting?: boolean;
   /**

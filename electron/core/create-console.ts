@@ -52,6 +52,8 @@ export function createConsole(options: ConsoleOptions): { service: ConsoleServic
     clock,
     lines,
     history,
+    // Directed pickup reads the ringing dialog of a tile (issue 11).
+    tiles: { tileView: (id) => tiles.tileViews().find((view) => view.id === id) },
     createMediaFactory: (portRange) => {
       const media = createMediaSessionFactory({ clock, portRange, log });
       // RFC 4568 §8.3: SDES keys only over TLS signalling; there the line's `srtp` (default: offer) decides.

@@ -361,7 +361,7 @@ export class BlfService {
     if (tile.keys.dialog) sources.dialog = dialog?.source() ?? { status: undefined };
     if (tile.keys.presence) sources.presence = presence?.source() ?? { status: undefined };
     return computeTileView(
-      { id: tile.config.id, name: tile.config.name, uri: tile.uri, group: tile.config.group, line: tile.line, action: tile.config.action },
+      { id: tile.config.id, name: tile.config.name, uri: tile.uri, group: tile.config.group, line: tile.line, action: tile.config.action, ...(tile.config.park ? { park: true } : {}) },
       sources,
       this.views.get(tile.config.id),
       this.deps.clock.wallNow(),

@@ -15,6 +15,8 @@ export interface TileIdentity {
   line: number;
   action: TileAction;
   listId?: string;
+  /** A park slot (issue 11). */
+  park?: boolean;
 }
 
 /** Final responses that mean "this will not work until someone changes the configuration". */
@@ -84,6 +86,7 @@ export function computeTileView(
   };
   if (tile.group) view.group = tile.group;
   if (tile.listId) view.listId = tile.listId;
+  if (tile.park) view.park = true;
   if (result.unknownReason) view.unknownReason = result.unknownReason;
   if (result.detail) view.detail = result.detail;
   if (result.caller) view.caller = result.caller;

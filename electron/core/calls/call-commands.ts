@@ -25,6 +25,11 @@ type CallCommandName =
   | 'calls.resume'
   | 'calls.sendDtmf'
   | 'calls.mute'
+  | 'calls.transfer'
+  | 'calls.consult'
+  | 'calls.completeTransfer'
+  | 'calls.pickup'
+  | 'calls.park'
   | 'history.list'
   | 'history.markSeen'
   | 'history.clear';
@@ -32,7 +37,23 @@ type CallCommandName =
 /** The call service as the commands and the console service drive it. */
 export type CallsController = Pick<
   CallService,
-  'apply' | 'views' | 'onChanged' | 'shutdown' | 'dial' | 'answer' | 'reject' | 'hangup' | 'hold' | 'resume' | 'sendDtmf' | 'mute'
+  | 'apply'
+  | 'views'
+  | 'onChanged'
+  | 'shutdown'
+  | 'dial'
+  | 'answer'
+  | 'reject'
+  | 'hangup'
+  | 'hold'
+  | 'resume'
+  | 'sendDtmf'
+  | 'mute'
+  | 'transfer'
+  | 'consult'
+  | 'completeTransfer'
+  | 'pickup'
+  | 'park'
 >;
 
 export function callCommandHandlers(calls: CallsController, history: HistoryController): Pick<CommandHandlers, CallCommandName> {
@@ -45,6 +66,11 @@ export function callCommandHandlers(calls: CallsController, history: HistoryCont
     'calls.resume': ({ call }) => calls.resume(call),
     'calls.sendDtmf': ({ call, digits }) => calls.sendDtmf(call, digits),
     'calls.mute': ({ call, muted }) => calls.mute(call, muted),
+    'calls.transfer': ({ call, target, mode, voicemail }) => calls.transfer(call, target, mode, voicemail === true),
+    'calls.consult': ({ call, target }) => calls.consult(call, target),
+    'calls.completeTransfer': ({ consult }) => calls.completeTransfer(consult),
+    'calls.pickup': ({ tile }) => calls.pickup(tile),
+    'calls.park': ({ call, slot }) => calls.park(call, slot),
     'history.list': (query) => ok(history.list(query)),
     'history.markSeen': () => ok(history.markSeen()),
     'history.clear': () => ok(history.clear()),

@@ -12,6 +12,10 @@ export class FakeCalls implements CallsController {
   applied: Settings[] = [];
   shutdowns = 0;
   dialled: Array<{ line?: number; target: string }> = [];
+  /** Transfers asked for (blind, voicemail, park and completed consultations), in order. */
+  transfers: Array<{ call: string; target: string; mode: 'blind' | 'attended'; voicemail?: boolean; park?: boolean }> = [];
+  /** Tiles a pickup was asked for. */
+  pickups: string[] = [];
   private calls: CallView[] = [];
   private nextId = 1;
   private readonly listeners = new Set<(calls: CallView[]) => void>();
@@ -94,6 +98,61 @@ export class FakeCalls implements CallsController {
 
   sendDtmf(id: string): Promise<Result<void>> {
     return Promise.resolve(this.calls.some((c) => c.id === id) ? ok(undefined) : fail('not-found', 'There is no such call', { field: 'call' }));
+  }
+
+  /** Blind (and voicemail) transfer: the call shows `transfer` trying until {@link settleTransfer}; attended consults. */
+  transfer(id: string, target: string, mode: 'blind' | 'attended', voicemail = false): Promise<Result<CallView>> {
+    if (mode === 'attended' && !voicemail) return this.consult(id, target);
+    this.transfers.push({ call: id, target, mode, ...(voicemail ? { voicemail: true } : {}) });
+    return Promise.resolve(this.update(id, { state: 'held', hold: { local: true, remote: false }, transfer: { mode: 'blind', target, state: 'trying' } }));
+  }
+
+  /** Holds `id` and dials `target` as its consultation. */
+  async consult(id: string, target: string): Promise<Result<CallView>> {
+    const held = await this.hold(id);
+    if (!held.ok) return held;
+    const dialled = await this.dial({ line: held.value.line, target });
+    if (!dialled.ok) return dialled;
+    return this.update(dialled.value.id, { consultFor: id });
+  }
+
+  /** Ends the held call as transferred to the consultation's target and ends the consultation. */
+  completeTransfer(consultId: string): Promise<Result<CallView>> {
+    const consult = this.calls.find((c) => c.id === consultId);
+    if (!consult?.consultFor) return Promise.resolve(fail('not-found', 'There is no such consultation', { field: 'consult' }));
+    const original = consult.consultFor;
+    this.transfers.push({ call: original, target: consult.far.number, mode: 'attended' });
+    this.update(original, { transfer: { mode: 'attended', target: consult.far.number, state: 'trying' } });
+    this.update(consultId, { state: 'ended', endedAt: Date.now(), end: { cause: 'remote-hangup', reason: 'transfer completed' } });
+    return Promise.resolve(this.settleTransfer(original, true));
+  }
+
+  /** Picks up at a tile: a new call, answered at once. */
+  async pickup(tile: string): Promise<Result<CallView>> {
+    this.pickups.push(tile);
+    const dialled = await this.dial({ target: `**${tile}` });
+    if (!dialled.ok) return dialled;
+    return this.update(dialled.value.id, { state: 'connected', answeredAt: Date.now(), hold: { local: false, remote: false } });
+  }
+
+  park(id: string, slot?: string): Promise<Result<CallView>> {
+    this.transfers.push({ call: id, target: slot ?? 'park', mode: 'blind', park: true });
+    return Promise.resolve(this.update(id, { state: 'held', hold: { local: true, remote: false }, transfer: { mode: 'blind', target: slot ?? 'park', state: 'trying' } }));
+  }
+
+  /** Ends a running transfer: success ends the call, failure takes the caller back with a reason. */
+  settleTransfer(id: string, succeeded: boolean, reason = '486 Busy Here'): Result<CallView> {
+    const call = this.calls.find((c) => c.id === id);
+    if (!call) return fail('not-found', 'There is no such call', { field: 'call' });
+    const transfer = call.transfer ?? { mode: 'attended' as const, target: '', state: 'trying' as const };
+    if (succeeded)
+      return this.update(id, {
+        state: 'ended',
+        endedAt: Date.now(),
+        end: { cause: 'local-hangup', reason: `transferred to ${transfer.target}` },
+        transfer: { ...transfer, state: 'succeeded' },
+      });
+    return this.update(id, { state: 'connected', hold: { local: false, remote: false }, transfer: { ...transfer, state: 'failed', reason } });
   }
 
   private update(id: string, change: Partial<CallView>): Result<CallView> {

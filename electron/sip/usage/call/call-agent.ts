@@ -12,9 +12,10 @@ import { createResponse, type SipRequest, type SipResponse } from '../../message
 import type { ServerTransaction } from '../../transaction';
 import type { LineContext } from '../line-context';
 import { CALL_IN_DIALOG_METHODS, parseReplaces, unsupportedRequired, type ReplacesTarget } from './call-headers';
-import type { CallAgentOptions, CallSession } from './call-session-api';
+import { DialTargetError, type CallAgentOptions, type CallSession, type ReplacesHeader } from './call-session-api';
 import { parseDialTarget } from './dial-target';
 import type { AgentContext } from './invite-session';
+import { isValidReplaces } from './replaces';
 import { MIN_SE, parseSessionExpires } from './session-timer';
 import { UacSession } from './uac-session';
 import { UasSession } from './uas-session';
@@ -23,6 +24,20 @@ import { UasSession } from './uas-session';
 const DEFAULT_SESSION_EXPIRES = 1800;
 
 type Session = UacSession | UasSession;
+
+/** What {@link CallAgent.dial} may add to an outgoing call. */
+export interface DialOptions {
+  /**
+   * Take over this dialog (RFC 3891): `Replaces` and `Require: replaces` on the INVITE. Directed pickup builds it
+   * with `replacesFromDialogInfo` (replaces.ts), `earlyOnly` set.
+   */
+  replaces?: ReplacesHeader;
+  /**
+   * Request-URI of the INVITE when it is not the target: for pickup, the ringing dialog's remote target from
+   * dialog-info (the UA that initiated it, RFC 3891 §3). To stays the target.
+   */
+  requestUri?: string;
+}
 
 export class CallAgent {
   private readonly clock: Clock;
@@ -60,13 +75,16 @@ export class CallAgent {
   }
 
   /**
-   * Calls `target` on `line`. Throws {@link DialTargetError} for a target no SIP URI can be made of; every later
-   * failure ends the returned session with its cause.
+   * Calls `target` on `line`. Throws {@link DialTargetError} for a target no SIP URI can be made of (or a
+   * `requestUri` that is none, or `replaces` ids no header can carry); every later failure ends the returned session
+   * with its cause (a pickup that came too late: 481 or, `early-only`, 486).
    */
-  dial(line: LineContext, target: string): CallSession {
+  dial(line: LineContext, target: string, options: DialOptions = {}): CallSession {
     if (this.closed) throw new Error('CallAgent used after close');
     const uri = parseDialTarget(target, line.domain);
-    const session = new UacSession(this.ctx, line, uri);
+    const requestUri = options.requestUri === undefined ? undefined : parseDialTarget(options.requestUri, line.domain);
+    if (options.replaces && !isValidReplaces(options.replaces)) throw new DialTargetError(target, 'the dialog to take over has unusable identifiers');
+    const session = new UacSession(this.ctx, line, uri, { replaces: options.replaces, requestUri });
     this.track(session, session.callId);
     session.start();
     return session;

@@ -7,6 +7,9 @@
 import type { CallEnd } from '../../../../shared/calls';
 import { splitList, type SipMessage, type SipRequest, type SipResponse } from '../../message';
 
+/** The Replaces header we send (pickup, attended transfer) is built in replaces.ts; re-exported for the call service. */
+export { replacesFromDialogInfo } from './replaces';
+
 /** Methods a call serves (RFC 3261 §20.5): the Allow of our INVITEs, their 2xx and our target refreshes. */
 export const CALL_ALLOW = 'INVITE, ACK, CANCEL, BYE, UPDATE, PRACK, INFO, OPTIONS';
 /** Methods served inside a call's dialogs, advertised by the user-agent core while an agent runs. */

@@ -1,8 +1,9 @@
 /**
  * What outgoing and incoming calls share (RFC 3261 §13–§15): the state a {@link CallSession} shows, the dialog and
- * the requests inside it (BYE, INFO, OPTIONS, re-INVITE and UPDATE through {@link ReOffers}), the ACK of a 2xx we
- * received and its repetition for each retransmitted 2xx (§13.2.2.4), the 2xx we sent and its retransmission until
- * the ACK (§13.3.1.4), DTMF, and the end: every timer cleared, the media closed, the dialog forgotten.
+ * the requests inside it (BYE, INFO, OPTIONS, re-INVITE and UPDATE through {@link ReOffers}, REFER and the NOTIFYs
+ * of its implicit subscription through {@link Transfers}), the ACK of a 2xx we received and its repetition for each
+ * retransmitted 2xx (§13.2.2.4), the 2xx we sent and its retransmission until the ACK (§13.3.1.4), DTMF, and the
+ * end: every timer cleared, the media closed, the dialog forgotten.
  */
 import { DTMF_DIGITS, type CallDirection, type CallEnd, type CallParty } from '../../../../shared/calls';
 import { DigestSession } from '../../auth';
@@ -17,7 +18,16 @@ import type { DialogRegistration } from '../../ua-core';
 import type { LineContext } from '../line-context';
 import { flowFor, viaHeader } from '../requests';
 import { CALL_ALLOW, CALL_SUPPORTED, hasSdp, statusText } from './call-headers';
-import type { CallAgentOptions, CallSession, SessionActionResult, SessionState } from './call-session-api';
+import type {
+  CallAgentOptions,
+  CallSession,
+  DialogIds,
+  SessionActionResult,
+  SessionState,
+  TransferProgress,
+  TransferResult,
+} from './call-session-api';
+import { Transfers } from './refer-transfer';
 import { ReOffers } from './reoffer';
 import type { MediaDirection, SessionDescriptionHandler } from './session-description-handler';
 import { SessionTimer } from './session-timer';
@@ -81,6 +91,7 @@ export abstract class InviteSession implements CallSession {
   readonly timers: TimerBag;
   readonly sessionTimer: SessionTimer;
   readonly reoffers: ReOffers;
+  readonly transfers: Transfers;
   protected sdh: SessionDescriptionHandler | undefined;
   private registration: DialogRegistration | undefined;
   private readonly listeners = new Set<(session: CallSession) => void>();
@@ -106,6 +117,7 @@ export abstract class InviteSession implements CallSession {
       expired: () => this.bye({ cause: 'failed', reason: 'session expired' }),
     });
     this.reoffers = new ReOffers(this);
+    this.transfers = new Transfers(this);
   }
 
   /** A method, not a field read: TypeScript would keep a narrowed `state` across an `await`. */
@@ -119,6 +131,33 @@ export abstract class InviteSession implements CallSession {
 
   get media(): SessionDescriptionHandler {
     return this.sdh ?? NO_MEDIA;
+  }
+
+  /** The dialog the far end is known by: the confirmed one (an outgoing call overrides it with its early one). */
+  protected currentDialog(): Dialog | undefined {
+    return this.dialog;
+  }
+
+  /** The far end's URI before any dialog exists (the dialled target). */
+  protected abstract initialTarget(): string;
+
+  get dialogIds(): DialogIds | undefined {
+    const d = this.currentDialog();
+    return d && { callId: d.callId, localTag: d.localTag, remoteTag: d.remoteTag };
+  }
+
+  /** The dialog's remote target (RFC 3261 §12.1: the far end's Contact, refreshed by target refresh requests). */
+  get remoteTarget(): string {
+    return this.currentDialog()?.remoteTarget ?? this.initialTarget();
+  }
+
+  get transfer(): TransferProgress | undefined {
+    return this.transfers.progress;
+  }
+
+  /** Transfer by REFER in this dialog (RFC 3515, RFC 5589): see `refer-transfer.ts`. */
+  refer(target: string, options?: { replaces?: DialogIds }): Promise<TransferResult> {
+    return this.transfers.refer(target, options);
   }
 
   abstract answer(): Promise<SessionActionResult>;
@@ -285,8 +324,17 @@ export abstract class InviteSession implements CallSession {
     this.sendStateless(ack, flow);
   }
 
-  /** Sends `method` in the dialog, answering a digest challenge (RFC 3261 §22.2) with a new CSeq. */
-  async sendInDialog(method: string, headers: HeaderPairs, body?: string, dialog = this.dialog): Promise<InDialogOutcome> {
+  /**
+   * Sends `method` in the dialog, answering a digest challenge (RFC 3261 §22.2) with a new CSeq; `onSend` sees each
+   * request just before it leaves (a REFER's subscription is keyed by its CSeq, RFC 3515 §2.4.6).
+   */
+  async sendInDialog(
+    method: string,
+    headers: HeaderPairs,
+    body?: string,
+    dialog = this.dialog,
+    onSend?: (request: SipRequest) => void,
+  ): Promise<InDialogOutcome> {
     if (!dialog) return { error: 'no dialog' };
     let flow: Flow;
     try {
@@ -300,6 +348,7 @@ export abstract class InviteSession implements CallSession {
       const send = (): void => {
         const request = dialog.createRequest(method, { via: viaHeader(flow), headers: all, body });
         this.digest.prepare(request);
+        onSend?.(request);
         this.ctx.stack.sendRequest(request, flow, {
           onFinal: (response) => {
             const challenged = response.status === 401 || response.status === 407;
@@ -337,6 +386,7 @@ export abstract class InviteSession implements CallSession {
     this.pendingAnswer = undefined;
     this.registration?.remove();
     this.sdh?.close();
+    this.transfers.sessionEnded();
     this.ctx.ended(this);
     this.changed();
   }

@@ -13,10 +13,19 @@ import type { LineContext } from '../line-context';
 import { headerValueReason, nameAddr, outOfDialogHeaders, sendCancel } from '../requests';
 import type { CallEnd } from '../../../../shared/calls';
 import { CALL_ALLOW, CALL_SUPPORTED, endForFinal, hasSdp, optionTags } from './call-headers';
-import type { SessionActionResult } from './call-session-api';
+import type { ReplacesHeader, SessionActionResult } from './call-session-api';
 import { assertedParty, party } from './far-party';
 import { holds, InviteSession, type AgentContext } from './invite-session';
+import { formatReplaces } from './replaces';
 import { MIN_SE, parseMinSe } from './session-timer';
+
+/** What an outgoing INVITE may carry besides its target (CallAgent.dial's options, already checked). */
+export interface UacOptions {
+  /** The dialog this call takes over (RFC 3891): directed pickup sends `Replaces` and `Require: replaces`. */
+  replaces?: ReplacesHeader;
+  /** Request-URI when it is not the target (the ringing dialog's remote target); To stays the target. */
+  requestUri?: string;
+}
 
 /** An early dialog of one fork (by To tag), with the reliable provisionals already PRACKed. */
 interface Fork {
@@ -47,6 +56,7 @@ export class UacSession extends InviteSession {
     ctx: AgentContext,
     line: LineContext,
     private readonly target: string,
+    private readonly uacOptions: UacOptions = {},
   ) {
     super(ctx, line, 'dialling', party({ uri: target, params: {} }));
     this.sessionExpires = ctx.sessionExpires;
@@ -79,6 +89,15 @@ export class UacSession extends InviteSession {
       if (reason === undefined) throw error;
       this.finish({ cause: 'failed', reason });
     }
+  }
+
+  protected initialTarget(): string {
+    return this.target;
+  }
+
+  /** Before the 2xx, the early dialog of the latest fork that answered with a tag (RFC 3261 §12.1.2). */
+  protected override currentDialog(): Dialog | undefined {
+    return this.dialog ?? [...this.forks.values()].at(-1)?.dialog;
   }
 
   answer(): Promise<SessionActionResult> {
@@ -115,12 +134,18 @@ export class UacSession extends InviteSession {
       ['Contact', this.contactFor(flow)],
       ['Allow', CALL_ALLOW],
       ['Supported', CALL_SUPPORTED],
+    );
+    const replaces = this.uacOptions.replaces;
+    // RFC 3891 §6.1: the dialog to take over, and Require so that a UA without Replaces refuses (420) rather than
+    // ringing as a new call.
+    if (replaces) headers.push(['Replaces', formatReplaces(replaces)], ['Require', 'replaces']);
+    headers.push(
       ['Session-Expires', String(this.sessionExpires)],
       ['Min-SE', String(this.minSe)],
       ['Content-Type', 'application/sdp'],
       ['User-Agent', this.lineContext.userAgent],
     );
-    const invite = createRequest({ method: 'INVITE', uri: this.target, headers, body });
+    const invite = createRequest({ method: 'INVITE', uri: this.uacOptions.requestUri ?? this.target, headers, body });
     this.digest.prepare(invite);
     this.invite = invite;
     this.provisionalSeen = false;

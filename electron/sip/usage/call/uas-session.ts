@@ -90,6 +90,10 @@ export class UasSession extends InviteSession {
     this.reliable = { rseq, stop: resend.stop };
   }
 
+  protected initialTarget(): string {
+    return this.invite.from.uri;
+  }
+
   protected override receivePrack(request: SipRequest, tx: ServerTransaction): void {
     const rack = /^\s*(\d{1,10})\s+(\d{1,10})\s+INVITE\s*$/i.exec(request.get('RAck') ?? '');
     const reliable = this.reliable;

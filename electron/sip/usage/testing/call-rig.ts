@@ -95,10 +95,10 @@ export async function callRig(options: Partial<CallAgentOptions> & { noLine?: bo
   const peerDialog = (ours: SipRequest | SipResponse, peerInvite: SipRequest | string): Dialog =>
     typeof peerInvite === 'string' ? Dialog.fromUasRequest(ours as SipRequest, peerInvite) : Dialog.fromUacResponse(peerInvite, ours as SipResponse);
 
-  /** A request from the peer in `dialog`. */
-  const inDialog = (dialog: Dialog, method: string, opts: { headers?: HeaderPairs; body?: string; cseq?: number } = {}): SipRequest => {
+  /** A request from the peer in `dialog`; a body is SDP unless `contentType` says otherwise. */
+  const inDialog = (dialog: Dialog, method: string, opts: { headers?: HeaderPairs; body?: string; cseq?: number; contentType?: string } = {}): SipRequest => {
     const headers: HeaderPairs = [['Contact', PEER_CONTACT], ...(opts.headers ?? [])];
-    if (opts.body !== undefined) headers.push(['Content-Type', 'application/sdp']);
+    if (opts.body !== undefined) headers.push(['Content-Type', opts.contentType ?? 'application/sdp']);
     return dialog.createRequest(method, { via: `SIP/2.0/UDP 127.0.0.1:5060;branch=${newBranch()}`, headers, body: opts.body, cseq: opts.cseq });
   };
 
