@@ -252,6 +252,13 @@ describe('pickup', () => {
     expect(result.ok && result.value.id).toBe(r.agent.dials[0]!.session.id);
   });
 
+  it('shows the caller it picked up, not the extension that rang', async () => {
+    const r = callServiceRig();
+    r.tiles.set('anna', { ...tile('anna', '201', [{ ...ringing, callId: 'abc', localTag: 'callee', remoteTag: 'caller', remoteTarget: 'sip:101@10.0.0.9' }]), caller: { number: '101', name: 'Bob Builder', uri: 'sip:101@pbx.test' } });
+    const result = await r.service.pickup('anna');
+    expect(result.ok && result.value.far).toEqual({ number: '101', name: 'Bob Builder', uri: 'sip:101@pbx.test' });
+  });
+
   it('dials the pickup prefix and extension without dialog ids (default **, or the line prefix)', async () => {
     const r = callServiceRig();
     r.tiles.set('anna', tile('anna', '201', [ringing]));

@@ -115,6 +115,8 @@ export class CallService {
   private readonly mediaOf = new WeakMap<SessionDescriptionHandler, CallMedia>();
   private readonly dtmfReceived = new Map<string, string>();
   private readonly stopDtmf = new Map<string, () => void>();
+  /** Calls we picked up (issue 11): who is really on the other end, from the tile's ringing dialog. */
+  private readonly pickedUpCaller = new Map<string, CallView['far']>();
   private portRange = '';
   private settings: Settings | undefined;
   private readonly calls = new Map<string, CallSession>();
@@ -389,6 +391,9 @@ export class CallService {
         replaces && dialog.remoteTarget
           ? agent.dial(line, tile.uri, { replaces, requestUri: dialog.remoteTarget })
           : agent.dial(line, `${prefix}${extension}`);
+      // The SIP far end is the ringing extension (To) or the pickup code; the receptionist talks to the caller.
+      const caller = tile.caller;
+      if (caller?.number || caller?.uri) this.pickedUpCaller.set(session.id, { number: caller.number ?? caller.uri!, uri: caller.uri ?? caller.number!, ...(caller.name ? { name: caller.name } : {}) });
       this.track(session);
       return ok(this.view(session));
     } catch (error) {
@@ -649,6 +654,8 @@ export class CallService {
     if (view.end && endReason) view.end.reason = endReason;
     const consult = this.consults.get(session.id);
     if (consult) view.consultFor = consult.original;
+    const caller = this.pickedUpCaller.get(session.id);
+    if (caller) view.far = { ...caller };
     return view;
   }
 
@@ -669,7 +676,7 @@ export class CallService {
 
   private track(session: CallSession): void {
     this.calls.set(session.id, session);
-    this.deps.history.callStarted({ id: session.id, line: session.line, direction: session.direction, far: session.far, at: session.startedAt });
+    this.deps.history.callStarted({ id: session.id, line: session.line, direction: session.direction, far: this.pickedUpCaller.get(session.id) ?? session.far, at: session.startedAt });
     if (session.replaces !== undefined) this.answered.add(session.id);
     session.onChange(() => this.changed(session));
     this.changed(session);
@@ -696,6 +703,7 @@ export class CallService {
           this.lingering.delete(session.id);
           this.calls.delete(session.id);
           this.dtmfReceived.delete(session.id);
+          this.pickedUpCaller.delete(session.id);
           this.stopDtmf.get(session.id)?.();
           this.stopDtmf.delete(session.id);
           this.clock().clearTimeout(this.transfers.get(session.id)?.timer);

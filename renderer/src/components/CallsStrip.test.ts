@@ -137,7 +137,10 @@ describe('CallsStrip', () => {
     const wrapper = await mountStrip([]);
     await wrapper.get('[data-testid="shortcuts-help"]').trigger('click');
     const text = wrapper.get('[data-testid="shortcuts-list"]').text();
-    for (const keys of ['Ctrl+Shift+A', 'Ctrl+Shift+D', 'Ctrl+Shift+M', 'Ctrl+Shift+H', 'Ctrl+Shift+P', 'Ctrl+Shift+O']) expect(text).toContain(keys);
+    for (const keys of ['Ctrl+Shift+A', 'Ctrl+Shift+D', 'Ctrl+Shift+M', 'Ctrl+Shift+H', 'Ctrl+Shift+P', 'Ctrl+Shift+T', 'Ctrl+Shift+O']) expect(text).toContain(keys);
+    expect(text).toContain('On a call in the strip: transfer it');
+    expect(text).toContain('On a ringing tile: pick up its call');
+    expect(text).toContain('Shift+F10');
   });
 
   it('mutes and unmutes a talking call, and shows it muted', async () => {
@@ -187,7 +190,8 @@ describe('CallsStrip', () => {
     const wrapper = await mountStrip([makeCall('c1', { state: 'connected' }), makeCall('c2', { state: 'held', hold: { local: true, remote: false } })]);
     const card = wrapper.get('[data-testid="call-c1"]');
     expect(card.attributes('tabindex')).toBe('0');
-    expect(wrapper.get('[data-testid="call-c2"]').attributes('tabindex')).toBeUndefined();
+    // A held call's card takes focus too (T transfers it), but digits typed on it go nowhere.
+    expect(wrapper.get('[data-testid="call-c2"]').attributes('tabindex')).toBe('0');
     for (const key of ['4', '#', 'b', 'x', 'Enter']) await card.trigger('keydown', { key });
     // With focus on a button of the card too; with Ctrl it is a shortcut, not a digit.
     await card.get('[data-testid="call-hold"]').trigger('keydown', { key: '7' });

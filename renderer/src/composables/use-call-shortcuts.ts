@@ -10,15 +10,20 @@
  * | Ctrl+Shift+M | send that ringing call to voicemail (when its line has a code)      |
  * | Ctrl+Shift+H | hang up the active call (or the only call in progress)              |
  * | Ctrl+Shift+P | hold the active call / resume the longest held one                  |
+ * | Ctrl+Shift+T | open the transfer dialog for the active call (else the longest held) |
  * | Ctrl+Shift+O | focus the dial box                                                  |
+ *
+ * In a browser tab (serve mode) Chromium keeps Ctrl+Shift+T ("reopen closed tab") for itself; there `T` on a call in
+ * the strip, or its Transfer button, opens the same dialog. The Electron window gets every combination.
  */
 import { onBeforeUnmount, onMounted } from 'vue';
 import type { MessageKey } from '../i18n';
 import { useCallsStore } from '../stores/calls';
 import { useSettingsStore } from '../stores/settings';
+import { useTransferStore } from '../stores/transfer';
 import { voicemailCode } from '../util/call-text';
 
-export type CallShortcutId = 'answer' | 'reject' | 'voicemail' | 'hangup' | 'hold' | 'dial';
+export type CallShortcutId = 'answer' | 'reject' | 'voicemail' | 'hangup' | 'hold' | 'transfer' | 'dial';
 
 export interface CallShortcut {
   id: CallShortcutId;
@@ -42,6 +47,7 @@ export const CALL_SHORTCUTS: readonly CallShortcut[] = [
   shortcut('voicemail', 'm'),
   shortcut('hangup', 'h'),
   shortcut('hold', 'p'),
+  shortcut('transfer', 't'),
   shortcut('dial', 'o'),
 ];
 
@@ -87,6 +93,8 @@ export function runCallShortcut(id: CallShortcutId): boolean {
       if (calls.active) void calls.hold(calls.active.id);
       else if (calls.held[0]) void calls.resume(calls.held[0].id);
       return !!(calls.active ?? calls.held[0]);
+    case 'transfer':
+      return useTransferStore().open();
     case 'dial':
       focusDialBox();
       return true;

@@ -83,13 +83,16 @@ export const useCallsStore = defineStore('calls', () => {
     return calls.value.find((call) => call.id === id);
   }
 
-  async function run<K extends CommandName>(command: K, args: CommandArgs<K>): Promise<CommandResult<K>> {
+  /**
+   * Runs a call command. `local`: the caller shows the outcome where the user acted (dial box, panel toast, transfer
+   * dialog), so the strip does not repeat it; a failed dial is always shown where it was dialled.
+   */
+  async function run<K extends CommandName>(command: K, args: CommandArgs<K>, local = false): Promise<CommandResult<K>> {
     const api = useConsoleApiStore().api;
     const result: CommandResult<K> = api
       ? await api.invoke(command, args)
       : { ok: false, error: { code: 'transport-error', message: 'not connected to the console engine' } };
-    // A failed dial is shown where it was dialled (dial box, panel); the strip shows the other actions' failures.
-    if (command !== 'calls.dial') lastError.value = result.ok ? undefined : { command, error: result.error, at: Date.now() };
+    if (command !== 'calls.dial' && !local) lastError.value = result.ok ? undefined : { command, error: result.error, at: Date.now() };
     return result;
   }
 
@@ -115,9 +118,65 @@ export const useCallsStore = defineStore('calls', () => {
   /** Mutes or unmutes the microphone for `call` (the far end hears silence; RTP keeps flowing). */
   const mute = (call: string, muted: boolean) => run('calls.mute', { call, muted });
 
+  /**
+   * Issue 11. Blind transfer of `call` to `target` (progress arrives as `CallView.transfer`); `voicemail` sends it to
+   * the voicemail of extension `target`. `local`: the caller shows a failure itself (the transfer dialog).
+   */
+  const transfer = (call: string, target: string, options: { voicemail?: boolean; local?: boolean } = {}) =>
+    run('calls.transfer', { call, target, mode: 'blind', ...(options.voicemail ? { voicemail: true } : {}) }, options.local);
+  /** Holds `call` and dials `target` as a consultation; the result is the consultation call. */
+  const consult = (call: string, target: string, local = false) => run('calls.consult', { call, target }, local);
+  /** Connects the consultation's far end with the call it consults for (REFER with Replaces). */
+  const completeTransfer = (consultation: string) => run('calls.completeTransfer', { consult: consultation });
+  /** Directed pickup of the call ringing at tile `tile`. */
+  const pickup = (tile: string, local = false) => run('calls.pickup', { tile }, local);
+  /** Parks `call` at park slot `slot` (a park tile's address), or with the line's park code. */
+  const park = (call: string, slot?: string, local = false) => run('calls.park', slot === undefined ? { call } : { call, slot }, local);
+
+  /**
+   * Swaps between two calls (a consultation and the call it consults for): holds the one we talk on, then resumes
+   * the other. Stops at the first failure (the strip shows it).
+   */
+  async function swap(a: string, b: string): Promise<boolean> {
+    const first = get(a);
+    const second = get(b);
+    if (!first || !second) return false;
+    const [talking, waiting] = first.state === 'held' ? [second, first] : [first, second];
+    if (talking.state === 'connected' && !(await hold(talking.id)).ok) return false;
+    if (waiting.state === 'held') return (await resume(waiting.id)).ok;
+    return true;
+  }
+
   function clearError(): void {
     lastError.value = undefined;
   }
 
-  return { calls, heldSince, recent, lastError, ringing, active, held, live, apply, waited, get, dial, answer, reject, hangup, hold, resume, sendDtmf, mute, clearError };
+  return {
+    calls,
+    heldSince,
+    recent,
+    lastError,
+    ringing,
+    active,
+    held,
+    live,
+    apply,
+    waited,
+    get,
+    dial,
+    answer,
+    reject,
+    hangup,
+    hold,
+    resume,
+    sendDtmf,
+    mute,
+    transfer,
+    consult,
+    completeTransfer,
+    pickup,
+    park,
+    swap,
+    clearError,
+  };
 });

@@ -12,4 +12,17 @@ describe('settings draft', () => {
     expect(input.lines[1]).not.toHaveProperty('voicemailCode');
     expect(input.calls).toEqual(settings.calls);
   });
+
+  it('carries the transfer, pickup and park codes through a save, and an emptied code is dropped', () => {
+    const settings = makeSettings();
+    settings.lines[0] = { ...settings.lines[0]!, transferCode: '##', pickupPrefix: '*8', parkCode: '700', voicemailTransferPrefix: '*' };
+    const draft = draftFrom(settings);
+    expect(toInput(draft).lines[0]).toMatchObject({ transferCode: '##', pickupPrefix: '*8', parkCode: '700', voicemailTransferPrefix: '*' });
+    draft.lines[0]!.parkCode = '  ';
+    draft.lines[1]!.pickupPrefix = ' ** ';
+    const input = toInput(draft);
+    expect(input.lines[0]).not.toHaveProperty('parkCode');
+    expect(input.lines[1]).toMatchObject({ pickupPrefix: '**' });
+    expect(input.lines[1]).not.toHaveProperty('transferCode');
+  });
 });

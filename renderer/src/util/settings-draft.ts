@@ -49,9 +49,14 @@ export interface DraftLine {
   watcherInfo: boolean;
   /** Not edited here (the presence screen's concern); carried through so a save keeps them. */
   featureCodes?: PublicLineConfig['featureCodes'];
-  /** Call options of the line (issue 9): not edited here yet; carried through so a save keeps them. */
+  /** Call options of the line (issue 9): not edited here yet; carried through so a save keeps it. */
   busyWhenOnCall?: boolean;
-  voicemailCode?: string;
+  /** Feature codes for calls (issues 9, 11), as typed; `''` = none. */
+  voicemailCode: string;
+  transferCode: string;
+  pickupPrefix: string;
+  parkCode: string;
+  voicemailTransferPrefix: string;
   /** SRTP of the line (issue 10): not edited here yet; carried through so a save keeps it. */
   srtp?: LineSrtp;
   /** Never saved yet: Esc while editing removes it instead of restoring it. */
@@ -100,6 +105,11 @@ export const LINE_FIELD_PATHS = {
   transport: 'transport',
   expires: 'expires',
   watcherInfo: 'watcherInfo',
+  voicemailCode: 'voicemailCode',
+  transferCode: 'transferCode',
+  pickupPrefix: 'pickupPrefix',
+  parkCode: 'parkCode',
+  voicemailTransferPrefix: 'voicemailTransferPrefix',
   fingerprint256: 'tls.fingerprint256',
   caFile: 'tls.caFile',
 } as const satisfies Partial<Record<keyof DraftLine, string>>;
@@ -131,7 +141,11 @@ export function draftLineFrom(line: PublicLineConfig): DraftLine {
     watcherInfo: line.watcherInfo === true,
     ...(line.featureCodes ? { featureCodes: { ...line.featureCodes } } : {}),
     ...(line.busyWhenOnCall !== undefined ? { busyWhenOnCall: line.busyWhenOnCall } : {}),
-    ...(line.voicemailCode !== undefined ? { voicemailCode: line.voicemailCode } : {}),
+    voicemailCode: line.voicemailCode ?? '',
+    transferCode: line.transferCode ?? '',
+    pickupPrefix: line.pickupPrefix ?? '',
+    parkCode: line.parkCode ?? '',
+    voicemailTransferPrefix: line.voicemailTransferPrefix ?? '',
     ...(line.srtp !== undefined ? { srtp: line.srtp } : {}),
     isNew: false,
   };
@@ -155,6 +169,11 @@ export function emptyDraftLine(): DraftLine {
     fingerprint256: '',
     caFile: '',
     watcherInfo: false,
+    voicemailCode: '',
+    transferCode: '',
+    pickupPrefix: '',
+    parkCode: '',
+    voicemailTransferPrefix: '',
     isNew: true,
   };
 }
@@ -193,6 +212,9 @@ function num(text: string): number {
 
 const optional = (text: string): string | undefined => (text.trim() === '' ? undefined : text.trim());
 
+/** The line's call feature codes (edited under "Call features"); empty = not set. */
+export const CALL_CODES = ['voicemailCode', 'transferCode', 'pickupPrefix', 'parkCode', 'voicemailTransferPrefix'] as const;
+
 export function lineToInput(line: DraftLine): LineConfigInput {
   const input: LineConfigInput = {
     id: line.id,
@@ -213,7 +235,10 @@ export function lineToInput(line: DraftLine): LineConfigInput {
   if (line.watcherInfo) input.watcherInfo = true;
   if (line.featureCodes) input.featureCodes = { ...line.featureCodes };
   if (line.busyWhenOnCall !== undefined) input.busyWhenOnCall = line.busyWhenOnCall;
-  if (line.voicemailCode !== undefined) input.voicemailCode = line.voicemailCode;
+  for (const code of CALL_CODES) {
+    const value = optional(line[code]);
+    if (value !== undefined) input[code] = value;
+  }
   if (line.srtp !== undefined) input.srtp = line.srtp;
   // Absent = keep the stored password; '' = clear it (LineConfigInput).
   if (line.password !== '') input.password = line.password;

@@ -8,10 +8,12 @@ describe('tile drafts', () => {
       { id: 'a', name: 'Anna', uri: '101', watch: ['dialog', 'presence'], action: { kind: 'call', uri: '101' }, group: 'Front' },
       { id: 'b', name: 'Queue', uri: 'sip:600@pbx.example.com', line: 2, watch: ['presence'], action: { kind: 'call', uri: '*8600' } },
       { id: 'c', name: 'Door', uri: '190', watch: ['dialog'], action: { kind: 'none' } },
+      { id: 'd', name: 'Park 701', uri: '701', watch: ['dialog'], action: { kind: 'call', uri: '701' }, park: true },
     ];
     const drafts = keys.map(draftTileFrom);
     expect(drafts[0]).toMatchObject({ line: '', actionUri: '', group: 'Front' });
-    expect(drafts[1]).toMatchObject({ line: '2', actionUri: '*8600', watchDialog: false, watchPresence: true });
+    expect(drafts[1]).toMatchObject({ line: '2', actionUri: '*8600', watchDialog: false, watchPresence: true, park: false });
+    expect(drafts[3]).toMatchObject({ park: true });
     expect(drafts.map(tileToInput)).toEqual(keys);
   });
 

@@ -23,6 +23,8 @@ export interface DraftTile {
   /** `''` = call the tile's own URI. */
   actionUri: string;
   group: string;
+  /** A park slot (issue 11). */
+  park: boolean;
 }
 
 export interface DraftTileList {
@@ -49,6 +51,7 @@ export const TILE_FIELD_PATHS = {
   actionKind: 'action',
   actionUri: 'action.uri',
   group: 'group',
+  park: 'park',
 } as const satisfies Record<Exclude<keyof DraftTile, 'id'>, string>;
 
 export type TileField = keyof typeof TILE_FIELD_PATHS;
@@ -68,6 +71,7 @@ export function draftTileFrom(tile: TileConfig): DraftTile {
     actionKind: tile.action.kind,
     actionUri: callUri === tile.uri ? '' : callUri,
     group: tile.group ?? '',
+    park: tile.park === true,
   };
 }
 
@@ -82,6 +86,7 @@ export function emptyDraftTile(group = ''): DraftTile {
     actionKind: 'call',
     actionUri: '',
     group,
+    park: false,
   };
 }
 
@@ -123,6 +128,7 @@ export function tileToInput(tile: DraftTile): TileConfig {
   if (line !== undefined) out.line = line;
   const group = tile.group.trim();
   if (group) out.group = group;
+  if (tile.park) out.park = true;
   return out;
 }
 

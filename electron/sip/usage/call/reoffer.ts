@@ -14,12 +14,20 @@ import { MIN_SE, parseSessionExpires } from './session-timer';
 
 /** How often one hold/resume is retried after 491 before it gives up. */
 const GLARE_RETRIES = 3;
+/**
+ * How long a hold or resume waits for an exchange in flight to finish (the ACK for the 2xx that answered the call,
+ * the peer's re-INVITE): a receptionist who answers and at once clicks Transfer must not get an error for a few
+ * milliseconds of ACK. RFC 3261 §14.1 forbids overlapping offers, so we wait rather than send.
+ */
+const BUSY_WAIT_MS = 4000;
+const BUSY_POLL_MS = 50;
 
 export class ReOffers {
   /** Our re-INVITE (or UPDATE) is in flight: a peer's offer now is glare (§14.1). */
   private clientPending = false;
   /** We are answering a peer's INVITE/UPDATE (no final response yet). */
   private serverBusy = false;
+  private waiters = 0;
 
   constructor(private readonly session: InviteSession) {}
 
@@ -28,7 +36,8 @@ export class ReOffers {
     const s = this.session;
     for (let attempt = 0; ; attempt++) {
       if (s.state !== 'connected' || !s.dialog) return { ok: false, reason: 'the call is not connected' };
-      if (this.clientPending || this.serverBusy || s.pendingAnswer) return { ok: false, reason: 'another offer/answer exchange is in progress' };
+      if (!(await this.untilIdle())) return { ok: false, reason: 'another offer/answer exchange is in progress' };
+      if (s.state !== 'connected' || !s.dialog) return { ok: false, reason: 'the call is not connected' };
       this.clientPending = true;
       let result: SessionActionResult | 'glare';
       try {
@@ -42,6 +51,18 @@ export class ReOffers {
       const wait = s.ownsCallId ? 2100 + Math.floor(Math.random() * 190) * 10 : Math.floor(Math.random() * 200) * 10;
       if (!(await s.timers.sleep('glare', wait))) return { ok: false, reason: 'the call ended' };
     }
+  }
+
+  /** Waits up to {@link BUSY_WAIT_MS} for no exchange to be in flight; false when one still is (or the call ended). */
+  private async untilIdle(): Promise<boolean> {
+    const s = this.session;
+    // A timer name of its own: two waiters (hold and resume clicked together) must not replace each other's timer.
+    const name = `offer-wait-${++this.waiters}`;
+    for (let waited = 0; this.clientPending || this.serverBusy || s.pendingAnswer; waited += BUSY_POLL_MS) {
+      if (waited >= BUSY_WAIT_MS) return false;
+      if (!(await s.timers.sleep(name, BUSY_POLL_MS))) return false;
+    }
+    return true;
   }
 
   /** The session timer says we refresh (RFC 4028 §7.4): UPDATE without a body when the peer takes it, else re-INVITE. */
