@@ -150,3 +150,41 @@ export async function audioCallee(opts: { kam: KamailioHandle; callee: PhoneAcco
   }
   return peer(`audio callee ${callee.user} (${opts.codec})`, proc);
 }
+
+/**
+ * A caller who handles a blind transfer (issue 11), as two sipp processes (sipp keeps one Call-ID per call):
+ * transferee-blind.xml calls the console and takes its REFER; its twin transferee-blind-invite.xml calls the
+ * Refer-To target with Referred-By and talks for `talkMs`. The scenarios explain the split.
+ */
+export async function blindTransferee(opts: { kam: KamailioHandle; caller: PhoneAccount; consoleUser: string; talkMs: number }): Promise<{ refer: SippPeer; twin: SippPeer }> {
+  const { kam, caller } = opts;
+  const keys = ['-key', 'caller', caller.user, '-key', 'domain', kam.domain, '-key', 'pbx_port', String(kam.udpPort)];
+  const auth = ['-au', caller.user, '-ap', caller.password];
+  const twinPort = await freeUdpPort();
+  const twinProc = await spawnSipp(
+    [`127.0.0.1:${kam.udpPort}`, '-sf', sippScenario('transferee-blind-invite.xml'), ...auth, ...keys, '-key', 'referrer', opts.consoleUser, '-d', String(opts.talkMs), '-mi', '127.0.0.1', '-m', '1', '-p', String(twinPort)],
+    90_000,
+  );
+  const twin = peer(`transferee twin ${caller.user}`, twinProc);
+  await waitFor(`transferee twin bound to UDP ${twinPort}`, () => udpBound(twinPort), 10_000, 20);
+  const mediaPort = await freeUdpPort([twinPort]);
+  const proc = await spawnSipp(
+    [`127.0.0.1:${kam.udpPort}`, '-sf', sippScenario('transferee-blind.xml'), '-s', opts.consoleUser, ...auth, ...keys, '-key', 'twin_port', String(twinPort), '-mi', '127.0.0.1', '-mp', String(mediaPort), '-rtp_echo', '-m', '1', '-p', String(await freeUdpPort([twinPort, mediaPort]))],
+    90_000,
+  );
+  return { refer: peer(`transferee ${caller.user}`, proc), twin };
+}
+
+/** Registers `callee`, which answers the call a transfer sends it (from `caller`, Referred-By `referrer`) and waits for BYE. */
+export async function transferTarget(opts: { kam: KamailioHandle; callee: PhoneAccount; caller: string; referrer: string }): Promise<SippPeer> {
+  const { kam, callee } = opts;
+  const port = await freeUdpPort();
+  await registerAt(kam, callee, port);
+  const mediaPort = await freeUdpPort([port]);
+  const proc = await spawnSipp(
+    [`127.0.0.1:${kam.udpPort}`, '-sf', sippScenario('callee-transferred.xml'), '-s', callee.user, '-key', 'caller', opts.caller, '-key', 'referrer', opts.referrer, '-d', '300', '-mi', '127.0.0.1', '-mp', String(mediaPort), '-rtp_echo', '-m', '1', '-p', String(port)],
+    90_000,
+  );
+  await waitFor(`transfer target bound to UDP ${port}`, () => udpBound(port), 10_000, 20);
+  return peer(`transfer target ${callee.user}`, proc);
+}
