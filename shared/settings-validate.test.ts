@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import {
+  describeProblems,
   isValidHost,
   isValidHostPort,
   settingsErrors,
@@ -228,14 +229,70 @@ describe('validateSettings', () => {
     expect(result).toEqual({ ok: true, value: { ...DEFAULT_SETTINGS, lines: [line(1)] } });
   });
 
-  it('reports the first field and how many more problems there are', () => {
+  it('names the first field and lists every problem with its field', () => {
     const s = withLine(1, 'domain', '');
     s.defaultLine = 9;
+    (s.sip as Record<string, unknown>).t1Ms = 1;
     const result = validateSettings(s);
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.error).toMatchObject({ code: 'invalid-settings', field: 'lines.1.domain' });
-    expect(result.error.message).toMatch(/^Line 2: domain .*\(and 1 more problem\)$/);
+    expect(result.error.message).toMatch(
+      /^Line 2: domain .* \(field lines\.1\.domain\); Default line .* \(field defaultLine\); SIP timers: T1 .* \(field sip\.t1Ms\)$/,
+    );
+  });
+
+  it('gives a single problem as its message alone (the field is in error.field)', () => {
+    const result = validateSettings(withLine(1, 'domain', ''));
+    expect(result).toMatchObject({ ok: false, error: { field: 'lines.1.domain', message: expect.stringMatching(/^Line 2: domain [^;]*$/) } });
+  });
+
+  it('loads a hand-written file with only lines, or nothing, with the defaults', () => {
+    expect(validateSettings({})).toEqual({ ok: true, value: DEFAULT_SETTINGS });
+    expect(validateSettings({ lines: [line(1)] })).toEqual({ ok: true, value: { ...DEFAULT_SETTINGS, lines: [line(1)] } });
+    expect(validateSettings({ version: 1, lines: [line(1), line(2)], defaultLine: 2 })).toEqual({
+      ok: true,
+      value: { ...DEFAULT_SETTINGS, lines: [line(1), line(2)], defaultLine: 2 },
+    });
+  });
+
+  it('gives missing fields inside sip and diagnostics their defaults', () => {
+    const result = validateSettings({ lines: [line(1)], sip: { t1Ms: 250 }, diagnostics: { traceToFile: true } });
+    expect(result).toEqual({
+      ok: true,
+      value: {
+        ...DEFAULT_SETTINGS,
+        lines: [line(1)],
+        sip: { ...DEFAULT_SETTINGS.sip, t1Ms: 250 },
+        diagnostics: { ...DEFAULT_SETTINGS.diagnostics, traceToFile: true },
+      },
+    });
+  });
+
+  it('still refuses present but wrong values, each with its field', () => {
+    const input = { version: 2, lines: {}, defaultLine: 0, sip: { t2Ms: 100 }, diagnostics: null, notify: 'x' };
+    expect(fields(input)).toEqual(['version', 'lines', 'defaultLine', 'sip.t2Ms', 'diagnostics', 'notify']);
+    // A partial block is checked against the defaults of what it leaves out (T2 at least the default T1 of 500).
+    expect(fields({ sip: { t1Ms: 5000 } })).toEqual(['sip.t2Ms']);
+    expect(fields({ sip: null })).toEqual(['sip']);
+  });
+});
+
+describe('describeProblems', () => {
+  const problem = (i: number): { field: string; message: string } => ({ field: `tiles.${i}.name`, message: `Key ${i + 1}: bad` });
+
+  it('lists every problem with its field, separated by semicolons', () => {
+    expect(describeProblems([problem(0), { field: '', message: 'Settings must be a JSON object' }, problem(2)])).toBe(
+      'Key 1: bad (field tiles.0.name); Settings must be a JSON object; Key 3: bad (field tiles.2.name)',
+    );
+  });
+
+  it('spells out at most 20 and counts the rest', () => {
+    const many = Array.from({ length: 23 }, (_, i) => problem(i));
+    const text = describeProblems(many);
+    expect(text.split('; ')).toHaveLength(21);
+    expect(text).toMatch(/Key 20: bad \(field tiles\.19\.name\); and 3 more problems$/);
+    expect(describeProblems(many.slice(0, 21), 20)).toMatch(/; and 1 more problem$/);
   });
 });
 

@@ -55,9 +55,12 @@ class Collector {
   }
 }
 
-function checkSip(c: Collector, sip: unknown): void {
-  if (!isRecord(sip)) return c.add('sip', 'SIP timers must be an object');
-  c.unknownKeys(sip, SIP_KEYS, 'sip', 'SIP timers: ');
+/** Absent: the defaults. Present: must be an object; each absent field takes its default, each present one is checked. */
+function checkSip(c: Collector, raw: unknown): void {
+  if (raw === undefined) return;
+  if (!isRecord(raw)) return c.add('sip', 'SIP timers must be an object');
+  c.unknownKeys(raw, SIP_KEYS, 'sip', 'SIP timers: ');
+  const sip = { ...DEFAULT_SETTINGS.sip, ...raw } as Rec;
   const t1ok = isInt(sip.t1Ms, 50, 10000);
   if (!t1ok) c.add('sip.t1Ms', 'SIP timers: T1 must be a whole number of milliseconds from 50 to 10000');
   if (!isInt(sip.t2Ms, t1ok ? (sip.t1Ms as number) : 50, 60000))
@@ -75,15 +78,18 @@ function checkSip(c: Collector, sip: unknown): void {
       'sip.retryMaxSeconds',
       'SIP timers: longest retry delay must be a whole number of seconds, at least the first delay and at most 86400',
     );
-  if (sip.keepAliveSeconds !== undefined && sip.keepAliveSeconds !== 0 && !isInt(sip.keepAliveSeconds, 10, 3600))
+  if (sip.keepAliveSeconds !== 0 && !isInt(sip.keepAliveSeconds, 10, 3600))
     c.add('sip.keepAliveSeconds', 'SIP timers: keep-alive must be 0 (off) or a whole number of seconds from 10 to 3600');
-  if (sip.subscriptionExpiresSeconds !== undefined && !isInt(sip.subscriptionExpiresSeconds, 60, 3600))
+  if (!isInt(sip.subscriptionExpiresSeconds, 60, 3600))
     c.add('sip.subscriptionExpiresSeconds', 'SIP timers: subscription expiry must be a whole number of seconds from 60 to 3600');
 }
 
-function checkDiagnostics(c: Collector, d: unknown): void {
-  if (!isRecord(d)) return c.add('diagnostics', 'Diagnostics settings must be an object');
-  c.unknownKeys(d, DIAG_KEYS, 'diagnostics', 'Diagnostics: ');
+/** Like {@link checkSip}: absent block or fields take the defaults. */
+function checkDiagnostics(c: Collector, raw: unknown): void {
+  if (raw === undefined) return;
+  if (!isRecord(raw)) return c.add('diagnostics', 'Diagnostics settings must be an object');
+  c.unknownKeys(raw, DIAG_KEYS, 'diagnostics', 'Diagnostics: ');
+  const d = { ...DEFAULT_SETTINGS.diagnostics, ...raw } as Rec;
   if (typeof d.traceToFile !== 'boolean')
     c.add('diagnostics.traceToFile', 'Diagnostics: trace to file must be true or false');
   if (!isInt(d.traceBufferSize, 100, 100000))
@@ -93,7 +99,11 @@ function checkDiagnostics(c: Collector, d: unknown): void {
     );
 }
 
-/** Every problem in `input` as a settings object; empty when it is valid. */
+/**
+ * Every problem in `input` as a settings object; empty when it is valid. Every block and field but the lines' own is
+ * optional: what is absent takes its value from {@link DEFAULT_SETTINGS} (`{}` is the defaults); what is present
+ * must be right.
+ */
 export function settingsErrors(input: unknown): FieldError[] {
   const c = new Collector();
   if (!isRecord(input)) {
@@ -101,16 +111,18 @@ export function settingsErrors(input: unknown): FieldError[] {
     return c.errors;
   }
   c.unknownKeys(input, TOP_KEYS, '', '');
-  if (input.version !== 1) c.add('version', 'Settings version must be 1');
+  if (input.version !== undefined && input.version !== 1) c.add('version', 'Settings version must be 1');
   const lines = input.lines;
-  if (!Array.isArray(lines)) c.add('lines', 'lines must be a list');
+  if (lines === undefined) {
+    // No lines: none configured.
+  } else if (!Array.isArray(lines)) c.add('lines', 'lines must be a list');
   else {
     if (lines.length > MAX_LINES) c.add('lines', `At most ${MAX_LINES} lines are supported`);
     const seen = new Map<string, number>();
     lines.forEach((line, i) => c.errors.push(...lineErrors(line, i, seen)));
   }
   const count = Array.isArray(lines) ? lines.length : 0;
-  if (!isInt(input.defaultLine, 1, Math.max(1, count)))
+  if (input.defaultLine !== undefined && !isInt(input.defaultLine, 1, Math.max(1, count)))
     c.add(
       'defaultLine',
       count > 0
@@ -143,7 +155,7 @@ function normalizeTls(tls: unknown): LineTlsTrust | undefined {
 
 /** Copies only the known fields of an already validated object, dropping unset optional ones. */
 function normalize(input: Rec): Settings {
-  const lines = (input.lines as Rec[]).map((l): LineConfig => {
+  const lines = ((input.lines as Rec[] | undefined) ?? []).map((l): LineConfig => {
     const line: LineConfig = {
       id: l.id as string,
       enabled: l.enabled as boolean,
@@ -172,15 +184,17 @@ function normalize(input: Rec): Settings {
     for (const [k, v] of Object.entries(optional)) if (v !== undefined) (line as unknown as Rec)[k] = v;
     return line;
   });
-  const sip = input.sip as Rec;
-  const d = input.diagnostics as Rec;
+  const sip = (input.sip as Rec | undefined) ?? {};
+  const d = (input.diagnostics as Rec | undefined) ?? {};
+  const known = (obj: Rec, keys: readonly string[]): Rec =>
+    Object.fromEntries(keys.filter((k) => obj[k] !== undefined).map((k) => [k, obj[k]]));
   return {
     version: 1,
     lines,
-    defaultLine: input.defaultLine as number,
-    // Files written before keep-alive and the subscription expiry existed get the defaults.
-    sip: { ...DEFAULT_SETTINGS.sip, ...Object.fromEntries(SIP_KEYS.filter((k) => sip[k] !== undefined).map((k) => [k, sip[k]])) } as SipTimingSettings,
-    diagnostics: Object.fromEntries(DIAG_KEYS.map((k) => [k, d[k]])) as unknown as DiagnosticsSettings,
+    defaultLine: (input.defaultLine as number | undefined) ?? DEFAULT_SETTINGS.defaultLine,
+    // Absent blocks and fields (hand-written files, files from before a field existed) get the defaults.
+    sip: { ...DEFAULT_SETTINGS.sip, ...known(sip, SIP_KEYS) } as SipTimingSettings,
+    diagnostics: { ...DEFAULT_SETTINGS.diagnostics, ...known(d, DIAG_KEYS) } as DiagnosticsSettings,
     ...normalizeTileSettings(input),
     presence: normalizePresenceSettings(input.presence),
     calls: normalizeCallSettings(input.calls),
@@ -188,18 +202,34 @@ function normalize(input: Rec): Settings {
   };
 }
 
+/** At most this many problems are spelled out in one message; the rest are counted. */
+export const MAX_LISTED_PROBLEMS = 20;
+
+/**
+ * Every problem in one readable text, each with its field: `Line 1: domain … (field lines.0.domain); SIP timers: T1 …
+ * (field sip.t1Ms)`, the first {@link MAX_LISTED_PROBLEMS} spelled out and the rest counted (`; and 3 more problems`).
+ */
+export function describeProblems(errors: readonly FieldError[], max = MAX_LISTED_PROBLEMS): string {
+  const listed = errors.slice(0, max).map((e) => (e.field ? `${e.message} (field ${e.field})` : e.message));
+  const rest = errors.length - listed.length;
+  return listed.join('; ') + (rest > 0 ? `; and ${rest} more problem${rest > 1 ? 's' : ''}` : '');
+}
+
 function toResult(input: unknown): Result<Settings> {
   const errors = settingsErrors(input);
   const first = errors[0];
   if (first) {
-    const more =
-      errors.length > 1 ? ` (and ${errors.length - 1} more problem${errors.length > 2 ? 's' : ''})` : '';
-    return fail('invalid-settings', first.message + more, first.field ? { field: first.field } : {});
+    // One problem: its message (the field is in `error.field`); several: every one, each with its field.
+    const message = errors.length === 1 ? first.message : describeProblems(errors);
+    return fail('invalid-settings', message, first.field ? { field: first.field } : {});
   }
   return ok(normalize(input as Rec));
 }
 
-/** Validates a stored settings file's content. On failure `error.field` names the first offending field. */
+/**
+ * Validates a stored settings file's content; absent blocks and fields take the defaults. On failure `error.field`
+ * names the first offending field and `error.message` lists every problem.
+ */
 export function validateSettings(input: unknown): Result<Settings> {
   return toResult(input);
 }

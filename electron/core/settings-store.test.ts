@@ -140,6 +140,43 @@ describe('SettingsStore', () => {
     expect(readdirSync(dir)).toEqual(['settings.json']);
   });
 
+  it('loads a hand-written file with only lines, giving every missing block and field its default', async () => {
+    const { password: _pw, ...line } = sample.lines[0]!;
+    writeFileSync(file(), JSON.stringify({ lines: [line], sip: { t1Ms: 250 } }));
+    const store = new SettingsStore({ dataDir: dir, cipher: plainCipher });
+    expect(await store.load()).toEqual({ ...DEFAULT_SETTINGS, lines: [line], sip: { ...DEFAULT_SETTINGS.sip, t1Ms: 250 } });
+    expect(store.problem).toBeUndefined();
+    writeFileSync(file(), '{}');
+    expect(await store.load()).toEqual(DEFAULT_SETTINGS);
+    expect(store.problem).toBeUndefined();
+  });
+
+  it('names every problem of a refused file, each with its field', async () => {
+    writeFileSync(
+      file(),
+      JSON.stringify({ lines: [{ ...sample.lines[0], domain: '' }], sip: { t1Ms: 1, t4Ms: 1 }, diagnostics: { traceBufferSize: 1 } }),
+    );
+    const store = new SettingsStore({ dataDir: dir, cipher: plainCipher });
+    expect(await store.load()).toEqual(DEFAULT_SETTINGS);
+    expect(store.problem).toMatch(
+      /was refused: Line 1: domain .*\(field lines\.0\.domain\); SIP timers: T1 .*\(field sip\.t1Ms\); SIP timers: T4 .*\(field sip\.t4Ms\); Diagnostics: trace buffer size .*\(field diagnostics\.traceBufferSize\)\. The file was left untouched/,
+    );
+    // A save with several problems names the first field and lists them all.
+    const saved = await store.save({ ...sample, defaultLine: 7, sip: { ...sample.sip, t4Ms: 1 } });
+    expect(saved).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-settings', field: 'defaultLine', message: expect.stringMatching(/\(field defaultLine\); .*\(field sip\.t4Ms\)$/) },
+    });
+  });
+
+  it('lists at most 20 problems and counts the rest', async () => {
+    const tiles = Array.from({ length: 25 }, (_, i) => ({ id: `t${i}`, name: `Key ${i}`, uri: '101', watch: ['dialog'], action: { kind: 'none' }, line: 9 }));
+    writeFileSync(file(), JSON.stringify({ ...sample, tiles, sip: { t1Ms: 1 } }));
+    const store = new SettingsStore({ dataDir: dir, cipher: plainCipher });
+    await store.load();
+    expect(store.problem).toMatch(/^.* was refused: SIP timers: T1 .*\(field sip\.t1Ms\); (Key \d+: line [^;]*; ){18}Key 19: line .*\(field tiles\.18\.line\); and 6 more problems\. The file was left untouched/);
+  });
+
   it('loads a file whose line 2 has a CR/LF display name with just that line disabled, naming the field', async () => {
     const enabled = { ...sample, lines: sample.lines.map((l) => ({ ...l, enabled: true })) };
     await new SettingsStore({ dataDir: dir, cipher: plainCipher }).save(enabled);
@@ -184,7 +221,7 @@ describe('SettingsStore', () => {
     expect(loaded.tiles.map((t) => t.id)).toEqual(['t1', 't3']);
     expect(loaded.tileLists).toEqual([]);
     expect(loaded.presence.customStates.map((s) => s.id)).toEqual(['mtg']);
-    expect(store.problem).toMatch(/: keys 2, 4 left out; list 1 left out; custom state 1 left out until fixed in Settings: Key 2: name must not contain control characters .*\(field tiles\.1\.name\) \(and 3 more problems\)/);
+    expect(store.problem).toMatch(/: keys 2, 4 left out; list 1 left out; custom state 1 left out until fixed in Settings: Key 2: name must not contain control characters .*\(field tiles\.1\.name\); .*\(field tiles\.3\.line\); .*\(field tileLists\.0\.uri\); .*\(field presence\.customStates\.0\.label\)\. The file was left untouched\.$/);
   });
 
   it('disables a line whose password cannot be decrypted and runs the others', async () => {

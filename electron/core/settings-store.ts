@@ -12,7 +12,7 @@ import { fail, ok } from '../../shared/result';
 import type { Settings } from '../../shared/settings';
 import { DEFAULT_SETTINGS } from '../../shared/settings';
 import type { FieldError } from '../../shared/settings-validate';
-import { settingsErrors, validateSettings } from '../../shared/settings-validate';
+import { describeProblems, settingsErrors, validateSettings } from '../../shared/settings-validate';
 import { salvageSettings } from './settings-salvage';
 
 /** Encrypts passwords at rest. Main injects one over Electron safeStorage; serve mode injects {@link plainCipher}. */
@@ -54,10 +54,6 @@ function errnoCode(err: unknown): string | undefined {
     : undefined;
 }
 
-function moreProblems(count: number): string {
-  return count > 1 ? ` (and ${count - 1} more problem${count > 2 ? 's' : ''})` : '';
-}
-
 function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
@@ -82,7 +78,10 @@ export class SettingsStore {
     return this.settings;
   }
 
-  /** Why the settings file was refused on load, or which parts of it were set aside, naming the field; undefined when it loaded fine. */
+  /**
+   * Why the settings file was refused on load, or which parts of it were set aside: every problem, each naming its
+   * field; undefined when it loaded fine.
+   */
   get problem(): string | undefined {
     return this.loadProblem;
   }
@@ -92,7 +91,7 @@ export class SettingsStore {
   }
 
   /**
-   * Reads the file. A missing file gives the defaults. Problems confined to lines (a bad field, a password that
+   * Reads the file. A missing file gives the defaults, and so do missing blocks and fields in it. Problems confined to lines (a bad field, a password that
    * cannot be decrypted), keys, lists or custom states set just those aside (lines disabled, the rest left out);
    * any other problem (not JSON, wrong version, timers, …) refuses the file and the current settings stay. Either way
    * {@link problem} says what and why, and the file is not overwritten until settings are saved.
@@ -143,8 +142,8 @@ export class SettingsStore {
     }
     // An undecryptable password also fails "password must be text": the first word on a field is enough.
     const errors = [...decodeErrors, ...settingsErrors(decoded)].filter((e, i, all) => all.findIndex((x) => x.field === e.field) === i);
-    const first = errors[0] ?? { field: '', message: result.ok ? '' : result.error.message };
-    const where = `${first.message}${first.field ? ` (field ${first.field})` : ''}${moreProblems(errors.length)}`;
+    // Every problem, each with its field (capped, the rest counted): fixing a file one error per start is slow.
+    const where = errors.length > 0 ? describeProblems(errors) : result.ok ? '' : result.error.message;
     // Problems inside single lines, keys or lists cost only those: the rest of the file runs (a crash loop otherwise).
     const salvaged = salvageSettings(decoded, errors);
     if (!salvaged) return this.refuse(`${this.filePath} was refused: ${where}. The file was left untouched; the last good settings are in use.`);
