@@ -18,6 +18,7 @@ import { DEFAULT_SUBSCRIPTION_EXPIRES, Subscription, SubscriptionRouter, type Su
 import type { LineManager } from '../lines/line-manager';
 import { importKeyConfiguration } from './key-config-import';
 import { LampHealer } from './lamp-healer';
+import { memberName } from './member-name';
 import { NotifyQueue } from './notify-queue';
 import { PatchBatcher } from './patch-batcher';
 import { SubscriptionState, type ListMember, type TileSource } from './notified-state';
@@ -372,7 +373,7 @@ export class BlfService {
     const id = memberTileId(list, member.uri);
     const source = entry.memberSource(member);
     return computeTileView(
-      { id, name: member.name || member.uri, uri: member.uri, group: list.name, line: entry.line, action: { kind: 'call', uri: member.uri }, listId: list.id },
+      { id, name: memberName(member), uri: member.uri, group: list.name, line: entry.line, action: { kind: 'call', uri: member.uri }, listId: list.id },
       entry.event === 'dialog' ? { dialog: source } : { presence: source },
       this.views.get(id),
       this.deps.clock.wallNow(),

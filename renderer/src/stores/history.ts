@@ -29,12 +29,25 @@ export const useHistoryStore = defineStore('history', () => {
   const open = ref(false);
   /** Names seen in the loaded history, by number: the banner names a caller the PBX sent no name for. */
   const names = new Map<string, string>();
+  /** Moves when `names` learns a name, so the directory (issue 12) rebuilds; the map itself stays unreactive. */
+  const namesVersion = ref(0);
   let request = 0;
 
   const unseenNumbers = computed(() => new Set(summary.value.unseenMissedNumbers));
 
   function remember(list: readonly HistoryEntry[]): void {
-    for (const entry of list) if (entry.far.name && !names.has(entry.far.number)) names.set(entry.far.number, entry.far.name);
+    let learned = false;
+    for (const entry of list)
+      if (entry.far.name && !names.has(entry.far.number)) {
+        names.set(entry.far.number, entry.far.name);
+        learned = true;
+      }
+    if (learned) namesVersion.value++;
+  }
+
+  /** Every name seen in the loaded history, by number (the directory's last source). */
+  function knownNames(): ReadonlyMap<string, string> {
+    return names;
   }
 
   function nameFor(number: string): string | undefined {
@@ -130,5 +143,5 @@ export const useHistoryStore = defineStore('history', () => {
     await first;
   }
 
-  return { summary, filter, entries, nextCursor, total, loading, loaded, error, open, unseenNumbers, nameFor, load, loadMore, setFilter, applySummary, markSeen, clear, setOpen };
+  return { summary, filter, entries, nextCursor, total, loading, loaded, error, open, unseenNumbers, namesVersion, nameFor, knownNames, load, loadMore, setFilter, applySummary, markSeen, clear, setOpen };
 });

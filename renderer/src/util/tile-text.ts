@@ -6,15 +6,20 @@ import type { Party, TileView } from '../../../shared/tiles';
 import { t } from '../i18n';
 import { tileNumber } from './tile-number';
 import { formatHourMinute } from './format';
+import { partyName, tileDisplayName, type NameLookup } from './directory';
 
 /** States whose tile shows how long they have lasted. */
 const TIMED = new Set<TileView['state']>(['ringing', 'busy', 'hold']);
 
-/** "102 Bob Miller", "Bob Miller", "102" — whatever of the party is known. */
-export function partyText(party: Party | undefined): string | undefined {
+/**
+ * "Bob Miller · 102", "Bob Miller", "102" — whatever of the party is known, the name first (the receptionist reads
+ * names; a narrow tile truncates the end). Without a name from the PBX, `lookup` (the directory, issue 12) names
+ * the number: a ringing tile whose caller is another tile's extension shows that tile's name.
+ */
+export function partyText(party: Party | undefined, lookup?: NameLookup): string | undefined {
   if (!party) return undefined;
   const number = party.number ?? (party.uri ? tileNumber(party.uri) : undefined);
-  const text = [number, party.name && party.name !== number ? party.name : undefined].filter(Boolean).join(' ');
+  const text = [partyName(party, lookup), number].filter(Boolean).join(' · ');
   return text || undefined;
 }
 
@@ -47,13 +52,13 @@ export function staleText(tile: Pick<TileView, 'staleSince'>): string | undefine
 }
 
 /** The third line of the tile: who calls (ringing), who is on the call (busy/hold), else note or reason detail. */
-export function contextText(tile: TileView): { kind: 'caller' | 'party' | 'note' | 'detail'; text: string } | undefined {
+export function contextText(tile: TileView, lookup?: NameLookup): { kind: 'caller' | 'party' | 'note' | 'detail'; text: string } | undefined {
   if (tile.state === 'ringing') {
-    const caller = partyText(tile.caller);
+    const caller = partyText(tile.caller, lookup);
     if (caller) return { kind: 'caller', text: caller };
   }
   if (tile.state === 'busy' || tile.state === 'hold') {
-    const party = partyText(tile.party);
+    const party = partyText(tile.party, lookup);
     if (party) return { kind: 'party', text: party };
   }
   const note = tile.presence?.note?.trim();
@@ -63,20 +68,23 @@ export function contextText(tile: TileView): { kind: 'caller' | 'party' | 'note'
 }
 
 /**
- * What a screen reader says for a tile, e.g. "Anna Schmidt, 101, ringing, caller 102 Bob" or
+ * What a screen reader says for a tile, e.g. "Anna Schmidt, 101, ringing, caller Bob · 102" or
  * "Tom Weber, 104, busy for 3:12, with 0301234567, note: Back at 2", and for a stale one
  * "Marie Weber, 105, stale since 14:02, last known: idle". The full presence note is also the tile's accessible
  * description, so the label may stay short.
  */
-export function tileLabel(tile: TileView, now: number): string {
-  const parts = [tile.name, tileNumber(tile.uri)];
+export function tileLabel(tile: TileView, now: number, lookup?: NameLookup): string {
+  const name = tileDisplayName(tile, lookup);
+  const number = tileNumber(tile.uri);
+  const parts = name === number ? [number] : [name, number];
   const word = stateWord(tile);
   const stale = staleText(tile);
   if (stale) parts.push(stale, t('tile.aria.lastKnown', { state: word }));
   else parts.push(isTimed(tile) && now > 0 ? t('tile.aria.stateFor', { state: word, duration: sinceText(tile.since, now) }) : word);
-  if (tile.state === 'ringing' && partyText(tile.caller)) parts.push(t('tile.aria.caller', { caller: partyText(tile.caller) ?? '' }));
-  if ((tile.state === 'busy' || tile.state === 'hold') && partyText(tile.party))
-    parts.push(t('tile.aria.party', { party: partyText(tile.party) ?? '' }));
+  const caller = tile.state === 'ringing' ? partyText(tile.caller, lookup) : undefined;
+  if (caller) parts.push(t('tile.aria.caller', { caller }));
+  const party = tile.state === 'busy' || tile.state === 'hold' ? partyText(tile.party, lookup) : undefined;
+  if (party) parts.push(t('tile.aria.party', { party }));
   if (tile.state === 'dnd' || tile.state === 'offline' || tile.state === 'idle') {
     const note = tile.presence?.note?.trim();
     if (note) parts.push(t('tile.aria.note', { note }));

@@ -8,6 +8,7 @@ import type { TileView } from '../../../shared/tiles';
 import { t } from '../i18n';
 import { foldText } from './fold-text';
 import { partyText } from './tile-text';
+import type { NameLookup } from './directory';
 import { tileNumber } from './tile-number';
 
 /** The tile of a transfer target given as a number or address, if it is a colleague on the panel. */
@@ -71,8 +72,8 @@ export function parkState(tile: Pick<TileView, 'state' | 'staleSince'>): ParkSta
 }
 
 /** Who is parked at a slot, when the lamp says ("Bob", "0301234"). */
-export function parkedParty(tile: TileView): string | undefined {
-  return partyText(tile.party) ?? partyText(tile.caller);
+export function parkedParty(tile: TileView, lookup?: NameLookup): string | undefined {
+  return partyText(tile.party, lookup) ?? partyText(tile.caller, lookup);
 }
 
 /** Whether one of our own outgoing calls is what rings at this tile (then there is nothing to pick up). */

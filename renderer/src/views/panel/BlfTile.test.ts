@@ -1,11 +1,14 @@
 import { mount } from '@vue/test-utils';
-import { afterEach, describe, expect, it } from 'vitest';
+import { createPinia, setActivePinia } from 'pinia';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { setLocale } from '../../i18n';
 import { makeTile } from '../../testing/fake-console-api';
+import { useTilesStore } from '../../stores/tiles';
 import BlfTile from './BlfTile.vue';
 
 const STALE_AT = new Date('2025-03-04T09:15:40').getTime();
 
+beforeEach(() => setActivePinia(createPinia()));
 afterEach(() => setLocale('en'));
 
 describe('BlfTile stale mark', () => {
@@ -37,5 +40,37 @@ describe('BlfTile stale mark', () => {
     const wrapper = mount(BlfTile, { props: { tile: makeTile(105, { name: 'Marie', staleSince: STALE_AT }), now: 0, tabbable: false } });
     expect(wrapper.get('.mid').text()).toMatch(/^105\s*veraltet seit 09:15$/);
     expect(wrapper.attributes('aria-label')).toBe('Marie, 105, veraltet seit 09:15, zuletzt: frei');
+  });
+});
+
+describe('BlfTile names (issue 12)', () => {
+  it("names a ringing tile's caller by the tile of the caller's extension", () => {
+    const anna = makeTile(102, { name: 'Anna Alt' });
+    const ringing = makeTile(101, { name: 'Ben', state: 'ringing', since: Date.now() - 3000, caller: { number: '102', uri: 'sip:102@test.local' } });
+    useTilesStore().applySnapshot([ringing, anna]);
+    const wrapper = mount(BlfTile, { props: { tile: ringing, now: 0, tabbable: true } });
+    expect(wrapper.get('[data-testid="tile-context"]').text()).toBe('← Anna Alt · 102');
+    expect(wrapper.attributes('aria-label')).toBe('Ben, 101, ringing, caller Anna Alt · 102');
+    expect(wrapper.attributes('title')).toBe('Ben · 101 · ringing\nAnna Alt · 102');
+  });
+
+  it('keeps the name the PBX sent, and shows a bare number when nobody is known', () => {
+    useTilesStore().applySnapshot([makeTile(102, { name: 'Anna Alt' })]);
+    const sent = makeTile(101, { state: 'ringing', caller: { number: '102', name: 'Front desk' } });
+    expect(mount(BlfTile, { props: { tile: sent, now: 0, tabbable: true } }).get('[data-testid="tile-context"]').text()).toBe('← Front desk · 102');
+    const unknown = makeTile(101, { state: 'busy', party: { uri: 'sip:0301234@pbx' } });
+    expect(mount(BlfTile, { props: { tile: unknown, now: 0, tabbable: true } }).get('[data-testid="tile-context"]').text()).toBe('⇄ 0301234');
+  });
+
+  it('shows a list member without a name as its number, or as the configured tile of that extension', () => {
+    const member = (ext: number): ReturnType<typeof makeTile> =>
+      makeTile(ext, { id: `team/sip:${ext}@test.local`, name: `sip:${ext}@test.local`, uri: `sip:${ext}@test.local`, listId: 'team' });
+    useTilesStore().applySnapshot([makeTile(101, { name: 'Anna Alt' }), member(101), member(105)]);
+    const named = mount(BlfTile, { props: { tile: member(101), now: 0, tabbable: true } });
+    expect(named.get('[data-testid="tile-name"]').text()).toBe('Anna Alt');
+    const bare = mount(BlfTile, { props: { tile: member(105), now: 0, tabbable: true } });
+    expect(bare.get('[data-testid="tile-name"]').text()).toBe('105');
+    expect(bare.text()).not.toContain('sip:');
+    expect(bare.attributes('aria-label')).toBe('105, idle');
   });
 });

@@ -253,8 +253,8 @@ describe('pickup, park slots and the tile menu', () => {
     expect(tile('t701').querySelector('[data-testid="park-word"]')?.textContent).toBe('free');
     expect(tile('t702').dataset.park).toBe('parked');
     expect(tile('t702').querySelector('[data-testid="park-word"]')?.textContent).toBe('parked');
-    expect(tile('t702').querySelector('[data-testid="park-who"]')?.textContent).toContain('0301111 Carla');
-    expect(tile('t702').getAttribute('aria-label')).toMatch(/^Park 702, 702, parked: 0301111 Carla, 2:1\d$/);
+    expect(tile('t702').querySelector('[data-testid="park-who"]')?.textContent).toContain('Carla · 0301111');
+    expect(tile('t702').getAttribute('aria-label')).toMatch(/^Park 702, 702, parked: Carla · 0301111, 2:1\d$/);
     tile('t702').click();
     await flushPromises();
     tile('t701').click();
