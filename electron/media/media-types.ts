@@ -1,7 +1,8 @@
 /**
  * Shapes the media layer shares with the SIP call usage. They are copies, not imports: electron/media never imports
  * electron/sip, and `MediaSession` satisfies `SessionDescriptionHandler` (electron/sip/usage/call/
- * session-description-handler.ts) structurally; the composition root checks the assignment.
+ * session-description-handler.ts) structurally; the composition root checks the assignment. The figures for the
+ * renderer are the contract's own type (shared/calls.ts), which both layers may import.
  */
 
 import type { CallMediaStats } from '../../shared/calls';
