@@ -11,12 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallView } from '../../shared/calls';
 import { DEFAULT_SETTINGS, type LineConfig, type Settings } from '../../shared/settings';
 import type { ConsoleService } from '../../electron/core/console-service';
-import { createConsole } from '../../electron/core/create-console';
-import { plainCipher } from '../../electron/core/settings-store';
-import { SystemClock } from '../../electron/sip/clock';
 import { toneRatio } from '../../electron/media/testing/goertzel-rig';
 import { toneFrames } from '../../electron/media/testing/tone-rig';
 import { startAudioDevice, type FakeAudioDevice } from '../support/audio-device';
+import { startTestConsole } from '../support/test-console';
 import { startKamailio, type KamailioHandle } from '../support/kamailio';
 import { waitFor } from '../support/wait';
 
@@ -45,18 +43,14 @@ function line(user: { user: string; password: string }, srtp: LineConfig['srtp']
 
 async function startConsole(config: LineConfig, ports: number): Promise<ConsoleService> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ac-srtp-'));
-  const { service } = createConsole({ clock: new SystemClock(), dataDir, cipher: plainCipher, mode: 'serve', version: 'test', log: () => undefined });
-  consoles.push({ service, dataDir });
-  await service.start();
   const settings: Settings = {
     ...DEFAULT_SETTINGS,
     sip: { ...DEFAULT_SETTINGS.sip, t1Ms: 100, t2Ms: 800, t4Ms: 1000 },
     calls: { ...DEFAULT_SETTINGS.calls, rtpPortMin: ports, rtpPortMax: ports + 49 },
     lines: [config],
   };
-  const saved = await service.handlers['settings.save'](settings);
-  expect(saved.ok, JSON.stringify(saved)).toBe(true);
-  await waitFor(`line ${config.user} registered`, () => service.snapshot().lines[0]?.status === 'registered', 20_000);
+  const service = await startTestConsole(dataDir, settings, 20_000);
+  consoles.push({ service, dataDir });
   return service;
 }
 

@@ -13,13 +13,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CallView } from '../../shared/calls';
 import { DEFAULT_SETTINGS, type Settings } from '../../shared/settings';
 import type { ConsoleService } from '../../electron/core/console-service';
-import { createConsole } from '../../electron/core/create-console';
-import { plainCipher } from '../../electron/core/settings-store';
-import { SystemClock } from '../../electron/sip/clock';
 import { toneRatio } from '../../electron/media/testing/goertzel-rig';
 import { toneFrames } from '../../electron/media/testing/tone-rig';
 import { startAudioDevice, type FakeAudioDevice } from '../support/audio-device';
 import { AUDIO_CODECS, audioCallee, audioCaller, type AudioCodecName, type SippPeer } from '../support/call-peers';
+import { startTestConsole } from '../support/test-console';
 import { startKamailio, type KamailioHandle } from '../support/kamailio';
 import { startRtpPeer, type RtpPeer } from '../support/rtp-peer';
 import { sleep, waitFor } from '../support/wait';
@@ -84,12 +82,7 @@ async function hearsTone(d: FakeAudioDevice, what: string): Promise<void> {
 
 beforeAll(async () => {
   kam = await startKamailio({ users: [CONSOLE, BOB, CAROL] });
-  const built = createConsole({ clock: new SystemClock(), dataDir, cipher: plainCipher, mode: 'serve', version: 'test', log: () => undefined });
-  service = built.service;
-  await service.start();
-  const saved = await service.handlers['settings.save'](settings());
-  expect(saved.ok, JSON.stringify(saved)).toBe(true);
-  await waitFor('line 1 registered', () => service.snapshot().lines[0]?.status === 'registered', 15_000);
+  service = await startTestConsole(dataDir, settings());
 });
 
 afterEach(async () => {

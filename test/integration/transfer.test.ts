@@ -28,10 +28,8 @@ import type { TileView } from '../../shared/tiles';
 import type { TraceEntry, TraceFilter } from '../../shared/trace';
 import { DEFAULT_SETTINGS, type Settings } from '../../shared/settings';
 import type { ConsoleService } from '../../electron/core/console-service';
-import { createConsole } from '../../electron/core/create-console';
-import { plainCipher } from '../../electron/core/settings-store';
-import { SystemClock } from '../../electron/sip/clock';
 import type { SippPeer } from '../support/call-peers';
+import { startTestConsole } from '../support/test-console';
 import { startKamailio, type KamailioHandle } from '../support/kamailio';
 import { PhoneError, registerAt, spawnSipp, summarize, udpBound, type PhoneAccount } from '../support/phones';
 import { freeUdpPort } from '../support/process';
@@ -271,12 +269,7 @@ async function carolRings(): Promise<TileView> {
 
 beforeAll(async () => {
   kam = await startKamailio({ users: [CONSOLE, ALICE, BOB, CAROL] });
-  const built = createConsole({ clock: new SystemClock(), dataDir, cipher: plainCipher, mode: 'serve', version: 'test', log: () => undefined });
-  service = built.service;
-  await service.start();
-  const saved = await service.handlers['settings.save'](settings());
-  expect(saved.ok, JSON.stringify(saved)).toBe(true);
-  await waitFor('line 1 registered', () => service.snapshot().lines[0]?.status === 'registered', 15_000);
+  service = await startTestConsole(dataDir, settings());
 });
 
 afterEach(async () => {

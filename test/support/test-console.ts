@@ -1,0 +1,19 @@
+// The whole engine for integration tests (issues 9–11): createConsole on a data dir, started, settings saved through
+// the contract, and line 1 registered — what a receptionist's first minute does, in one call.
+import { expect } from 'vitest';
+import type { Settings } from '../../shared/settings';
+import type { ConsoleService } from '../../electron/core/console-service';
+import { createConsole } from '../../electron/core/create-console';
+import { plainCipher } from '../../electron/core/settings-store';
+import { SystemClock } from '../../electron/sip/clock';
+import { waitFor } from './wait';
+
+/** Starts an engine on `dataDir`, saves `settings` and waits until its first line is registered. */
+export async function startTestConsole(dataDir: string, settings: Settings, registerTimeoutMs = 15_000): Promise<ConsoleService> {
+  const { service } = createConsole({ clock: new SystemClock(), dataDir, cipher: plainCipher, mode: 'serve', version: 'test', log: () => undefined });
+  await service.start();
+  const saved = await service.handlers['settings.save'](settings);
+  expect(saved.ok, JSON.stringify(saved)).toBe(true);
+  await waitFor(`line ${settings.lines[0]?.user ?? 1} registered`, () => service.snapshot().lines[0]?.status === 'registered', registerTimeoutMs);
+  return service;
+}
