@@ -102,28 +102,47 @@ describe('NotifyQueue rate', () => {
 });
 
 describe('NotifyQueue bound and coalescing', () => {
-  it('keeps every body and its order while below the bound', () => {
+  it('keeps partial bodies and their order; a full body supersedes its key\'s queued bodies at enqueue time', () => {
     const h = harness(1000, 100);
     const bodies: Body[] = [];
-    for (let i = 0; i < 60; i++)
-      bodies.push({ key: `k${i % 3}`, kind: i % 4 === 0 ? 'full' : 'partial', value: i });
+    for (let i = 0; i < 60; i++) bodies.push({ key: `k${i % 3}`, kind: i % 12 < 3 ? 'full' : 'partial', value: i });
     for (const b of bodies) h.queue.push(b);
+    // Per key what is left is its last full body (48, 49, 50 for k0, k1, k2) and the partials after it.
+    const expected = bodies.filter((b) => b.value >= 48);
+    expect(h.queue.stats()).toMatchObject({ depth: expected.length, coalesced: 60 - expected.length });
     h.clock.advance(1000);
-    expect(h.appliedOrder).toEqual(bodies);
-    expect(h.queue.stats().coalesced).toBe(0);
+    expect(h.appliedOrder).toEqual(expected);
   });
 
-  it('at the bound keeps per key the newest full state and the partials after it, in order', () => {
-    const h = harness(1, 5);
-    const a = (kind: NotifyKind, value: number): Body => ({ key: 'a', kind, value });
-    for (const b of [a('full', 1), a('partial', 2), a('full', 3), a('partial', 4), a('partial', 5)])
-      h.queue.push(b);
-    expect(h.queue.stats()).toMatchObject({ depth: 5, coalesced: 0 });
-    h.queue.push({ key: 'b', kind: 'full', value: 6 });
-    expect(h.queue.stats()).toMatchObject({ depth: 4, coalesced: 2, overBound: 0 });
+  it('never holds more than one full state per key, below the bound too', () => {
+    const h = harness(1, 1000);
+    for (let i = 0; i < 500; i++) h.queue.push({ key: `k${i % 5}`, kind: 'full', value: i });
+    expect(h.queue.stats()).toMatchObject({ depth: 5, coalesced: 495, overBound: 0, forced: 0 });
     h.queue.drain();
-    expect(h.appliedOrder.map((b) => b.value)).toEqual([3, 4, 5, 6]);
+    expect(h.appliedOrder.map((b) => b.value)).toEqual([495, 496, 497, 498, 499]);
+  });
+
+  it('a partial body never supersedes: the chain after the newest full state stays whole and ordered', () => {
+    const h = harness(1, 100);
+    const a = (kind: NotifyKind, value: number): Body => ({ key: 'a', kind, value });
+    for (const b of [a('full', 1), a('partial', 2), a('full', 3), a('partial', 4), a('partial', 5)]) h.queue.push(b);
+    expect(h.queue.stats()).toMatchObject({ depth: 3, coalesced: 2 });
+    h.queue.drain();
+    expect(h.appliedOrder.map((b) => b.value)).toEqual([3, 4, 5]);
     expect(h.state.get('a')).toEqual([3, 4, 5]);
+  });
+
+  it('at the bound applies the oldest body of a chain instead of growing, and admits a new key past it', () => {
+    const h = harness(1, 3);
+    const a = (kind: NotifyKind, value: number): Body => ({ key: 'a', kind, value });
+    for (const b of [a('full', 1), a('partial', 2), a('partial', 3)]) h.queue.push(b);
+    h.queue.push(a('partial', 4));
+    expect(h.queue.stats()).toMatchObject({ depth: 3, forced: 1 });
+    h.queue.push({ key: 'b', kind: 'full', value: 5 });
+    expect(h.queue.stats()).toMatchObject({ depth: 3, forced: 2, overBound: 0 });
+    h.queue.drain();
+    expect(h.state.get('a')).toEqual([1, 2, 3, 4]);
+    expect(h.appliedOrder.map((b) => b.value)).toEqual([1, 2, 3, 4, 5]);
   });
 
   it("treats kind 'unknown' as a full state", () => {

@@ -4,12 +4,14 @@
  *
  * - **Rate**: a token bucket refilled at `ratePerSecond`, drained in batches by one timer tick (every
  *   {@link TICK_MS} ms or the time one token takes, whichever is longer), so 2,000 bodies a second cost ≤ 50 timers.
- * - **Bound**: below it every body is applied in arrival order, so short-lived states (a call that rang for a second)
- *   still show. Once the depth reaches the bound the queue *coalesces* instead of discarding: per key (subscription)
- *   it keeps only what is needed to reach the newest state — the newest full state and the partial states after it,
- *   in order (RFC 4235 §4.1.2, RFC 4662 §5.2). A body of kind `unknown` counts as full (a PIDF-like body replaces
- *   the state).
- * - **Still at the bound after coalescing**, no key's newest state is ever dropped:
+ * - **Final truth at once** (issue 13): a full-state body supersedes every body of its key (subscription) still
+ *   queued, at enqueue time — they can never be shown once it is applied (RFC 4235 §4.1.2, RFC 4662 §5.2). So the
+ *   queue never holds more than one full state per key: what waits is at most the newest full state and the partial
+ *   states after it, in order (partial RLMI bodies stay ordered per list). A body of kind `unknown` counts as full (a
+ *   PIDF-like body replaces the state). A full body older by version than the one queued is coalesced on arrival.
+ *   After a flood the queue holds at most one body per subscription, so every tile reaches its final state within
+ *   `subscriptions / ratePerSecond` (200 subscriptions at 2,000/s: 100 ms).
+ * - **Bound**: when the depth is at the bound, no key's newest state is ever dropped:
  *   1. if the pushed body's key already has bodies queued (a partial extending a chain), or any other key has two or
  *      more queued, the oldest body of that chain is applied at once (counted in `forced`) — it is needed for the
  *      newest state anyway, so no work is wasted — and the depth does not grow;
@@ -18,8 +20,7 @@
  *      subscription, and subscriptions are bounded by the configuration (≤ MAX_TILES). Applying those early instead
  *      would defeat the rate limit under exactly the flood it exists for (a round-robin flood over more keys than the
  *      bound would apply nearly every body at once).
- * - Order is preserved per key. `push` is O(1) amortized: each body is coalesced or applied at most once, and
- *   coalescing visits only keys whose queued bodies were superseded.
+ * - Order is preserved per key. `push` is O(1) amortized: each body is coalesced or applied at most once.
  */
 import type { NotifyQueueStats } from '../../../shared/tiles';
 import type { Clock, TimerHandle } from '../../sip/clock';
@@ -86,8 +87,6 @@ export class NotifyQueue<T> {
   private fifo: Entry<T>[] = [];
   private fifoHead = 0;
   private readonly keys = new Map<string, KeyState<T>>();
-  /** Keys whose queued entries before `lastFull` are superseded, coalesced when the bound is reached. */
-  private readonly dirty = new Set<KeyState<T>>();
   /** Keys with two or more queued entries, oldest chain first. */
   private readonly chained = new Set<KeyState<T>>();
   private depth = 0;
@@ -124,16 +123,12 @@ export class NotifyQueue<T> {
       this.changed();
       return;
     }
-    const queued = key.entries.length - key.head;
+    if (full && key.entries.length > key.head) this.dropBefore(key, key.entries.length);
     if (this.depth >= this.bound) {
-      this.coalesceDirty();
-      if (full && queued > 0) this.dropBefore(key, key.entries.length);
-      if (this.depth >= this.bound) {
-        const chained = key.entries.length > key.head ? key : this.chained.values().next().value;
-        if (chained) this.forceOldest(chained);
-        else this.counters.overBound++;
-      }
-    } else if (full && queued > 0) this.dirty.add(key);
+      const chained = key.entries.length > key.head ? key : this.chained.values().next().value;
+      if (chained) this.forceOldest(chained);
+      else this.counters.overBound++;
+    }
     // Coalescing or a forced apply may have emptied (and forgotten) the key.
     if (!this.keys.has(name)) this.keys.set(name, key);
     const entry: Entry<T> = { item, key, full, version, gone: false };
@@ -152,14 +147,13 @@ export class NotifyQueue<T> {
     this.changed();
   }
 
-  /** Changes the limits; a smaller bound coalesces at once. */
+  /** Changes the limits. Queued bodies are already minimal (one full state per key), so nothing is coalesced. */
   configure(limits: { ratePerSecond: number; bound: number }): void {
     checkLimits(limits.ratePerSecond, limits.bound);
     this.refill();
     this.rate = limits.ratePerSecond;
     this.bound = limits.bound;
     this.tokens = Math.min(this.tokens, this.capacity());
-    if (this.depth >= this.bound) this.coalesceDirty();
     this.options.clock.clearTimeout(this.timer);
     this.timer = undefined;
     this.changed();
@@ -271,15 +265,6 @@ export class NotifyQueue<T> {
     }
   }
 
-  private coalesceDirty(): void {
-    for (const key of this.dirty) {
-      const last = key.lastFull;
-      const end = last && !last.gone ? key.entries.indexOf(last, key.head) : -1;
-      if (end > key.head) this.dropBefore(key, end);
-    }
-    this.dirty.clear();
-  }
-
   /** Coalesces `key`'s queued entries before index `end` (all superseded by a newer full state). */
   private dropBefore(key: KeyState<T>, end: number): void {
     for (let i = key.head; i < end; i++) {
@@ -289,7 +274,6 @@ export class NotifyQueue<T> {
       this.counters.coalesced++;
     }
     key.head = end;
-    this.dirty.delete(key);
     this.compactKey(key);
   }
 
@@ -297,7 +281,6 @@ export class NotifyQueue<T> {
     if (key.entries.length - key.head < 2) this.chained.delete(key);
     if (key.head === key.entries.length) {
       this.keys.delete(key.name);
-      this.dirty.delete(key);
       key.entries = [];
       key.head = 0;
       key.lastFull = undefined;
