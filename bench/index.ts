@@ -1,12 +1,13 @@
 /**
  * `npm run bench`: runs every benchmark and prints its figures (goals live here, not in timed tests).
  *
- *   npx tsx bench/index.ts [section]            sections: sip, blf, grid, media (default: all)
+ *   npx tsx bench/index.ts [section]            sections: sip, flood, blf, grid, media (default: all)
  *   npx tsx bench/index.ts --smoke [section]    every benchmark at a tiny size, so CI can run them all in seconds
  *
  * A missed target is reported, never fatal; an exception (a benchmark that no longer runs) exits non-zero. The grid
  * section needs Chromium and the built renderer (`npm run build:renderer`; built on demand when missing).
  */
+import { benchFlood } from './flood';
 import { benchNotifyRouting } from './notify-routing';
 import { benchDialogInfo } from './dialog-info-parse';
 import { benchApplyRate, benchRlmiApply } from './blf-apply';
@@ -14,7 +15,7 @@ import { benchGridFrames } from './grid-frames';
 import { benchJitterDelay, benchMediaCalls } from './media';
 import { appTrace, benchParse, benchUdpAnswer } from './sip-core';
 
-const SECTIONS = ['sip', 'blf', 'grid', 'media'] as const;
+const SECTIONS = ['sip', 'flood', 'blf', 'grid', 'media'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function print(title: string, figures: Record<string, string>): void {
@@ -52,6 +53,18 @@ async function run(smoke: boolean, only: Section | undefined): Promise<void> {
     const traced = await benchNotifyRouting({ ...routingOptions, onWire: trace.onWire });
     trace.close();
     print('BLF: the same with the SIP trace recording every message, as in the app', traced.figures);
+  }
+  if (want('flood')) {
+    const scenarios = smoke
+      ? [{ subscriptions: 20, notifies: 200, rate: 5000 }]
+      : [{ subscriptions: 200, notifies: 5000, rate: 5000 }, { subscriptions: 1000, notifies: 20_000, rate: 5000 }];
+    for (const scenario of scenarios) {
+      const memoryTarget = scenario.subscriptions >= 1000 || smoke ? 120 * 1048576 : undefined;
+      print(
+        `NOTIFY flood over UDP loopback: ${n(scenario.subscriptions)} subscriptions × ${n(scenario.notifies)} NOTIFYs at ${n(scenario.rate)}/s, console engine vs a raw dgram responder (each in its own process)`,
+        await benchFlood(scenario, memoryTarget),
+      );
+    }
   }
   if (want('blf')) {
     const size = smoke ? { bodies: 500, resources: 100, runs: 2 } : { bodies: 20_000, resources: 1000, runs: 9 };

@@ -44,6 +44,11 @@ export interface FloodResult {
   retransmitted: number;
   /** Time from the first send until the last send. */
   sendMs: number;
+  /** Time from the first send until the last flood NOTIFY got its final response. */
+  settledMs: number;
+  /** Send → 200 OK of the flood's NOTIFYs, first transmission to answer (ms), 50th and 99th percentile. */
+  answerP50Ms: number;
+  answerP99Ms: number;
   /** Per subscribed URI, the state and dialog-info version of the last NOTIFY sent: the tile's true final state. */
   finalStates: Map<string, { version: number; state: FloodState }>;
 }
@@ -86,6 +91,8 @@ interface Transaction {
   interval: number;
   deadline: number;
   flood: boolean;
+  /** `performance.now()` of the first transmission. */
+  sentAt: number;
 }
 
 /** Only ever sends to loopback: the Contact when it names a 127/8 address, else the SUBSCRIBE's source. */
@@ -103,6 +110,9 @@ class Notifier implements FloodNotifier {
   private readonly subs = new Map<string, Subscription>();
   private readonly transactions = new Map<string, Transaction>();
   private stats = { answered: 0, failed: 0, timedOut: 0, retransmitted: 0 };
+  /** Flood transactions not yet completed (a counter: scanning the table per answer is quadratic in a flood). */
+  private floodInFlight = 0;
+  private answerMs: number[] = [];
   private settled: (() => void) | undefined;
   private stopped = false;
 
@@ -221,9 +231,11 @@ class Notifier implements FloodNotifier {
       interval: T1,
       deadline: Date.now() + 64 * T1,
       flood,
+      sentAt: performance.now(),
       timer: setTimeout(() => this.retransmit(branch), T1),
     };
     this.transactions.set(branch, tx);
+    if (flood) this.floodInFlight += 1;
     this.socket.send(bytes, tx.dest.port, tx.dest.address);
   }
 
@@ -244,18 +256,23 @@ class Notifier implements FloodNotifier {
     clearTimeout(tx.timer);
     this.transactions.delete(branch);
     if (tx.flood) {
+      this.floodInFlight -= 1;
       if (status === 408) this.stats.timedOut += 1;
-      else if (status >= 200 && status < 300) this.stats.answered += 1;
-      else this.stats.failed += 1;
+      else if (status >= 200 && status < 300) {
+        this.stats.answered += 1;
+        this.answerMs.push(performance.now() - tx.sentAt);
+      } else this.stats.failed += 1;
     }
-    if (this.settled && ![...this.transactions.values()].some((t) => t.flood)) this.settled();
+    if (this.settled && this.floodInFlight === 0) this.settled();
   }
 
   async flood(opts: FloodOptions): Promise<FloodResult> {
     const subs = [...this.subs.values()];
     if (subs.length === 0) throw new Error('flood() needs at least one subscription');
     this.stats = { answered: 0, failed: 0, timedOut: 0, retransmitted: 0 };
+    this.answerMs = [];
     const start = Date.now();
+    const startedAt = performance.now();
     let sent = 0;
     await new Promise<void>((resolve) => {
       const tick = (): void => {
@@ -275,19 +292,23 @@ class Notifier implements FloodNotifier {
     const sendMs = Date.now() - start;
     await new Promise<void>((resolve) => {
       this.settled = resolve;
-      if (![...this.transactions.values()].some((t) => t.flood)) resolve();
+      if (this.floodInFlight === 0) resolve();
     });
     this.settled = undefined;
+    const settledMs = performance.now() - startedAt;
+    const sorted = this.answerMs.sort((a, b) => a - b);
+    const at = (p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
     const finalStates = new Map(
       subs.map((s) => [s.aor, { version: s.version, state: s.state.state }] as const),
     );
-    return { sent, ...this.stats, sendMs, finalStates };
+    return { sent, ...this.stats, sendMs, settledMs, answerP50Ms: at(0.5), answerP99Ms: at(0.99), finalStates };
   }
 
   stop(): Promise<void> {
     this.stopped = true;
     for (const tx of this.transactions.values()) clearTimeout(tx.timer);
     this.transactions.clear();
+    this.floodInFlight = 0;
     this.settled?.();
     return new Promise((resolve) => this.socket.close(() => resolve()));
   }

@@ -1,0 +1,82 @@
+/**
+ * The console's engine as the flood benchmark measures it: the same composition as the app's BLF half — LineManager
+ * (real UDP transport, parser, transactions, subscriptions), the SIP trace recording every message, BlfService with
+ * its throttled queue — and every tile patch serialized as it would be for the renderer. Runs in its own process so
+ * its CPU time and memory are its own.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BlfService } from '../../electron/core/blf/blf-service';
+import { LineManager } from '../../electron/core/lines/line-manager';
+import { TraceLog } from '../../electron/core/trace-log';
+import { SystemClock } from '../../electron/sip/clock';
+import { DEFAULT_SETTINGS, type Settings } from '../../shared/settings';
+import type { TileConfig } from '../../shared/tiles';
+import type { FloodPeerCommand, FloodPeerReport } from './flood-peer-protocol';
+
+const send = (report: FloodPeerReport): void => void process.send?.(report);
+const dataDir = mkdtempSync(join(tmpdir(), 'ac-bench-flood-'));
+const clock = new SystemClock();
+const trace = new TraceLog({ clock, bufferSize: DEFAULT_SETTINGS.diagnostics.traceBufferSize });
+const manager = new LineManager({ clock, dataDir, trace, log: () => undefined });
+const blf = new BlfService({ clock, lines: manager, log: () => undefined });
+let patchBytes = 0;
+blf.onPatch((patch) => void (patchBytes += JSON.stringify(patch).length));
+let cpuMark = process.cpuUsage();
+
+function settingsFor(notifierPort: number, subscriptions: number): Settings {
+  const tiles: TileConfig[] = Array.from({ length: subscriptions }, (_, i) => ({
+    id: `t${i}`,
+    name: `Extension ${1000 + i}`,
+    uri: String(1000 + i),
+    watch: ['dialog'],
+    action: { kind: 'call', uri: String(1000 + i) },
+  }));
+  return {
+    ...DEFAULT_SETTINGS,
+    lines: [
+      // The notifier is no registrar (REGISTER gets 501); subscriptions do not need a registration.
+      { id: 'l1', enabled: true, displayName: 'Bench', user: '100', password: 'x', domain: 'bench.local', registrar: `127.0.0.1:${notifierPort}`, transport: 'udp', expires: 3600 },
+    ],
+    tiles,
+  };
+}
+
+async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!condition() && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 1));
+}
+
+async function onCommand(command: FloodPeerCommand): Promise<void> {
+  if (command.type === 'start') {
+    const startedAt = performance.now();
+    const settings = settingsFor(command.notifierPort, command.subscriptions);
+    manager.apply(settings);
+    blf.apply(settings);
+    await until(() => blf.stats().subscriptions >= command.subscriptions, 60_000);
+    send({ type: 'subscribed', ms: performance.now() - startedAt });
+  } else if (command.type === 'begin') {
+    cpuMark = process.cpuUsage();
+  } else if (command.type === 'end') {
+    const depthAtEnd = blf.stats().depth;
+    const endedAt = performance.now();
+    await until(() => blf.stats().depth === 0, 60_000);
+    // The patch batcher flushes on its own short timer; the tiles are final once it has run.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const drainMs = performance.now() - endedAt;
+    const cpu = process.cpuUsage(cpuMark);
+    const memory = process.memoryUsage();
+    const states: Record<string, string> = {};
+    for (const view of blf.tileViews()) states[view.uri] = view.state;
+    send({ type: 'figures', cpuMicros: cpu.user + cpu.system, rss: memory.rss, maxRss: process.resourceUsage().maxRSS * 1024, heapUsed: memory.heapUsed, depthAtEnd, drainMs, states });
+  } else {
+    await blf.shutdown().catch(() => undefined);
+    await manager.shutdown().catch(() => undefined);
+    rmSync(dataDir, { recursive: true, force: true });
+    process.exit(0);
+  }
+}
+
+process.on('message', (command: FloodPeerCommand) => void onCommand(command));
+send({ type: 'ready' });
