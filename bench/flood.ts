@@ -67,7 +67,10 @@ function nextReport<T extends FloodPeerReport['type']>(child: ChildProcess, type
 
 async function runPeer(script: string, scenario: FloodScenario): Promise<PeerRun> {
   const notifier = await startFloodNotifier();
-  const child = fork(script, [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each measured process there (`--cpu-prof`), to find the cost.
+  const profileDir = process.env['BENCH_CPU_PROF'];
+  const execArgv = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+  const child = fork(script, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const command = (c: FloodPeerCommand): void => void (child.connected && child.send(c));
   try {
     await nextReport(child, 'ready');

@@ -2,6 +2,7 @@
  * Issue 7 (defect 4): lamps froze after a PBX restart. Every sign of lost notifier state renews all subscriptions of
  * the line, paced, and the tiles say "stale" until fresh state arrives. Real LineManager and BlfService on a fake PBX.
  */
+import { CSEQ_MARK_MS, LATE_NOTIFY_MS } from '../../sip/usage/subscription/subscription-attempt';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Settings } from '../../../shared/settings';
 import { DEFAULT_SETTINGS } from '../../../shared/settings';
@@ -88,7 +89,8 @@ describe('LampHealer: signs of a PBX restart renew every subscription of the lin
     const r = await started(fourTiles);
     const d102 = r.dialog('dialog', URI('102'), 1);
     for (let v = 1; v <= 10; v++) await r.notify(d102, dialogBody('idle', { version: 10 + v, entity: URI('102') }));
-    await r.settle(100);
+    // Only a CSeq at or below one seen longer ago than any NOTIFY can be retransmitted is a reset (not a late NOTIFY).
+    await r.settle(LATE_NOTIFY_MS + CSEQ_MARK_MS);
     const mark = r.notifier.requests.length;
     await r.notify(d102, dialogBody('busy', { version: 0, entity: URI('102') }), { cseq: 1 });
     await r.settle(100);
@@ -142,6 +144,7 @@ describe('LampHealer: signs of a PBX restart renew every subscription of the lin
     const stop = r.blf.onLineRenewal((line, why) => renewals.push([line, why]));
     const d102 = r.dialog('dialog', URI('102'), 1);
     for (let v = 1; v <= 10; v++) await r.notify(d102, dialogBody('idle', { version: 10 + v, entity: URI('102') }));
+    await r.settle(LATE_NOTIFY_MS + CSEQ_MARK_MS);
     await r.notify(d102, dialogBody('busy', { version: 0, entity: URI('102') }), { cseq: 1 });
     await r.settle(100);
     expect(renewals).toEqual([[1, expect.stringMatching(/CSeq fell/)]]);

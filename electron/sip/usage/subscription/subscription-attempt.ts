@@ -30,15 +30,23 @@ export interface Attempt extends NotifyTarget {
   routed: boolean;
   /** Highest NOTIFY CSeq seen in this dialog (RFC 3261 §12.2.2 remote sequence number). */
   remoteCseq?: number;
+  /** The highest CSeq as it grew, one mark per {@link CSEQ_MARK_MS}, for {@link cseqFellBack}; oldest first. */
+  cseqMarks?: Array<{ at: number; cseq: number }>;
+  /** The highest CSeq seen at least {@link LATE_NOTIFY_MS} ago: no NOTIFY still retransmitted can be at or below it. */
+  settledCseq?: number;
 }
 
 /**
- * NOTIFYs of one dialog may overtake each other (UDP, parallel notifier workers), so a CSeq a little below the
- * highest seen is reordering; one this far below means the notifier counts afresh (it lost the dialog's state).
+ * How late a NOTIFY can arrive: over UDP its retransmissions stop at Timer F, 64×T1 = 32 s with the RFC's T1 of
+ * 500 ms (RFC 3261 §17.1.2.2). A NOTIFY whose first transmission was lost (a flood overflowing a socket buffer) reaches
+ * us up to that late, behind NOTIFYs sent after it — its CSeq can be any number of steps below the highest seen.
  */
-export const CSEQ_REORDER_WINDOW = 4;
+export const LATE_NOTIFY_MS = 64 * 500;
 
-/** A fresh attempt for `event` with a new Call-ID and From tag (RFC 6665 §4.1.2.1), routed, nothing sent yet. */
+/** Granularity of the CSeq history kept per dialog for {@link cseqFellBack} (at most ~10 marks per dialog). */
+export const CSEQ_MARK_MS = 4000;
+
+/** A fresh attempt for/** A fresh attempt for `event` with a new Call-ID and From tag (RFC 6665 §4.1.2.1), routed, nothing sent yet. */
 export function newAttempt(event: EventHeader, onNotify: (attempt: Attempt, request: SipRequest, tx: ServerTransaction) => void): Attempt {
   const attempt: Attempt = {
     callId: newCallId(),
@@ -117,18 +125,32 @@ function trackNotifyDialog(attempt: Attempt, request: SipRequest): void {
 }
 
 /**
- * RFC 3261 §12.2.2: the remote CSeq only grows within a dialog. Returns why when it fell back past reordering
- * ({@link CSEQ_REORDER_WINDOW}), naming `target`; counting restarts there, so one reset gives one sign.
+ * RFC 3261 §12.2.2: the remote CSeq only grows within a dialog. A NOTIFY below the highest CSeq is either late (its
+ * earlier transmissions were lost; the body's version keeps the tiles right) or from a notifier counting afresh (it
+ * lost the dialog's state, e.g. a PBX restart). Only the second is a reset, and it is told apart by time, not by
+ * distance: a late NOTIFY was sent after every CSeq we had seen {@link LATE_NOTIFY_MS} before it arrived, so a CSeq at
+ * or below the highest seen that long ago cannot be late. Returns why when it is a reset, naming `target`; counting
+ * restarts there, so one reset gives one sign. A reset within the dialog's first {@link LATE_NOTIFY_MS} is not
+ * recognised here (a refresh answered 481 still is).
  */
-export function cseqFellBack(attempt: Attempt, cseq: number, target: string): string | undefined {
+export function cseqFellBack(attempt: Attempt, cseq: number, target: string, now: number): string | undefined {
+  const marks = (attempt.cseqMarks ??= []);
+  // A mark holds CSeqs first seen within CSEQ_MARK_MS after `at`: settled once all of them are LATE_NOTIFY_MS old.
+  while (marks.length > 0 && marks[0]!.at + CSEQ_MARK_MS <= now - LATE_NOTIFY_MS) attempt.settledCseq = marks.shift()!.cseq;
   const highest = attempt.remoteCseq;
   if (highest === undefined || cseq > highest) {
     attempt.remoteCseq = cseq;
+    const last = marks.at(-1);
+    if (last && now - last.at < CSEQ_MARK_MS) last.cseq = cseq;
+    else marks.push({ at: now, cseq });
     return undefined;
   }
-  if (cseq + CSEQ_REORDER_WINDOW >= highest) return undefined;
+  const settled = attempt.settledCseq;
+  if (settled === undefined || cseq > settled) return undefined;
   attempt.remoteCseq = cseq;
-  return `NOTIFY CSeq fell from ${highest} to ${cseq} for ${target}`;
+  attempt.cseqMarks = [{ at: now, cseq }];
+  attempt.settledCseq = undefined;
+  return `NOTIFY CSeq fell from ${highest} to ${cseq} for ${target} (at or below ${settled}, seen over ${LATE_NOTIFY_MS / 1000} s ago: no NOTIFY arrives that late)`;
 }
 
 /**

@@ -3,7 +3,7 @@
  * for a bounded lifetime (defect 4: 3600 s let lamps freeze for an hour).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { CSEQ_REORDER_WINDOW, DEFAULT_SUBSCRIPTION_EXPIRES } from './subscription';
+import { DEFAULT_SUBSCRIPTION_EXPIRES, LATE_NOTIFY_MS } from './subscription';
 import { rig, type Rig, type RigOptions } from '../testing/subscription-rig';
 
 const rigs: Rig[] = [];
@@ -48,23 +48,37 @@ describe('Signs of a notifier that lost its state', () => {
     expect(r.signs).toEqual([expect.objectContaining({ kind: 'dialog-gone', sipStatus: status })]);
   });
 
-  it('a NOTIFY CSeq far below the highest seen is a cseq-backwards sign; a small step back (reordering) is not', async () => {
+  it('a NOTIFY CSeq at or below the highest seen 64×T1 ago is a cseq-backwards sign; a late NOTIFY, however far below, is not', async () => {
     const r = await started();
     const dialog = r.notifier.lastDialog;
-    for (let i = 0; i < 10; i++) await r.notifier.notify(dialog, { state: 'active' });
+    for (let i = 0; i < 30; i++) await r.notifier.notify(dialog, { state: 'active' });
     await r.settle();
     const highest = dialog.cseq;
-    await r.notifier.notify(dialog, { state: 'active', cseq: highest - CSEQ_REORDER_WINDOW });
+    // A NOTIFY whose first transmissions were lost in a flood arrives behind 25 later ones: late, not a reset.
+    await r.notifier.notify(dialog, { state: 'active', cseq: highest - 25 });
     await r.settle();
     expect(r.signs).toEqual([]);
-    // The notifier starts counting afresh in the same dialog (its state restored without its counters).
-    await r.notifier.notify(dialog, { state: 'active', cseq: 1 });
+    // Retransmissions stop after 64×T1: past that, a CSeq this low cannot be late any more.
+    r.clock.advance(LATE_NOTIFY_MS + 5000);
+    await r.notifier.notify(dialog, { state: 'active', cseq: highest - 25 });
     await r.settle();
     expect(r.signs).toEqual([expect.objectContaining({ kind: 'cseq-backwards' })]);
     // Counting on from there is normal again: one reset, one sign.
-    await r.notifier.notify(dialog, { state: 'active', cseq: 2 });
+    await r.notifier.notify(dialog, { state: 'active', cseq: highest - 24 });
     await r.settle();
     expect(r.signs).toHaveLength(1);
     expect(r.notifyAnswers().every((a) => a.status === 200)).toBe(true);
+  });
+
+  it('a notifier counting afresh from 1 long into the dialog is a reset', async () => {
+    const r = await started();
+    const dialog = r.notifier.lastDialog;
+    for (let i = 0; i < 5; i++) await r.notifier.notify(dialog, { state: 'active' });
+    r.clock.advance(LATE_NOTIFY_MS + 5000);
+    await r.notifier.notify(dialog, { state: 'active' });
+    await r.settle();
+    await r.notifier.notify(dialog, { state: 'active', cseq: 1 });
+    await r.settle();
+    expect(r.signs).toEqual([expect.objectContaining({ kind: 'cseq-backwards' })]);
   });
 });

@@ -30,7 +30,7 @@ import { LingeringAttempt, unsubscribe, withinUnsubscribeDeadline } from './subs
 
 export type { NotifierResetSign, NotifyEvent, SubscriptionConfig, SubscriptionDeps, SubscriptionStatus, SubscriptionUser } from './subscription-types';
 export { SubscriptionRouter, type NotifyTarget, type SubscriptionRouterStats } from './subscription-router';
-export { CSEQ_REORDER_WINDOW } from './subscription-attempt';
+export { LATE_NOTIFY_MS } from './subscription-attempt';
 
 const MAX_INTERVAL_ROUNDS = 3;
 /** What desk phones commonly ask for: a restart the subscriber misses freezes its state at most this long. */
@@ -229,7 +229,7 @@ export class Subscription {
       return;
     }
     attempt.notified = true;
-    const backwards = cseqFellBack(attempt, request.cseq.seq, this.params.target);
+    const backwards = cseqFellBack(attempt, request.cseq.seq, this.params.target, this.deps.clock.now());
     this.timers.stopTimerN();
     this.user.onNotify({ body: request.body, contentType: request.get('Content-Type') ?? '', state: state.state, reason: state.reason, cseq: request.cseq.seq });
     // onNotify may have stopped or restarted the subscription.
