@@ -7,6 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeHeapSnapshot } from 'node:v8';
 import { BlfService } from '../../electron/core/blf/blf-service';
 import { LineManager } from '../../electron/core/lines/line-manager';
 import { TraceLog } from '../../electron/core/trace-log';
@@ -67,6 +68,9 @@ async function onCommand(command: FloodPeerCommand): Promise<void> {
     const drainMs = performance.now() - endedAt;
     const cpu = process.cpuUsage(cpuMark);
     const memory = process.memoryUsage();
+    // BENCH_HEAP_SNAPSHOT=<dir>: a heap snapshot after the flood, to see what the memory holds.
+    const snapshotDir = process.env['BENCH_HEAP_SNAPSHOT'];
+    if (snapshotDir) writeHeapSnapshot(join(snapshotDir, `engine-${process.pid}.heapsnapshot`));
     const states: Record<string, string> = {};
     for (const view of blf.tileViews()) states[view.uri] = view.state;
     send({ type: 'figures', cpuMicros: cpu.user + cpu.system, rss: memory.rss, maxRss: process.resourceUsage().maxRSS * 1024, heapUsed: memory.heapUsed, depthAtEnd, drainMs, states });
