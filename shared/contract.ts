@@ -8,6 +8,7 @@ import { audioSettingsErrors } from './audio-validate';
 import { DTMF_DIGITS, type CallView } from './calls';
 import { controlCharactersMessage, hasControlCharacters } from './control-characters';
 import type { HistoryFilter, HistoryPage, HistoryQuery, HistorySummary } from './history';
+import { MAX_KEY_FILE_CHARS, type KeyImportReport } from './key-import';
 import type { LineState } from './lines';
 import type { Result } from './result';
 import { fail, ok } from './result';
@@ -42,6 +43,11 @@ export interface Commands {
   'trace.clear': { args: void; result: void };
   /** Parses a phone key configuration (seed 000 `<key><keyConfiguration>…`) into tiles; the caller saves them. */
   'tiles.importXml': { args: { xml: string }; result: TileConfig[] };
+  /**
+   * Reads a key file of any supported format (console XML, snom, Yealink, Grandstream, Auerswald-style CSV; issue
+   * 12 §5) into tiles with the detected format and a warning per skipped key; the caller previews and saves them.
+   */
+  'tiles.importKeys': { args: { text: string }; result: KeyImportReport };
   'blf.stats': { args: void; result: NotifyQueueStats };
   /**
    * "Refresh lamps": renews every BLF subscription (of one line, or all), paced, and marks the tiles stale until
@@ -225,6 +231,12 @@ export const commandValidators: { [K in CommandName]: ArgsValidator<CommandArgs<
     if (!isRecord(raw) || typeof raw.xml !== 'string') return fail('invalid-argument', 'xml must be a string', { field: 'xml' });
     if (raw.xml.length > 2_000_000) return fail('invalid-argument', 'xml is larger than 2 MB', { field: 'xml' });
     return ok({ xml: raw.xml });
+  },
+  'tiles.importKeys': (raw) => {
+    if (!isRecord(raw) || typeof raw.text !== 'string') return fail('invalid-argument', 'text must be a string', { field: 'text' });
+    if (raw.text.length > MAX_KEY_FILE_CHARS)
+      return fail('invalid-argument', `the key file is larger than ${MAX_KEY_FILE_CHARS >> 20} MB`, { field: 'text' });
+    return ok({ text: raw.text });
   },
   'blf.stats': noArgs,
   'blf.refresh': (raw) => {

@@ -32,6 +32,8 @@ const LINE_KEYS = [
   'pickupPrefix',
   'parkCode',
   'voicemailTransferPrefix',
+  'mwi',
+  'mailboxCode',
 ];
 /** States a line may have a feature code for (issue 4 §2). */
 const FEATURE_CODE_STATES = ['available', 'away', 'xa', 'chat', 'dnd', 'unavailable'];
@@ -139,6 +141,7 @@ export function lineErrors(line: unknown, i: number, seenIds: Map<string, number
   checkFeatureCodes(add, line.featureCodes, f('featureCodes'), label);
   if (line.watcherInfo !== undefined && typeof line.watcherInfo !== 'boolean')
     add(f('watcherInfo'), `${label}watcher list must be true or false`);
+  if (line.mwi !== undefined && typeof line.mwi !== 'boolean') add(f('mwi'), `${label}voicemail indicator must be true or false`);
   if (line.busyWhenOnCall !== undefined && typeof line.busyWhenOnCall !== 'boolean')
     add(f('busyWhenOnCall'), `${label}"busy when on a call" must be true or false`);
   if (!isUnset(line.voicemailCode) && (typeof line.voicemailCode !== 'string' || !FEATURE_CODE.test(line.voicemailCode)))
@@ -150,6 +153,7 @@ export function lineErrors(line: unknown, i: number, seenIds: Map<string, number
     ['pickupPrefix', 'pickup prefix'],
     ['parkCode', 'park code'],
     ['voicemailTransferPrefix', 'voicemail transfer prefix'],
+    ['mailboxCode', 'voicemail number'],
   ];
   for (const [name, words] of codes)
     if (!isUnset(line[name]) && (typeof line[name] !== 'string' || !FEATURE_CODE.test(line[name] as string)))

@@ -33,4 +33,30 @@ export interface LineState {
   expiresAt?: number;
   /** Target the line is registered through, e.g. `udp:127.0.0.1:5060`. */
   server?: string;
+  /** The line's own mailbox (issue 12 §6); absent on a disabled line. */
+  voicemail?: LineVoicemail;
+}
+
+/**
+ * The line's own mailbox (RFC 3842 `message-summary`, issue 12 §6), on {@link LineState.voicemail}. `watching`:
+ * subscribed (counts as last notified); `off`: the line's `mwi` setting is false; `unsupported`: the PBX answered
+ * 489/403/404 and the line stopped asking (until its settings change or it re-registers after a failure);
+ * `failed`: the subscription is retrying after another failure.
+ */
+export interface LineVoicemail {
+  state: 'watching' | 'off' | 'unsupported' | 'failed';
+  /** RFC 3842 §5.2 `Messages-Waiting`; undefined until the first summary arrived. */
+  waiting?: boolean;
+  /** `Voice-Message` counts (RFC 3842 §5.2); absent counts are 0 when `waiting` is known. */
+  newMessages: number;
+  oldMessages: number;
+  urgentNew?: number;
+  urgentOld?: number;
+  /** `Message-Account` URI of the last summary. */
+  account?: string;
+  /** What "Call voicemail" dials: the line's `mailboxCode`, else `account`; absent: nothing to dial. */
+  dial?: string;
+  /** Status and reason of the subscription's last failure (Diagnostics / line detail). */
+  sipStatus?: number;
+  reason?: string;
 }

@@ -13,6 +13,8 @@ import { DEFAULT_SETTINGS, MAX_LINES } from './settings';
 import { isValidHost, isValidHostPort } from './host-syntax';
 import { lineErrors } from './line-validate';
 import { normalizeTileSettings, tileSettingsErrors } from './tiles-validate';
+import { normalizeUiSettings, uiSettingsErrors } from './ui-validate';
+import { desktopSettingsErrors, normalizeDesktopSettings } from './desktop-validate';
 
 export { isValidHost, isValidHostPort };
 
@@ -26,7 +28,7 @@ export interface FieldError {
 
 type Rec = Record<string, unknown>;
 
-const TOP_KEYS = ['version', 'lines', 'defaultLine', 'sip', 'diagnostics', 'tiles', 'tileLists', 'notify', 'presence', 'calls', 'audio'];
+const TOP_KEYS = ['version', 'lines', 'defaultLine', 'sip', 'diagnostics', 'tiles', 'tileLists', 'notify', 'presence', 'calls', 'audio', 'ui', 'desktop'];
 const SIP_KEYS = ['t1Ms', 't2Ms', 't4Ms', 'retryBaseSeconds', 'retryMaxSeconds', 'keepAliveSeconds', 'subscriptionExpiresSeconds'];
 const DIAG_KEYS = ['traceToFile', 'traceBufferSize'];
 
@@ -136,6 +138,8 @@ export function settingsErrors(input: unknown): FieldError[] {
   c.errors.push(...presenceSettingsErrors(input.presence));
   c.errors.push(...callSettingsErrors(input.calls));
   c.errors.push(...audioSettingsErrors(input.audio));
+  c.errors.push(...uiSettingsErrors(input.ui));
+  c.errors.push(...desktopSettingsErrors(input.desktop));
   return c.errors;
 }
 
@@ -180,6 +184,9 @@ function normalize(input: Rec): Settings {
       pickupPrefix: optString(l.pickupPrefix),
       parkCode: optString(l.parkCode),
       voicemailTransferPrefix: optString(l.voicemailTransferPrefix),
+      // On by default (issue 12 §6): only an explicit `false` is stored.
+      mwi: l.mwi === false ? false : undefined,
+      mailboxCode: optString(l.mailboxCode),
     };
     for (const [k, v] of Object.entries(optional)) if (v !== undefined) (line as unknown as Rec)[k] = v;
     return line;
@@ -199,6 +206,8 @@ function normalize(input: Rec): Settings {
     presence: normalizePresenceSettings(input.presence),
     calls: normalizeCallSettings(input.calls),
     audio: normalizeAudioSettings(input.audio),
+    ui: normalizeUiSettings(input.ui),
+    desktop: normalizeDesktopSettings(input.desktop),
   };
 }
 

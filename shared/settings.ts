@@ -68,6 +68,17 @@ export interface LineConfig {
   parkCode?: string;
   /** Transfer to an extension's voicemail: this prefix + extension (e.g. `*` on Asterisk with `*<ext>`). */
   voicemailTransferPrefix?: string;
+  /**
+   * Watch the line's own mailbox (RFC 3842 `message-summary` SUBSCRIBE to the line's address of record) and show the
+   * waiting count on the line, in the title and in the tray. On unless `false`; a PBX that answers 489/403/404 stops
+   * it quietly for that line.
+   */
+  mwi?: boolean;
+  /**
+   * What "Call voicemail" dials to reach the line's own mailbox, e.g. `*97` (Asterisk VoiceMailMain). Absent: the
+   * `Message-Account` URI of the last message summary. Not `voicemailCode`, which sends a caller to voicemail.
+   */
+  mailboxCode?: string;
 }
 
 export type LineSrtp = 'off' | 'offer' | 'require';
@@ -121,6 +132,28 @@ export interface Settings {
   calls: CallSettings;
   /** Audio devices and processing (issue 10). */
   audio: AudioSettings;
+  /** Language and theme of the window (issue 12); validated in `ui-validate.ts`. */
+  ui: UiSettings;
+  /** Desktop integration of the Electron app (issue 12 §7); kept but without effect in serve mode. */
+  desktop: DesktopSettings;
+}
+
+/** Desktop integration (issue 12 §7), validated in `desktop-validate.ts`. Missing in older files: the defaults apply. */
+export interface DesktopSettings {
+  /** Start the console (hidden in the tray) when the user logs in. */
+  startAtLogin: boolean;
+  /** Electron accelerator that answers the ringing call from any application; `''` = no global shortcut. */
+  answerShortcut: string;
+}
+
+/** `auto` follows the OS (the browser's language list, the OS colour scheme). */
+export type UiLanguage = 'auto' | 'en' | 'de';
+export type UiTheme = 'auto' | 'light' | 'dark';
+
+/** How the window looks and speaks (issue 12). Missing in files from before it: the defaults apply. */
+export interface UiSettings {
+  language: UiLanguage;
+  theme: UiTheme;
 }
 
 /** Calls and media (issue 9). Missing in files from before it: the defaults apply. */
@@ -171,6 +204,8 @@ export const DEFAULT_SETTINGS: Settings = {
   },
   calls: { rtpPortMin: 20000, rtpPortMax: 20999, holdReminderSeconds: 60, notifications: true, historyLimit: 5000 },
   audio: DEFAULT_AUDIO_SETTINGS,
+  ui: { language: 'auto', theme: 'auto' },
+  desktop: { startAtLogin: false, answerShortcut: 'CommandOrControl+Shift+F9' },
 };
 
 /** At most this many tiles (and list members) on one panel. */

@@ -4,6 +4,7 @@ import type { LineConfig } from './settings';
 import { DEFAULT_SETTINGS, MAX_TILES } from './settings';
 import type { TileConfig, TileListConfig } from './tiles';
 import { NOTIFY_PROFILES } from './tiles';
+import { TileTargetIndex } from './tile-target';
 import { isExtension, isSipUri, isTileUri, tileErrors } from './tiles-validate';
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
@@ -127,8 +128,8 @@ describe('busy lamp field settings', () => {
 
   it.each([
     ['uri', 'x'.repeat(64)],
-    ['uri', 'sip:101@127.0.0.1'],
-    ['uri', 'SIP:101@[::1]:5060'],
+    ['uri', 'sip:102@127.0.0.1'],
+    ['uri', 'SIP:102@[::1]:5060'],
     ['uri', 'sip:pbx.example.com'],
     ['uri', 'sip:%2B49301@gw.example.com;user=phone?Subject=hi'],
     ['uri', '#31'],
@@ -138,6 +139,8 @@ describe('busy lamp field settings', () => {
     ['group', undefined],
     ['name', 'x'.repeat(64)],
     ['watch', ['presence', 'dialog']],
+    ['watch', ['dialog', 'reg']],
+    ['watch', ['reg']],
     ['action', { kind: 'call', uri: 'sip:**101@pbx.example.com' }],
   ])('accepts tile field %s = %j', (field, value) => {
     expect(settingsErrors(withTile(field, value))).toEqual([]);
@@ -154,6 +157,8 @@ describe('busy lamp field settings', () => {
     ['uri', 'sip:'],
     ['line', 3],
     ['event', 'message-summary'],
+    // Registration state is per AoR (RFC 3680), never a resource list.
+    ['event', 'reg'],
     ['event', undefined],
     ['members', []],
   ])('refuses list field %s = %j', (field, value) => {
@@ -193,6 +198,39 @@ describe('busy lamp field settings', () => {
       { field: 'tiles.1.id', message: 'Key 2: id "tile-1" is already used by key 1' },
       { field: 'tileLists.1.id', message: 'List 2: id "tile-1" is already used by key 1' },
     ]);
+  });
+
+  it('refuses a tile for an extension already on the panel and names the first one (issue 12 §4)', () => {
+    const errors = settingsErrors(
+      settings({
+        lines: [line(1), line(2)],
+        tiles: [
+          tile(1, { name: 'Anna Alt' }),
+          tile(2, { uri: 'sip:102@PBX.example.com:5060', line: 1 }),
+          tile(3, { uri: '101' }),
+          tile(4, { uri: '102', line: 1 }),
+          tile(5, { uri: '102', line: 2 }),
+          tile(6, { uri: 'sip:102@other.example.com', line: 1 }),
+          tile(7, { uri: 'sip:102@pbx.example.com', line: 1 }),
+        ],
+      }),
+    );
+    expect(errors).toEqual([
+      { field: 'tiles.2.uri', message: "Key 3: address 101 is already on the panel as 'Anna Alt' (key 1)" },
+      { field: 'tiles.3.uri', message: "Key 4: address 102 is already on the panel as 'Extension 2' (key 2)" },
+      { field: 'tiles.6.uri', message: "Key 7: address sip:102@pbx.example.com is already on the panel as 'Extension 2' (key 2)" },
+    ]);
+  });
+
+  it('tells targets apart by line, host and the default line', () => {
+    const index = new TileTargetIndex<string>();
+    expect(index.claim({ uri: '101' }, 'a')).toBeUndefined();
+    expect(index.claim({ uri: '101', line: 1 }, 'b')).toBeUndefined();
+    expect(index.claim({ uri: 'sip:101@x.example.com', line: 1 }, 'c')).toBe('b');
+    expect(index.claim({ uri: 'sip:101@y.example.com' }, 'd')).toBe('a');
+    expect(index.claim({ uri: 'sips:Alice@x.example.com' }, 'e')).toBeUndefined();
+    expect(index.claim({ uri: 'sip:alice@x.example.com' }, 'f')).toBeUndefined();
+    expect(index.claim({ uri: 'sip:alice@X.example.com;transport=tcp' }, 'g')).toBe('f');
   });
 
   it('checks line numbers against the configured lines', () => {

@@ -15,6 +15,7 @@ import { controlCharactersMessage, hasControlCharacters } from './control-charac
 import type { FieldError } from './settings-validate';
 import { isValidHostPort } from './host-syntax';
 import { MAX_TILES } from './settings';
+import { TileTargetIndex } from './tile-target';
 import {
   type NotifyThrottleSettings,
   NOTIFY_PROFILES,
@@ -29,7 +30,9 @@ type Rec = Record<string, unknown>;
 const TILE_KEYS = ['id', 'name', 'uri', 'line', 'watch', 'action', 'group', 'park'];
 const LIST_KEYS = ['id', 'name', 'uri', 'line', 'event'];
 const NOTIFY_KEYS = ['profile', 'ratePerSecond', 'queueBound'];
-const WATCH_EVENTS: readonly WatchEvent[] = ['dialog', 'presence'];
+const WATCH_EVENTS: readonly WatchEvent[] = ['dialog', 'presence', 'reg', 'message-summary'];
+/** Events a resource list carries (RFC 4662): registration state is subscribed per AoR only (RFC 3680). */
+const LIST_EVENTS: readonly WatchEvent[] = ['dialog', 'presence'];
 
 /** A dialable extension or feature code as people type it on a key (`101`, `*8`, `reception`, `+4930123`). */
 const EXTENSION = /^[0-9*#+A-Za-z._-]{1,64}$/;
@@ -160,7 +163,10 @@ export function tileErrors(tile: unknown, index: number, lineCount: number | und
     !watch.every((w) => WATCH_EVENTS.includes(w as WatchEvent)) ||
     new Set(watch).size !== watch.length
   )
-    out.push({ field: `${path}.watch`, message: `${label}watch must list dialog, presence or both, each once` });
+    out.push({ field: `${path}.watch`, message: `${label}watch must list dialog, presence, reg and/or message-summary, each once` });
+  // A mailbox count alone would leave the lamp without a state: it rides on a tile that shows one (issue 12 §6).
+  else if (watch.length === 1 && watch[0] === 'message-summary')
+    out.push({ field: `${path}.watch`, message: `${label}message-summary adds a mailbox count: watch dialog, presence or reg too` });
   checkAction(out, tile.action, `${path}.action`, label);
   if (tile.park !== undefined && typeof tile.park !== 'boolean')
     out.push({ field: `${path}.park`, message: `${label}park must be true or false` });
@@ -193,7 +199,7 @@ function listErrors(list: unknown, index: number, lineCount: number): FieldError
   if (!injected(out, list.uri, `${path}.uri`, label, 'list address') && (typeof list.uri !== 'string' || !isTileUri(list.uri)))
     out.push({ field: `${path}.uri`, message: `${label}list address ${URI_MESSAGE}` });
   checkLineRef(out, list.line, `${path}.line`, label, lineCount);
-  if (!WATCH_EVENTS.includes(list.event as WatchEvent))
+  if (!LIST_EVENTS.includes(list.event as WatchEvent))
     out.push({ field: `${path}.event`, message: `${label}event must be dialog or presence` });
   return out;
 }
@@ -222,6 +228,25 @@ function notifyErrors(notify: unknown): FieldError[] {
   return out;
 }
 
+/** The first problem for each tile that repeats an earlier tile's target ({@link TileTargetIndex}), naming it. */
+function duplicateTileErrors(tiles: readonly unknown[]): FieldError[] {
+  const out: FieldError[] = [];
+  const index = new TileTargetIndex<number>();
+  tiles.forEach((tile, i) => {
+    if (!isRecord(tile) || typeof tile.uri !== 'string' || !isTileUri(tile.uri)) return;
+    const line = isInt(tile.line, 1, Number.MAX_SAFE_INTEGER) ? tile.line : undefined;
+    const earlier = index.claim({ uri: tile.uri, line }, i);
+    if (earlier === undefined) return;
+    const other = tiles[earlier] as Rec;
+    const name = typeof other.name === 'string' && other.name.trim() ? other.name : other.uri;
+    out.push({
+      field: `tiles.${i}.uri`,
+      message: `Key ${i + 1}: address ${tile.uri} is already on the panel as '${String(name)}' (key ${earlier + 1})`,
+    });
+  });
+  return out;
+}
+
 /** Every problem in the busy lamp field part of a settings object (`tiles`, `tileLists`, `notify`). */
 export function tileSettingsErrors(input: Rec, lineCount: number): FieldError[] {
   const out: FieldError[] = [];
@@ -242,6 +267,7 @@ export function tileSettingsErrors(input: Rec, lineCount: number): FieldError[] 
       out.push(...tileErrors(tile, i, lineCount));
       if (isRecord(tile)) claim(tile.id, `tiles.${i}.id`, `Key ${i + 1}: `);
     });
+    out.push(...duplicateTileErrors(tiles));
   }
   if (tileLists !== undefined && !Array.isArray(tileLists))
     out.push({ field: 'tileLists', message: 'tileLists must be a list' });

@@ -3,8 +3,12 @@
  * shows). Configuration is stored in settings.json; views are computed in main and sent as batched patches.
  */
 
-/** SIP event packages a tile can watch. */
-export type WatchEvent = 'dialog' | 'presence';
+/**
+ * SIP event packages a tile can watch. `reg` (RFC 3680) tells whether the extension's phone is registered at all,
+ * which `dialog` cannot (Kamailio: presence_reginfo + pua_reginfo; Asterisk has no `reg` event). `message-summary`
+ * (RFC 3842) adds the mailbox's waiting count to a tile that also watches one of the others (issue 12 §6).
+ */
+export type WatchEvent = 'dialog' | 'presence' | 'reg' | 'message-summary';
 
 /** What activating a tile does. Calls arrive in a later issue; the action is kept in the model now. */
 export type TileAction = { kind: 'call'; uri: string } | { kind: 'none' };
@@ -129,6 +133,13 @@ export interface TileView {
   park?: boolean;
   /** Waiting voice messages for this extension when known (RFC 3842). */
   messagesWaiting?: boolean;
+  /** New voice messages (RFC 3842 §5.2 `Voice-Message` new count) when the summary gave counts. */
+  messagesNew?: number;
+  /**
+   * Whether the extension's phone has an active binding at its registrar: from the `reg` event (RFC 3680), else
+   * from presence `<basic>` (RFC 3863 §4.1.4). Absent when neither tells ("registration unknown").
+   */
+  registered?: boolean;
   /**
    * Epoch ms since when `state` may be out of date: the tile's line is down, or its subscription is being renewed
    * after a sign of a PBX restart. The grid shows "stale since hh:mm" instead of a confident state.

@@ -16,6 +16,7 @@ import { validateSettingsInput } from '../../shared/settings-validate';
 import type { Clock } from '../sip/clock';
 import { SystemClock } from '../sip/clock';
 import type { AudioHub } from './audio/audio-hub';
+import { importKeys } from './blf/key-import';
 import { callCommandHandlers, type CallsController, type HistoryController } from './calls/call-commands';
 import type { ContractHost } from './contract-dispatch';
 import type { SettingsStore } from './settings-store';
@@ -109,6 +110,7 @@ export class ConsoleService implements ContractHost {
         return ok(undefined);
       },
       'tiles.importXml': ({ xml }) => deps.tiles.importXml(xml),
+      'tiles.importKeys': ({ text }) => importKeys(text, { lineCount: deps.lines.states().length }),
       'blf.stats': () => ok(deps.tiles.stats()),
       'blf.refresh': ({ line }) => deps.tiles.refresh(line),
       'presence.set': (own) => deps.presence.set(own),

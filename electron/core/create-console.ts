@@ -17,6 +17,8 @@ import { createLineManager } from './lines/line-manager';
 import { LogLimiter } from './log-limiter';
 import { SettingsStore, type SecretCipher } from './settings-store';
 import { TraceLog } from './trace-log';
+import { LinesWithVoicemail } from './voicemail/lines-with-voicemail';
+import { VoicemailService } from './voicemail/voicemail-service';
 
 export interface ConsoleOptions {
   clock: Clock;
@@ -65,6 +67,10 @@ export function createConsole(options: ConsoleOptions): { service: ConsoleServic
     log,
   });
   const audio = new AudioHub({ activeAudio: () => calls.activeAudio(), log });
-  const service = new ConsoleService({ store, lines, tiles, presence, calls, history, audio, trace, mode, version, clock });
+  // The line's own mailbox (issue 12 §6) rides on the line states; a PBX restart the lamps saw renews it too.
+  const voicemail = new VoicemailService({ clock, lines, log });
+  tiles.onLineRenewal((line) => voicemail.pbxRestarted(line));
+  const linesWithVoicemail = new LinesWithVoicemail(lines, voicemail);
+  const service = new ConsoleService({ store, lines: linesWithVoicemail, tiles, presence, calls, history, audio, trace, mode, version, clock });
   return { service, store };
 }

@@ -170,7 +170,7 @@ describe('SettingsStore', () => {
   });
 
   it('lists at most 20 problems and counts the rest', async () => {
-    const tiles = Array.from({ length: 25 }, (_, i) => ({ id: `t${i}`, name: `Key ${i}`, uri: '101', watch: ['dialog'], action: { kind: 'none' }, line: 9 }));
+    const tiles = Array.from({ length: 25 }, (_, i) => ({ id: `t${i}`, name: `Key ${i}`, uri: `${101 + i}`, watch: ['dialog'], action: { kind: 'none' }, line: 9 }));
     writeFileSync(file(), JSON.stringify({ ...sample, tiles, sip: { t1Ms: 1 } }));
     const store = new SettingsStore({ dataDir: dir, cipher: plainCipher });
     await store.load();
@@ -207,7 +207,7 @@ describe('SettingsStore', () => {
   });
 
   it('leaves out keys, lists and custom states with problems and keeps the rest', async () => {
-    const tile = (id: string, name: string) => ({ id, name, uri: '201', watch: ['dialog'], action: { kind: 'none' } });
+    const tile = (id: string, name: string) => ({ id, name, uri: `20${id.slice(1)}`, watch: ['dialog'], action: { kind: 'none' } });
     const raw = {
       ...structuredClone(sample),
       tiles: [tile('t1', 'Anna'), tile('t2', 'Bob\u0000'), tile('t3', 'Cleo'), { ...tile('t4', 'Dan'), line: 9 }],

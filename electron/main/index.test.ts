@@ -28,6 +28,8 @@ const fake = vi.hoisted(() => {
     },
   };
   const lines: { current?: { shutdowns: number } } = {};
+  const calls: { current?: { dialled: Array<{ target: string }> } } = {};
+  const desktop = { protocolClients: [] as string[], loginItems: [] as unknown[], badgeCounts: [] as number[], shortcuts: new Map<string, () => void>() };
   const app = {
     isPackaged: true,
     quit: vi.fn(),
@@ -37,7 +39,16 @@ const fake = vi.hoisted(() => {
     whenReady: () => Promise.resolve().then(() => order.push('ready')),
     getPath: (): string => (globalThis as { __userData?: string }).__userData ?? '',
     getVersion: () => '4.5.6',
+    setAsDefaultProtocolClient: (scheme: string) => desktop.protocolClients.push(scheme) > 0,
+    setLoginItemSettings: (settings: unknown) => desktop.loginItems.push(settings),
+    getLoginItemSettings: () => ({ wasOpenedAtLogin: false }),
+    setBadgeCount: (count: number) => desktop.badgeCounts.push(count) > 0,
   };
+  const globalShortcut = {
+    register: (accelerator: string, callback: () => void) => !!desktop.shortcuts.set(accelerator, callback),
+    unregister: (accelerator: string) => desktop.shortcuts.delete(accelerator),
+  };
+  const screen = { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] };
   class BrowserWindow {
     webContents = { send: vi.fn(), isDestroyed: () => false };
     constructor(options: Record<string, unknown>) {
@@ -51,6 +62,21 @@ const fake = vi.hoisted(() => {
     show(): void {}
     hide(): void {}
     focus(): void {}
+    isMinimized(): boolean {
+      return false;
+    }
+    restore(): void {}
+    maximize(): void {}
+    isMaximized(): boolean {
+      return false;
+    }
+    isDestroyed(): boolean {
+      return false;
+    }
+    getNormalBounds(): { x: number; y: number; width: number; height: number } {
+      return { x: 10, y: 20, width: 1280, height: 800 };
+    }
+    setOverlayIcon(): void {}
     loadFile(path: string): Promise<void> {
       windows.at(-1)!.loaded.push(path);
       return Promise.resolve();
@@ -109,6 +135,10 @@ const fake = vi.hoisted(() => {
     ipcHandlers,
     sessionCalls,
     lines,
+    calls,
+    desktop,
+    globalShortcut,
+    screen,
   };
 });
 
@@ -122,6 +152,8 @@ vi.mock('electron', () => ({
   Tray: fake.Tray,
   Menu: fake.Menu,
   nativeImage: fake.nativeImage,
+  globalShortcut: fake.globalShortcut,
+  screen: fake.screen,
   powerMonitor: { getSystemIdleTime: () => 0 },
   Notification: class {
     static isSupported(): boolean {
@@ -142,16 +174,37 @@ vi.mock('../core/create-console', async () => {
       fake.lines.current = lines;
       const store = new SettingsStore({ dataDir: options.dataDir, cipher: options.cipher });
       const trace = new TraceLog({ clock: options.clock });
-      const service = new ConsoleService({ store, lines, tiles: new FakeTiles(), presence: new FakePresence(), calls: new FakeCalls(), history: new FakeHistory(), trace, mode: options.mode, version: options.version, clock: options.clock });
+      const calls = new FakeCalls();
+      fake.calls.current = calls;
+      const service = new ConsoleService({ store, lines, tiles: new FakeTiles(), presence: new FakePresence(), calls, history: new FakeHistory(), trace, mode: options.mode, version: options.version, clock: options.clock });
       return { service, store };
     },
   };
 });
 
 (globalThis as { __userData?: string }).__userData = userData;
+// The Linux login item is an XDG autostart file: never the real ~/.config of whoever runs the tests.
+process.env.XDG_CONFIG_HOME = userData;
 const listenersBefore = ['unhandledRejection', 'uncaughtException'].map((name) => process.listenerCount(name));
 await import('./index');
 await vi.waitFor(() => expect(fake.windows).toHaveLength(1));
+
+describe('Electron main: desktop integration (issue 12 §7)', () => {
+  it('registers the dial-link schemes, applies the desktop defaults and shows no badge', () => {
+    expect(fake.desktop.protocolClients).toEqual(['sip', 'tel', 'callto']);
+    // Start at login is off by default: Linux has no login item (an autostart file, kept out of the test's home).
+    if (process.platform === 'linux') expect(fake.desktop.loginItems).toEqual([]);
+    else expect(fake.desktop.loginItems.at(-1)).toMatchObject({ openAtLogin: false, args: ['--hidden'] });
+    expect([...fake.desktop.shortcuts.keys()]).toEqual(['CommandOrControl+Shift+F9']);
+    expect(fake.desktop.badgeCounts.at(-1) ?? 0).toBe(0);
+  });
+
+  it('dials a valid link a second start hands over, through calls.dial, and ignores a bad one', async () => {
+    fake.appHandlers.get('second-instance')!({}, ['/opt/console', 'sip:101%0D%0AX@pbx'], '/');
+    fake.appHandlers.get('second-instance')!({}, ['/opt/console', 'tel:+49%2030%20123'], '/');
+    await vi.waitFor(() => expect(fake.calls.current?.dialled).toEqual([{ target: '+4930123' }]));
+  });
+});
 
 describe('Electron main', () => {
   it('opens one sandboxed, context-isolated window with the bundled preload and renderer', () => {

@@ -43,3 +43,14 @@ describe('packaging config (build/electron-builder.yml)', () => {
     expect(yaml).toMatch(/^asar: true$/m);
   });
 });
+
+describe('packaging config: dial links (issue 12 §7)', () => {
+  it('declares sip:, tel: and callto: as protocols, the schemes the app registers and parses', async () => {
+    const { DIAL_LINK_SCHEMES } = await import('../../shared/dial-link');
+    const block = /^protocols:\r?\n((?: {2}.*\r?\n)+)/m.exec(yaml)?.[1] ?? '';
+    const names = [...block.matchAll(/^ {2}- name: (\S.*)$/gm)].map((m) => m[1]);
+    const schemes = [...block.matchAll(/^ {4}schemes: \[([a-z]+)\]$/gm)].map((m) => m[1]);
+    expect(schemes).toEqual([...DIAL_LINK_SCHEMES]);
+    expect(names).toHaveLength(DIAL_LINK_SCHEMES.length);
+  });
+});

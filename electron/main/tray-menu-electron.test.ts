@@ -134,8 +134,8 @@ describe('tray icon', () => {
     expect(calls).toEqual(['menu:set', 'tip:Lunch — Back at 1', 'image:{"fakeImage":1}']);
     const drawn = fake.images[0];
     expect(drawn?.options).toEqual({ width: 32, height: 32, scaleFactor: 2 });
-    // Lunch is based on away: the hold amber #b86a00, stored as B, G, R, A.
+    // Lunch is based on away: the hold amber #9c5a00, stored as B, G, R, A.
     const centre = (16 * 32 + 16) * 4;
-    expect([...(drawn?.buffer.subarray(centre, centre + 4) ?? [])]).toEqual([0x00, 0x6a, 0xb8, 255]);
+    expect([...(drawn?.buffer.subarray(centre, centre + 4) ?? [])]).toEqual([0x00, 0x5a, 0x9c, 255]);
   });
 });

@@ -166,7 +166,7 @@ describe('trayIconColor', () => {
     const colours = MENU_STATES.map((s) => trayIconColor(state({ own: { state: s } })));
     expect(new Set(colours).size).toBe(MENU_STATES.length);
     for (const c of colours) expect(c).toMatch(/^#[0-9a-f]{6}$/);
-    expect(trayIconColor(state({ own: { state: 'available' } }))).toBe('#17803d');
+    expect(trayIconColor(state({ own: { state: 'available' } }))).toBe('#167a3a');
     expect(trayIconColor(state({ own: { state: 'dnd' } }))).toBe('#7d3aa6');
   });
 

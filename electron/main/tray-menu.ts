@@ -3,6 +3,7 @@
  * count and window visibility. No Electron import, so it runs under plain Node tests; `tray-menu-electron.ts`
  * turns the model into an Electron menu.
  */
+import type { LineState } from '../../shared/lines';
 import type { CustomPresenceState } from '../../shared/presence';
 import type { PresenceState } from '../../shared/tiles';
 
@@ -25,6 +26,16 @@ export interface TrayState {
   missedCalls?: number;
   windowVisible: boolean;
   locale?: 'en' | 'de';
+  /** The lines' own mailboxes (issue 12 §6); absent: no line watches one. */
+  voicemail?: TrayVoicemail;
+}
+
+/** Waiting voicemail over every line, and the line whose mailbox "Call voicemail" dials. */
+export interface TrayVoicemail {
+  /** New messages waiting over all lines (see `waitingCount` in the renderer: "waiting" without counts is 1). */
+  waiting: number;
+  /** The line dialled: the first with messages waiting and a mailbox number, else the first with a number. */
+  line?: number;
 }
 
 /** What a click on a tray item asks the app to do. */
@@ -32,6 +43,7 @@ export type TrayAction =
   | { kind: 'set-state'; state: OwnPresenceState; customId?: string }
   | { kind: 'set-note' }
   | { kind: 'show-missed' }
+  | { kind: 'call-voicemail'; line: number }
   | { kind: 'toggle-window' }
   | { kind: 'quit' };
 
@@ -61,6 +73,9 @@ interface Strings {
   missedUnknown: string;
   missedNone: string;
   missed: (n: number) => string;
+  callVoicemail: string;
+  callVoicemailCount: (n: number) => string;
+  voicemailWaiting: (n: number) => string;
   showWindow: string;
   hideWindow: string;
   quit: string;
@@ -81,6 +96,9 @@ const STRINGS: Record<'en' | 'de', Strings> = {
     missedUnknown: 'Missed calls',
     missedNone: 'No missed calls',
     missed: (n) => (n === 1 ? '1 missed call' : `${n} missed calls`),
+    callVoicemail: 'Call voicemail',
+    callVoicemailCount: (n) => `Call voicemail (${n})`,
+    voicemailWaiting: (n) => (n === 1 ? '1 new voicemail message' : `${n} new voicemail messages`),
     showWindow: 'Show window',
     hideWindow: 'Hide window',
     quit: 'Quit',
@@ -99,6 +117,9 @@ const STRINGS: Record<'en' | 'de', Strings> = {
     missedUnknown: 'Verpasste Anrufe',
     missedNone: 'Keine verpassten Anrufe',
     missed: (n) => (n === 1 ? '1 verpasster Anruf' : `${n} verpasste Anrufe`),
+    callVoicemail: 'Mailbox anrufen',
+    callVoicemailCount: (n) => `Mailbox anrufen (${n})`,
+    voicemailWaiting: (n) => (n === 1 ? '1 neue Sprachnachricht' : `${n} neue Sprachnachrichten`),
     showWindow: 'Fenster anzeigen',
     hideWindow: 'Fenster ausblenden',
     quit: 'Beenden',
@@ -112,13 +133,13 @@ const STRINGS: Record<'en' | 'de', Strings> = {
  * its darker `--busy` shade; chat takes the accent blue so it differs from plain available.
  */
 export const TRAY_COLOURS: Readonly<Record<PresenceState, string>> = {
-  available: '#17803d', // --st-idle
+  available: '#167a3a', // --st-idle
   chat: '#1f5fd6', // --accent
-  away: '#b86a00', // --st-hold
-  xa: '#a65d00', // --busy
+  away: '#9c5a00', // --st-hold
+  xa: '#a15a00', // --busy
   dnd: '#7d3aa6', // --st-dnd
-  unavailable: '#7b8696', // --st-off
-  not_set: '#6b7482', // --st-unknown
+  unavailable: '#626b78', // --st-off
+  not_set: '#5d6673', // --st-unknown
 };
 
 // Windows truncates tray tooltips at 127 characters (NOTIFYICONDATA szTip); cut the note ourselves, visibly.
@@ -170,6 +191,7 @@ export function buildTrayMenu(state: TrayState): TrayMenuItem[] {
       enabled: count > 0,
       action: { kind: 'show-missed' },
     },
+    ...voicemailItems(state.voicemail, t),
     {
       id: 'toggle-window',
       label: state.windowVisible ? t.hideWindow : t.showWindow,
@@ -182,6 +204,40 @@ export function buildTrayMenu(state: TrayState): TrayMenuItem[] {
   return items;
 }
 
+/** "Call voicemail (3)" when a line watches its mailbox; disabled while no line has a number to dial. */
+function voicemailItems(voicemail: TrayVoicemail | undefined, t: Strings): TrayMenuItem[] {
+  if (!voicemail) return [];
+  const waiting = waitingCount(voicemail);
+  const item: TrayMenuItem = {
+    id: 'call-voicemail',
+    label: waiting > 0 ? t.callVoicemailCount(waiting) : t.callVoicemail,
+    type: 'normal',
+    enabled: voicemail.line !== undefined,
+  };
+  if (voicemail.line !== undefined) item.action = { kind: 'call-voicemail', line: voicemail.line };
+  return [item];
+}
+
+/**
+ * The tray's voicemail from the line states: the waiting total over enabled lines and the line to dial. Undefined
+ * when no enabled line watches its mailbox or has a number to dial.
+ */
+export function trayVoicemail(lines: readonly LineState[]): TrayVoicemail | undefined {
+  const enabled = lines.filter((line) => line.enabled && line.voicemail);
+  const watched = enabled.filter((line) => line.voicemail!.state !== 'off' || line.voicemail!.dial !== undefined);
+  if (watched.length === 0) return undefined;
+  // "Messages-Waiting: yes" without counts still means something is waiting (RFC 3842 §5.2).
+  const count = (line: LineState): number => (line.voicemail!.waiting ? Math.max(line.voicemail!.newMessages, 1) : 0);
+  const dialable = watched.filter((line) => line.voicemail!.dial !== undefined);
+  const line = dialable.find((l) => count(l) > 0) ?? dialable[0];
+  return { waiting: watched.reduce((sum, l) => sum + count(l), 0), ...(line ? { line: line.number } : {}) };
+}
+
+function waitingCount(voicemail: TrayVoicemail | undefined): number {
+  const n = voicemail?.waiting;
+  return n !== undefined && Number.isFinite(n) && n > 0 ? Math.floor(n) : 0;
+}
+
 /** The label of the own state as the tray shows it: the custom label, or the standard state's name. */
 export function ownStateLabel(state: Pick<TrayState, 'own' | 'customStates' | 'locale'>): string {
   const t = strings(state.locale);
@@ -189,14 +245,20 @@ export function ownStateLabel(state: Pick<TrayState, 'own' | 'customStates' | 'l
   return chosenCustom(state)?.label ?? state.own.label ?? t.states.not_set;
 }
 
-/** Tooltip: the state, then the note if any ("Available — Lunch break until 1 pm"), on one line. */
-export function trayTooltip(state: Pick<TrayState, 'own' | 'customStates' | 'locale'>): string {
+/**
+ * Tooltip: the state, then the note if any ("Available — Lunch break until 1 pm"), on one line; waiting voicemail
+ * on a second ("3 new voicemail messages"), which the note is cut for, never the other way round.
+ */
+export function trayTooltip(state: Pick<TrayState, 'own' | 'customStates' | 'locale' | 'voicemail'>): string {
   const label = ownStateLabel(state);
   const note = state.own.note?.replace(/\s+/g, ' ').trim() ?? '';
+  const waiting = waitingCount(state.voicemail);
+  const second = waiting > 0 ? `\n${strings(state.locale).voicemailWaiting(waiting)}` : '';
+  const max = TOOLTIP_MAX - second.length;
   const text = note === '' ? label : `${label} — ${note}`;
-  if (text.length <= TOOLTIP_MAX) return text;
+  if (text.length <= max) return text + second;
   // Never cut between the two halves of a surrogate pair (an emoji in the note).
-  return `${text.slice(0, TOOLTIP_MAX - 1).replace(/[\uD800-\uDBFF]$/, '')}…`;
+  return `${text.slice(0, max - 1).replace(/[\uD800-\uDBFF]$/, '')}…${second}`;
 }
 
 /** Icon colour (`#rrggbb`) of the own state; a custom state shows its base state's colour. */

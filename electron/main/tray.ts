@@ -6,7 +6,7 @@
 import { Tray } from 'electron';
 import type { ConsoleService } from '../core/console-service';
 import type { TrayAction, TrayState } from './tray-menu';
-import { trayIconColor } from './tray-menu';
+import { trayIconColor, trayVoicemail } from './tray-menu';
 import { applyTrayState, trayIconImage } from './tray-menu-electron';
 
 export interface TrayControllerDeps {
@@ -30,6 +30,7 @@ export class TrayController {
       deps.service.on('presence.changed', () => this.refresh()),
       deps.service.on('settings.changed', () => this.refresh()),
       deps.service.on('history.changed', () => this.refresh()),
+      deps.service.on('lines.changed', () => this.refresh()),
     ];
     this.tray.on('click', () => this.dispatch({ kind: 'toggle-window' }));
     this.refresh();
@@ -59,6 +60,8 @@ export class TrayController {
       windowVisible: this.deps.isWindowVisible(),
       // The unseen missed calls (issue 9 §5); "Missed calls" opens the window, where History lists them.
       missedCalls: snapshot.history.unseenMissed,
+      // The lines' own mailboxes (issue 12 §6): "Call voicemail (3)" and the tooltip's second line.
+      ...voicemailOf(snapshot.lines),
       ...(this.deps.locale ? { locale: this.deps.locale } : {}),
     };
   }
@@ -75,6 +78,16 @@ export class TrayController {
         });
         return;
       }
+      case 'call-voicemail': {
+        // The call shows in the window's calls strip, where it is ended: bring the window up with it.
+        const target = this.deps.service.snapshot().lines.find((line) => line.number === action.line)?.voicemail?.dial;
+        if (!target) return;
+        void Promise.resolve(this.deps.service.handlers['calls.dial']({ line: action.line, target })).then((result) => {
+          if (!result.ok) this.deps.log?.(`Voicemail not called from the tray: ${result.error.message}`);
+        });
+        this.deps.showWindow();
+        break;
+      }
       case 'set-note':
       case 'show-missed':
         // The note is typed in the presence panel; the missed calls list lives in the window too.
@@ -90,4 +103,10 @@ export class TrayController {
     }
     this.refresh();
   }
+}
+
+/** The tray's voicemail; a service without line states (a host that predates them) shows none. */
+function voicemailOf(lines: Parameters<typeof trayVoicemail>[0] | undefined): Pick<TrayState, 'voicemail'> {
+  const voicemail = trayVoicemail(lines ?? []);
+  return voicemail ? { voicemail } : {};
 }

@@ -16,7 +16,7 @@ import { detachedString } from '../../sip/message/detached-string';
 import type { EventBody } from '../../sip/event-bodies/types';
 import { DEFAULT_SUBSCRIPTION_EXPIRES, Subscription, SubscriptionRouter, type SubscriptionStatus } from '../../sip/usage/subscription/subscription';
 import type { LineManager } from '../lines/line-manager';
-import { importKeyConfiguration } from './key-config-import';
+import { importKeyConfiguration } from './key-import/console-format';
 import { LampHealer } from './lamp-healer';
 import { memberName } from './member-name';
 import { NotifyQueue } from './notify-queue';
@@ -358,9 +358,14 @@ export class BlfService {
   private viewForTile(tile: ResolvedTile): TileView {
     const dialog = tile.keys.dialog ? this.entries.get(tile.keys.dialog) : undefined;
     const presence = tile.keys.presence ? this.entries.get(tile.keys.presence) : undefined;
-    const sources: { dialog?: TileSource; presence?: TileSource } = {};
+    const sources: { dialog?: TileSource; presence?: TileSource; reg?: TileSource; mwi?: TileSource } = {};
     if (tile.keys.dialog) sources.dialog = dialog?.source() ?? { status: undefined };
     if (tile.keys.presence) sources.presence = presence?.source() ?? { status: undefined };
+    // Registration state (RFC 3680) of the tile's AoR, when the tile watches it.
+    if (tile.keys.reg) sources.reg = this.entries.get(tile.keys.reg)?.source() ?? { status: undefined };
+    // The mailbox (RFC 3842) of the tile's AoR, when the tile watches it (issue 12 §6).
+    const mailbox = tile.keys['message-summary'] ? this.entries.get(tile.keys['message-summary'])?.source() : undefined;
+    if (mailbox) sources.mwi = mailbox;
     return computeTileView(
       { id: tile.config.id, name: tile.config.name, uri: tile.uri, group: tile.config.group, line: tile.line, action: tile.config.action, ...(tile.config.park ? { park: true } : {}) },
       sources,

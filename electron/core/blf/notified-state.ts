@@ -6,6 +6,7 @@ import type { PresenceInfo, WatchEvent } from '../../../shared/tiles';
 import type { DialogInfoDialog, DialogInfoDocument, EventBody, RlmiResource } from '../../sip/event-bodies/types';
 import type { Subscription, SubscriptionStatus } from '../../sip/usage/subscription/subscription';
 import { DialogTracker } from './dialog-tracker';
+import { RegTracker } from './reg-tracker';
 
 /** Everything a tile needs from one event source. */
 export interface TileSource {
@@ -18,6 +19,10 @@ export interface TileSource {
   dialogs?: DialogInfoDialog[];
   presence?: PresenceInfo;
   messagesWaiting?: boolean;
+  /** New voice messages of a `message-summary` body with counts (RFC 3842 §5.2). */
+  messagesNew?: number;
+  /** `reg` event (RFC 3680): an active binding exists; undefined until the first body. */
+  registered?: boolean;
   /** Set for a list member: its instance state in the RLMI (RFC 4662 §5.2). */
   instanceState?: 'active' | 'pending' | 'terminated';
   instanceReason?: string;
@@ -71,6 +76,10 @@ export class SubscriptionState {
   private dialogs: DialogInfoDialog[] | undefined;
   private presence: PresenceInfo | undefined;
   private messagesWaiting: boolean | undefined;
+  private messagesNew: number | undefined;
+  /** The last `reg` NOTIFY had no body: no registration known to the notifier. */
+  private registeredEmpty = false;
+  private readonly regTracker = new RegTracker();
   private listVersion = -1;
   readonly members = new Map<string, ListMember>();
 
@@ -87,6 +96,7 @@ export class SubscriptionState {
   resetVersions(): void {
     this.appliedCseq = -1;
     this.tracker.reset();
+    this.regTracker.reset();
     this.listVersion = -1;
     for (const member of this.members.values()) member.tracker.reset();
   }
@@ -98,6 +108,13 @@ export class SubscriptionState {
    */
   applyEmpty(): ApplyOutcome {
     if (this.event === 'dialog') return this.applyBody({ type: 'dialog-info', entity: '', version: -1, state: 'full', dialogs: [] });
+    // Kamailio's presence_reginfo sends no body when nothing was PUBLISHed for the AoR: pua_reginfo publishes every
+    // binding saved, so no document means no binding since the server started (RFC 3680 §5.1 would say `init`).
+    if (this.event === 'reg') {
+      this.regTracker.reset();
+      this.registeredEmpty = true;
+      return { needFullState: false };
+    }
     this.presence = undefined;
     return { needFullState: false };
   }
@@ -106,27 +123,34 @@ export class SubscriptionState {
   applyBody(body: EventBody, cseq = -1): ApplyOutcome {
     const reset = this.versionReset(body, cseq);
     if (reset) this.resetVersions();
-    const outcome = this.applyParsed(body);
+    const outcome = this.applyParsed(body, cseq);
     if (cseq > this.appliedCseq) this.appliedCseq = cseq;
     return reset ? { ...outcome, versionReset: reset } : outcome;
   }
 
   /**
-   * RFC 4235 §4.1.2 and RFC 4662 §5.2: versions only grow within a subscription. A much lower version in a NOTIFY
-   * sent after the last applied one (higher CSeq, RFC 3261 §12.2.2) is not reordering: the notifier restarted its
-   * count. A small step back is not enough: parallel notifier workers (Kamailio) may number and send in a different
+   * RFC 4235 §4.1.2, RFC 3680 §5.3 and RFC 4662 §5.2: versions only grow within a subscription. A much lower version
+   * in a NOTIFY sent after the last applied one (higher CSeq, RFC 3261 §12.2.2) is not reordering: the notifier
+   * restarted its count. A small step back is not enough: parallel notifier workers (Kamailio) may number and send in a different
    * order, and such a body is merely stale.
    */
   private versionReset(body: EventBody, cseq: number): string | undefined {
     if (cseq < 0 || cseq <= this.appliedCseq) return undefined;
-    const last = body.type === 'dialog-info' ? this.tracker.lastVersion : body.type === 'resource-list' && this.listVersion >= 0 ? this.listVersion : undefined;
-    if (last === undefined || (body.type !== 'dialog-info' && body.type !== 'resource-list')) return undefined;
+    const last = body.type === 'dialog-info' ? this.tracker.lastVersion : body.type === 'reginfo' ? this.regTracker.lastVersion : body.type === 'resource-list' && this.listVersion >= 0 ? this.listVersion : undefined;
+    if (last === undefined || (body.type !== 'dialog-info' && body.type !== 'resource-list' && body.type !== 'reginfo')) return undefined;
     if (body.version < 0 || body.version + VERSION_REORDER_WINDOW >= last) return undefined;
     return `${body.type} version fell from ${last} to ${body.version} for ${this.uri}`;
   }
 
-  private applyParsed(body: EventBody): ApplyOutcome {
+  private applyParsed(body: EventBody, cseq: number): ApplyOutcome {
     switch (body.type) {
+      case 'reginfo': {
+        if (this.event !== 'reg') return { needFullState: false, problem: 'reginfo body on a non-reg subscription' };
+        // A stale document (RFC 3680 §5.3) is dropped silently, like a stale dialog-info version.
+        const result = this.regTracker.apply(body, cseq);
+        if (result.accepted) this.registeredEmpty = false;
+        return { needFullState: result.needFullState };
+      }
       case 'dialog-info':
         return this.applyDialogInfo(this.tracker, body, (dialogs) => (this.dialogs = dialogs));
       case 'presence':
@@ -134,6 +158,7 @@ export class SubscriptionState {
         return { needFullState: false };
       case 'message-summary':
         this.messagesWaiting = body.waiting;
+        this.messagesNew = body.voice?.new;
         return { needFullState: false };
       case 'resource-list':
         return this.applyList(body);
@@ -149,8 +174,15 @@ export class SubscriptionState {
       dialogs: this.dialogs,
       presence: this.presence,
       messagesWaiting: this.messagesWaiting,
+      ...(this.messagesNew !== undefined ? { messagesNew: this.messagesNew } : {}),
+      ...(this.event === 'reg' ? this.registration() : {}),
       ...(this.staleSince !== undefined ? { staleSince: this.staleSince } : {}),
     };
+  }
+
+  private registration(): { registered?: boolean } {
+    const registered = this.registeredEmpty ? false : this.regTracker.registered();
+    return registered === undefined ? {} : { registered };
   }
 
   memberSource(member: ListMember): TileSource {

@@ -12,6 +12,7 @@ import {
 
 const active: SubStatus = { state: 'active' };
 const both = { dialog: active, presence: active };
+const withReg = { dialog: active, reg: active };
 
 function d(state: DialogInfoDialog['state'], extra: Partial<DialogInfoDialog> = {}): DialogInfoDialog {
   return {
@@ -127,6 +128,33 @@ const rows: Row[] = [
     },
     expected: { state: 'idle', presence: { basic: 'open', state: 'away', note: 'Back at 3' } },
   },
+  // Kamailio: an unregistered phone has no dialogs, so dialog says idle; reg (RFC 3680) says no binding.
+  {
+    rule: 'not registered',
+    input: { subscribed: withReg, dialog: { dialogs: [] }, registered: false },
+    expected: { state: 'offline', registered: false },
+  },
+  {
+    rule: 'not registered',
+    input: { subscribed: { reg: active }, registered: false },
+    expected: { state: 'offline', registered: false },
+  },
+  {
+    rule: 'idle (dialog)',
+    input: { subscribed: withReg, dialog: { dialogs: [] }, registered: true },
+    expected: { state: 'idle', registered: true },
+  },
+  {
+    rule: 'idle (registered)',
+    input: { subscribed: { reg: active }, registered: true },
+    expected: { state: 'idle', registered: true },
+  },
+  // A phone in a call stays busy even when its registration lapsed meanwhile.
+  {
+    rule: 'busy',
+    input: { subscribed: withReg, dialog: { dialogs: [d('confirmed')] }, registered: false },
+    expected: { state: 'busy', party: bob, registered: false },
+  },
 ];
 
 describe('computeTileState: one test per rule', () => {
@@ -202,6 +230,34 @@ describe('computeTileState: unknown', () => {
       presence: { basic: 'closed' },
     });
     expect(result).toEqual({ state: 'offline', presence: { basic: 'closed' } });
+  });
+});
+
+describe('computeTileState: registration (reg event)', () => {
+  it('a rejected reg subscription leaves the tile as dialog says, with its registration unknown', () => {
+    const rejected: SubStatus = { state: 'rejected', detail: '489 Bad Event' };
+    const result = computeTileState({ subscribed: { dialog: active, reg: rejected }, dialog: { dialogs: [] }, registered: false });
+    expect(result).toEqual({ state: 'idle' });
+  });
+
+  it('a pending or failed reg subscription does not decide why a tile is unknown when it watches more', () => {
+    const input: TileStateInput = { subscribed: { dialog: { state: 'pending' }, reg: { state: 'rejected', detail: '489 Bad Event' } } };
+    expect(computeTileState(input)).toEqual({ state: 'unknown', unknownReason: 'pending' });
+  });
+
+  it('a tile watching only reg is unknown for the reg subscription\'s reason', () => {
+    expect(computeTileState({ subscribed: { reg: { state: 'rejected', detail: '489 Bad Event' } } })).toEqual({
+      state: 'unknown',
+      unknownReason: 'rejected',
+      detail: '489 Bad Event',
+    });
+  });
+
+  it('presence <basic>closed stays offline whatever reg says', () => {
+    expect(computeTileState({ subscribed: { presence: active, reg: active }, presence: { basic: 'closed' }, registered: true })).toMatchObject({
+      state: 'offline',
+      registered: true,
+    });
   });
 });
 

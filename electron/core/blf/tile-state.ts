@@ -1,6 +1,6 @@
 /**
- * The one place where dialog state (RFC 4235) and presence (RFC 3863/4480, Asterisk presence states) of an extension
- * combine into what its tile shows (issue 3 §4). Pure.
+ * The one place where dialog state (RFC 4235), presence (RFC 3863/4480, Asterisk presence states) and registration
+ * state (RFC 3680) of an extension combine into what its tile shows (issue 3 §4, issue 12). Pure.
  */
 import type { Party, PresenceInfo, TileState, UnknownReason } from '../../../shared/tiles';
 import { summarizeDialogs, type DialogSummary } from './dialog-summary';
@@ -15,10 +15,12 @@ export interface SubStatus {
 
 export interface TileStateInput {
   /** Status per watched event; an event the tile does not watch is absent. */
-  subscribed: { dialog?: SubStatus; presence?: SubStatus };
+  subscribed: { dialog?: SubStatus; presence?: SubStatus; reg?: SubStatus };
   /** Live dialogs of the extension (as kept by the DialogTracker); absent until a dialog-info body arrived. */
   dialog?: { dialogs: readonly DialogInfoDialog[]; summary?: DialogSummary };
   presence?: PresenceInfo;
+  /** `reg` event (RFC 3680): whether the AoR has an active binding; absent until its first NOTIFY. */
+  registered?: boolean;
 }
 
 export interface TileStateResult {
@@ -31,19 +33,22 @@ export interface TileStateResult {
   party?: Party;
   /** The presence used, carried whatever the state (e.g. busy with the note "Lunch"). */
   presence?: PresenceInfo;
+  /** The registration used (RFC 3680), carried whatever the state; absent when the `reg` event does not tell. */
+  registered?: boolean;
 }
 
 /** The facts a rule looks at: each event's data, only when its subscription has not failed. */
 interface Facts {
   dialog: DialogSummary | undefined;
   presence: PresenceInfo | undefined;
+  registered: boolean | undefined;
 }
 
 interface Rule {
   /** What the row says, for tests and for reading. */
   name: string;
   when: (f: Facts) => boolean;
-  then: (f: Facts) => Omit<TileStateResult, 'presence' | 'unknownReason' | 'detail'>;
+  then: (f: Facts) => Omit<TileStateResult, 'presence' | 'registered' | 'unknownReason' | 'detail'>;
 }
 
 const dialogIs = (f: Facts, state: DialogSummary['state']): boolean => f.dialog?.state === state;
@@ -63,15 +68,22 @@ const offline = (p: PresenceInfo | undefined): boolean => p?.basic === 'closed' 
  * | 5 | no dialog info, presence activity `on-the-phone` (RFC 4480)   | `busy`     |                           |
  * | 6 | presence state `dnd`                                          | `dnd`      |                           |
  * | 7 | presence `<basic>closed` or state `unavailable`               | `offline`  |                           |
- * | 8 | dialog info present, no live dialog                           | `idle`     |                           |
- * | 9 | any other presence (open, available, away, xa, chat, not_set) | `idle`     |                           |
- * | – | neither event gives state                                     | `unknown`  | reason from subscriptions |
+ * | 8 | `reg`: no active binding (RFC 3680 §5.1)                      | `offline`  |                           |
+ * | 9 | dialog info present, no live dialog                           | `idle`     |                           |
+ * |10 | any other presence (open, available, away, xa, chat, not_set) | `idle`     |                           |
+ * |11 | `reg` only: an active binding                                 | `idle`     |                           |
+ * | – | no event gives state                                          | `unknown`  | reason from subscriptions |
  *
  * Rows 2–4 follow the interop guide's "ringing before held before busy before trying" ({@link summarizeDialogs}).
  * Row 7 is what tells Asterisk's NOT_INUSE from UNAVAILABLE: both arrive as a `terminated` dialog (= no live dialog),
- * only presence differs. The presence (with its note) is carried on every row, so busy + note "Lunch" shows both.
+ * only presence differs. Row 8 does the same for servers whose dialog package cannot tell (Kamailio reports an
+ * unregistered phone as idle); a call still shows (rows 1–4 come first: a phone in a call is busy even if its
+ * registration lapsed). The presence (with its note) is carried on every row, so busy + note "Lunch" shows both.
  * Data of an event whose subscription was rejected, failed or has no line is not used (it may be stale); the unknown
- * reason is the most serious one among the watched events: no-line, rejected, error, pending, not-subscribed.
+ * reason is the most serious one among the watched events: no-line, rejected, error, pending, not-subscribed. A `reg`
+ * subscription only adds registration to the other events: its failure (489 Bad Event from a server without the
+ * package) counts for the unknown reason only when the tile watches nothing else, so the tile stays as dialog and
+ * presence say, with its registration unknown.
  */
 export const TILE_STATE_RULES: readonly Rule[] = [
   {
@@ -93,8 +105,10 @@ export const TILE_STATE_RULES: readonly Rule[] = [
   },
   { name: 'do not disturb', when: (f) => f.presence?.state === 'dnd', then: () => ({ state: 'dnd' }) },
   { name: 'offline', when: (f) => offline(f.presence), then: () => ({ state: 'offline' }) },
+  { name: 'not registered', when: (f) => f.registered === false, then: () => ({ state: 'offline' }) },
   { name: 'idle (dialog)', when: (f) => dialogIs(f, 'idle'), then: () => ({ state: 'idle' }) },
   { name: 'idle (presence)', when: (f) => !!f.presence, then: () => ({ state: 'idle' }) },
+  { name: 'idle (registered)', when: (f) => f.registered === true, then: () => ({ state: 'idle' }) },
 ];
 
 const FAILED: ReadonlySet<SubStatus['state']> = new Set(['rejected', 'error', 'no-line']);
@@ -111,6 +125,7 @@ function factsOf(input: TileStateInput): Facts {
         ? (input.dialog.summary ?? summarizeDialogs(input.dialog.dialogs))
         : undefined,
     presence: input.presence && usable(input.subscribed.presence) ? input.presence : undefined,
+    registered: usable(input.subscribed.reg) ? input.registered : undefined,
   };
 }
 
@@ -126,11 +141,13 @@ export function computeTileState(input: TileStateInput): TileStateResult {
   const rule = TILE_STATE_RULES.find((r) => r.when(facts));
   const result: TileStateResult = rule ? dropUndefined(rule.then(facts)) : unknown(input.subscribed);
   if (facts.presence) result.presence = facts.presence;
+  if (facts.registered !== undefined) result.registered = facts.registered;
   return result;
 }
 
 function unknown(subscribed: TileStateInput['subscribed']): TileStateResult {
-  const statuses = [subscribed.dialog, subscribed.presence].filter((s): s is SubStatus => !!s);
+  const others = [subscribed.dialog, subscribed.presence].filter((s): s is SubStatus => !!s);
+  const statuses = others.length > 0 ? others : [subscribed.reg].filter((s): s is SubStatus => !!s);
   if (statuses.length === 0) return { state: 'unknown', unknownReason: 'not-subscribed' };
   // An active subscription without any body yet is still waiting for its first NOTIFY.
   const reasonOf = (s: SubStatus): UnknownReason => (s.state === 'active' ? 'pending' : s.state);

@@ -61,18 +61,20 @@ function dialogRef(d: DialogRef): DialogRef {
 
 export function computeTileView(
   tile: TileIdentity,
-  sources: { dialog?: TileSource; presence?: TileSource },
+  sources: { dialog?: TileSource; presence?: TileSource; reg?: TileSource; mwi?: TileSource },
   previous: TileView | undefined,
   now: number,
 ): TileView {
-  const subscribed: { dialog?: SubStatus; presence?: SubStatus } = {};
+  const subscribed: { dialog?: SubStatus; presence?: SubStatus; reg?: SubStatus } = {};
   if (sources.dialog) subscribed.dialog = subStatusOf(sources.dialog);
   if (sources.presence) subscribed.presence = subStatusOf(sources.presence);
+  if (sources.reg) subscribed.reg = subStatusOf(sources.reg);
   const dialogs = sources.dialog?.dialogs;
   const result = computeTileState({
     subscribed,
     ...(dialogs && sources.dialog?.status ? { dialog: { dialogs } } : {}),
     ...(sources.presence?.presence ? { presence: sources.presence.presence } : {}),
+    ...(sources.reg?.registered !== undefined && sources.reg.status ? { registered: sources.reg.registered } : {}),
   });
   const view: TileView = {
     id: tile.id,
@@ -92,10 +94,13 @@ export function computeTileView(
   if (result.caller) view.caller = result.caller;
   if (result.party) view.party = result.party;
   if (result.presence) view.presence = result.presence;
+  if (result.registered !== undefined) view.registered = result.registered;
   // The oldest doubt of either source: the tile is only as fresh as its stalest subscription.
-  const stale = [sources.dialog?.staleSince, sources.presence?.staleSince].filter((t): t is number => t !== undefined);
+  const stale = [sources.dialog?.staleSince, sources.presence?.staleSince, sources.reg?.staleSince].filter((t): t is number => t !== undefined);
   if (stale.length > 0) view.staleSince = Math.min(...stale);
-  const waiting = sources.dialog?.messagesWaiting ?? sources.presence?.messagesWaiting;
+  // The tile's own message-summary subscription first (issue 12 §6), then a summary some servers send elsewhere.
+  const waiting = sources.mwi?.messagesWaiting ?? sources.dialog?.messagesWaiting ?? sources.presence?.messagesWaiting;
   if (waiting !== undefined) view.messagesWaiting = waiting;
+  if (waiting && sources.mwi?.messagesNew !== undefined) view.messagesNew = sources.mwi.messagesNew;
   return view;
 }

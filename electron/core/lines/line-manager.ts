@@ -80,9 +80,9 @@ export class LineManager implements LinesController {
     const previous = new Map(this.lines.map((line) => [line.config.id, line]));
     const next: Line[] = [];
     for (const config of settings.lines) {
-      // Call-handling preferences (busy when on a call, voicemail code, SRTP) are read per call: changing them must not
-      // re-register the line.
-      const { busyWhenOnCall: _busy, voicemailCode: _voicemail, srtp: _srtp, transferCode: _t, pickupPrefix: _p, parkCode: _k, voicemailTransferPrefix: _v, ...registering } = config;
+      // Call-handling preferences (busy when on a call, voicemail code, SRTP) are read per call, and the mailbox
+      // settings by the voicemail service: changing them must not re-register the line.
+      const { busyWhenOnCall: _busy, voicemailCode: _voicemail, srtp: _srtp, transferCode: _t, pickupPrefix: _p, parkCode: _k, voicemailTransferPrefix: _v, mwi: _mwi, mailboxCode: _mailbox, ...registering } = config;
       const fingerprint = JSON.stringify([registering, settings.sip.retryBaseSeconds, settings.sip.retryMaxSeconds, settings.sip.keepAliveSeconds]);
       const existing = previous.get(config.id);
       if (existing && existing.fingerprint === fingerprint) {

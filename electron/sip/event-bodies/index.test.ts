@@ -159,8 +159,10 @@ describe('ACCEPT_BY_EVENT', () => {
     expect(ACCEPT_BY_EVENT.dialog[0]).toBe('application/dialog-info+xml');
     expect(ACCEPT_BY_EVENT['message-summary'][0]).toBe('application/simple-message-summary');
     expect(ACCEPT_BY_EVENT['presence.winfo']).toEqual(['application/watcherinfo+xml']);
+    // Watcher information and registration state are subscribed per resource, never as a list.
+    expect(ACCEPT_BY_EVENT.reg).toEqual(['application/reginfo+xml']);
     for (const [event, types] of Object.entries(ACCEPT_BY_EVENT)) {
-      if (event === 'presence.winfo') continue;
+      if (event === 'presence.winfo' || event === 'reg') continue;
       expect(types).toContain('multipart/related');
       expect(types).toContain('application/rlmi+xml');
     }

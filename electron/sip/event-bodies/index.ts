@@ -10,6 +10,7 @@ import { parseMediaType } from './media-type';
 import { parsePresenceBody, type PresenceOptions } from './pidf';
 import { parseResourceList, parseRlmi } from './rlmi';
 import { parseWatcherInfo } from './watcherinfo';
+import { parseRegInfo } from './reginfo';
 
 export type { PresenceOptions } from './pidf';
 
@@ -23,7 +24,7 @@ export type ParseOptions = PresenceOptions;
  * (`Supported: eventlist`, RFC 4662 §4.1) acceptable to the notifier. Watcher information (RFC 3857 §4.4) is
  * subscribed for the own resource only, never as a list, so it accepts the one type RFC 3858 defines.
  */
-export const ACCEPT_BY_EVENT: Record<'dialog' | 'presence' | 'message-summary' | 'presence.winfo', string[]> = {
+export const ACCEPT_BY_EVENT: Record<'dialog' | 'presence' | 'message-summary' | 'presence.winfo' | 'reg', string[]> = {
   dialog: ['application/dialog-info+xml', 'multipart/related', 'application/rlmi+xml'],
   presence: [
     'application/pidf+xml',
@@ -34,6 +35,8 @@ export const ACCEPT_BY_EVENT: Record<'dialog' | 'presence' | 'message-summary' |
   ],
   'message-summary': ['application/simple-message-summary', 'multipart/related', 'application/rlmi+xml'],
   'presence.winfo': ['application/watcherinfo+xml'],
+  // Registration state (RFC 3680 §4.4) is subscribed per AoR, never as a list.
+  reg: ['application/reginfo+xml'],
 };
 
 const utf8 = new TextDecoder('utf-8');
@@ -62,6 +65,8 @@ function parseSingle(
       return parseRlmi(text);
     case 'application/watcherinfo+xml':
       return parseWatcherInfo(text);
+    case 'application/reginfo+xml':
+      return parseRegInfo(text);
     default:
       return undefined;
   }
@@ -112,5 +117,6 @@ export { parseXpidf } from './xpidf';
 export { parseResourceList, parseRlmi, peekResourceListState } from './rlmi';
 export { parseWatcherInfo, applyWatcherInfo } from './watcherinfo';
 export type { WatcherInfoState, WatcherInfoApplyResult } from './watcherinfo';
+export { parseRegInfo } from './reginfo';
 export { splitMultipart } from './multipart';
 export { parseMediaType } from './media-type';

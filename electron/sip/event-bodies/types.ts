@@ -60,7 +60,7 @@ export interface RlmiResource {
   state?: 'active' | 'pending' | 'terminated';
   reason?: string;
   /** The instance's body, parsed; absent when there is none or it failed (then see `problem`). */
-  body?: DialogInfoDocument | PresenceDocument | MessageSummaryDocument;
+  body?: DialogInfoDocument | PresenceDocument | MessageSummaryDocument | RegInfoDocument;
   /** Why this resource's part could not be used; other resources still apply. */
   problem?: string;
 }
@@ -119,9 +119,46 @@ export interface WatcherInfoDocument {
   lists: WatcherList[];
 }
 
+/** `<contact state>` (RFC 3680 §5.1): a binding that is live or gone. */
+export type RegContactState = 'active' | 'terminated';
+
+/** One binding of an AoR (RFC 3680 §5.1 `<contact>`). */
+export interface RegContact {
+  /** Unique within its registration; partial documents update by it (RFC 3680 §5.3). */
+  id: string;
+  state: RegContactState;
+  /** What last changed the binding: registered, created, refreshed, shortened, expired, deactivated, probation, unregistered, rejected. */
+  event?: string;
+  /** The contact's `<uri>`. */
+  uri?: string;
+  displayName?: string;
+  /** Seconds until the binding expires. */
+  expires?: number;
+}
+
+/** `<registration state>` (RFC 3680 §5.1): `init` = no bindings yet, `active` = at least one, `terminated` = none left. */
+export type RegistrationState = 'init' | 'active' | 'terminated';
+
+/** One AoR's registration (RFC 3680 §5.1 `<registration>`). */
+export interface Registration {
+  aor: string;
+  id: string;
+  state: RegistrationState;
+  contacts: RegContact[];
+}
+
+/** `application/reginfo+xml` (RFC 3680 §5). */
+export interface RegInfoDocument {
+  type: 'reginfo';
+  version: number;
+  state: 'full' | 'partial';
+  registrations: Registration[];
+}
+
 export type EventBody =
   | DialogInfoDocument
   | PresenceDocument
   | MessageSummaryDocument
   | ResourceListDocument
-  | WatcherInfoDocument;
+  | WatcherInfoDocument
+  | RegInfoDocument;

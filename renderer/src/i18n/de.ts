@@ -1,7 +1,14 @@
 import type { MessageKey } from './en';
+import { deA11y } from './de-a11y';
 import { deAudio } from './de-audio';
 import { deCalls } from './de-calls';
+import { deKeyImport } from './de-keyimport';
+import { deDensity } from './de-density';
 import { deTransfer } from './de-transfer';
+import { deSetup } from './de-setup';
+import { deVoicemail } from './de-voicemail';
+import { deRegistration } from './de-registration';
+import { deDesktop } from './de-desktop';
 
 /** German UI strings; the type makes a missing or stray key a compile error. */
 export const de: Record<MessageKey, string> = {
@@ -185,7 +192,6 @@ export const de: Record<MessageKey, string> = {
   'panel.goKeys': 'Tasten einrichten',
   'panel.noMatch': 'Keine Nebenstelle passt zu „{query}“.',
   'panel.clearSearch': 'Suche leeren',
-  'panel.density': 'Kachelgröße',
   'panel.compact': 'Kompakt',
   'panel.comfortable': 'Normal',
   'panel.gridLabel': 'Nebenstellen',
@@ -203,7 +209,7 @@ export const de: Record<MessageKey, string> = {
   'tile.state.dnd': 'nicht stören',
   'tile.state.unknown': 'unbekannt',
   'tile.reason.not-subscribed': 'nicht abonniert',
-  'tile.reason.pending': 'wartet auf Freigabe',
+  'tile.reason.pending': 'wartet auf den Server',
   'tile.reason.rejected': 'abgelehnt',
   'tile.reason.error': 'Fehler',
   'tile.reason.no-line': 'keine Leitung',
@@ -232,7 +238,6 @@ export const de: Record<MessageKey, string> = {
   'keys.subtitle': 'Die Nebenstellen im Tableau: was jede Taste beobachtet und was sie tut',
   'keys.addTile': 'Taste hinzufügen',
   'keys.addList': 'Listengruppe hinzufügen',
-  'keys.import': 'XML importieren',
   'keys.maxTiles': 'Höchstens {max} Tasten',
   'keys.tiles': 'Tasten',
   'keys.count': '{count} Tasten',
@@ -273,17 +278,11 @@ export const de: Record<MessageKey, string> = {
   'listField.uriHint': 'z. B. sip:empfang-liste@pbx.example.com',
   'listField.event': 'Beobachten',
 
-  'import.title': 'Tasten aus XML importieren',
-  'import.hint': 'Die Tastenbelegung eines Telefons (<keyConfiguration>…) einfügen oder eine Datei wählen.',
-  'import.xml': 'XML der Tastenbelegung',
   'import.file': 'Datei wählen…',
   'import.read': 'Tasten lesen',
   'import.reading': 'Lese…',
-  'import.found': '{count} Tasten gefunden',
-  'import.none': 'In diesem XML wurden keine Tasten gefunden.',
-  'import.append': '{count} Tasten anhängen',
   'import.cancel': 'Abbrechen',
-  'import.failed': 'XML nicht lesbar: {message}',
+  'import.failed': 'Tastendatei nicht lesbar: {message}',
   'import.appended': '{count} Tasten hinzugefügt — zum Behalten speichern.',
 
   'blf.title': 'Besetztlampenfeld',
@@ -420,6 +419,13 @@ export const de: Record<MessageKey, string> = {
   'tileField.park': 'Parkplatz',
   'tileField.parkHint': 'Die Nebenstelle ist ein Parkplatz (z. B. 701): ein Klick holt den geparkten Anruf zurück, ein hierher gezogener Anruf wird dort geparkt',
   ...deCalls,
+  ...deA11y,
+  ...deKeyImport,
+  ...deDensity,
   ...deAudio,
   ...deTransfer,
+  ...deSetup,
+  ...deVoicemail,
+  ...deRegistration,
+  ...deDesktop,
 };

@@ -3,9 +3,16 @@
  * another language is one set of files ({@link de}).
  * Placeholders are `{name}`; plurals are separate keys chosen by the caller.
  */
+import { enA11y } from './en-a11y';
 import { enAudio } from './en-audio';
 import { enCalls } from './en-calls';
+import { enKeyImport } from './en-keyimport';
+import { enDensity } from './en-density';
 import { enTransfer } from './en-transfer';
+import { enSetup } from './en-setup';
+import { enVoicemail } from './en-voicemail';
+import { enRegistration } from './en-registration';
+import { enDesktop } from './en-desktop';
 
 export const en = {
   'app.title': 'Attendant Console',
@@ -188,7 +195,6 @@ export const en = {
   'panel.goKeys': 'Set up keys',
   'panel.noMatch': 'No extension matches “{query}”.',
   'panel.clearSearch': 'Clear search',
-  'panel.density': 'Tile size',
   'panel.compact': 'Compact',
   'panel.comfortable': 'Comfortable',
   'panel.gridLabel': 'Extensions',
@@ -206,7 +212,7 @@ export const en = {
   'tile.state.dnd': 'do not disturb',
   'tile.state.unknown': 'unknown',
   'tile.reason.not-subscribed': 'not subscribed',
-  'tile.reason.pending': 'awaiting approval',
+  'tile.reason.pending': 'waiting for the server',
   'tile.reason.rejected': 'rejected',
   'tile.reason.error': 'error',
   'tile.reason.no-line': 'no line',
@@ -235,7 +241,6 @@ export const en = {
   'keys.subtitle': 'The extensions on the panel: what each key watches and what it does',
   'keys.addTile': 'Add key',
   'keys.addList': 'Add list group',
-  'keys.import': 'Import XML',
   'keys.maxTiles': 'At most {max} keys',
   'keys.tiles': 'Keys',
   'keys.count': '{count} keys',
@@ -276,17 +281,11 @@ export const en = {
   'listField.uriHint': 'e.g. sip:reception-list@pbx.example.com',
   'listField.event': 'Watch',
 
-  'import.title': 'Import keys from XML',
-  'import.hint': 'Paste a phone’s key configuration (<keyConfiguration>…) or choose a file.',
-  'import.xml': 'Key configuration XML',
   'import.file': 'Choose file…',
   'import.read': 'Read keys',
   'import.reading': 'Reading…',
-  'import.found': '{count} keys found',
-  'import.none': 'No keys found in this XML.',
-  'import.append': 'Append {count} keys',
   'import.cancel': 'Cancel',
-  'import.failed': 'Could not read the XML: {message}',
+  'import.failed': 'Could not read the key file: {message}',
   'import.appended': '{count} keys added — Save to keep them.',
 
   'blf.title': 'Busy lamp field',
@@ -423,8 +422,15 @@ export const en = {
   'tileField.park': 'Park slot',
   'tileField.parkHint': 'The extension is a park slot (e.g. 701): a click takes a parked call back, dropping a call parks it there',
   ...enCalls,
+  ...enA11y,
+  ...enKeyImport,
+  ...enDensity,
   ...enAudio,
   ...enTransfer,
+  ...enSetup,
+  ...enVoicemail,
+  ...enRegistration,
+  ...enDesktop,
 } as const;
 
 /** A key of the message catalogue. */

@@ -23,6 +23,11 @@ export function detectLocale(languages: readonly string[]): Locale {
   return 'en';
 }
 
+/** The locale for a language setting (issue 12): `auto` follows the browser's / OS preference list. */
+export function localeFor(choice: Locale | 'auto', languages: readonly string[]): Locale {
+  return choice === 'auto' ? detectLocale(languages) : choice;
+}
+
 export function setLocale(next: Locale): void {
   locale.value = next;
   if (typeof document !== 'undefined') document.documentElement.lang = next;

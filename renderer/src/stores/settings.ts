@@ -18,6 +18,7 @@ import {
   type DraftLine,
   type DraftSettings,
 } from '../util/settings-draft';
+import { draftCallsFrom } from '../util/setup-draft';
 import { useConsoleApiStore } from './console-api';
 
 /** A failed `settings.save`, with the value its field had then (the error is stale once that value changes). */
@@ -35,9 +36,11 @@ function emptyDraft(): DraftSettings {
     tiles: [],
     tileLists: [],
     notify: { profile: 'console', ratePerSecond: '', queueBound: '' },
-    presence: { customStates: [], autoAwayMinutes: 0, onThePhone: false },
-    calls: { ...DEFAULT_SETTINGS.calls },
+    presence: { customStates: [], autoAwayMinutes: '', onThePhone: false },
+    calls: draftCallsFrom(undefined),
     audio: copyAudio(DEFAULT_AUDIO_SETTINGS),
+    ui: { ...DEFAULT_SETTINGS.ui },
+    desktop: { ...DEFAULT_SETTINGS.desktop },
   };
 }
 

@@ -6,7 +6,9 @@ import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import { MAX_TILES } from '../../../shared/settings';
 import type { TileConfig } from '../../../shared/tiles';
+import type { KeyFileFormat } from '../../../shared/key-import';
 import { appendImported, emptyDraftTile, emptyDraftTileList, type DraftTile, type DraftTileList } from '../util/tile-draft';
+import { planImport } from '../util/import-plan';
 import { useConsoleApiStore } from './console-api';
 import { useSettingsStore } from './settings';
 
@@ -17,7 +19,7 @@ export type TileSelection = { kind: 'tile'; id: string } | { kind: 'list'; id: s
 export type ImportState =
   | { step: 'idle' }
   | { step: 'reading' }
-  | { step: 'preview'; tiles: TileConfig[] }
+  | { step: 'preview'; format: KeyFileFormat; tiles: TileConfig[]; warnings: string[] }
   | { step: 'failed'; message: string };
 
 function move<T>(items: T[], from: number, delta: -1 | 1): boolean {
@@ -103,21 +105,28 @@ export const useTileEditorStore = defineStore('tileEditor', () => {
     );
   }
 
-  /** Sends the pasted or loaded XML to main's importer (seed 000 key configuration) and keeps the result to preview. */
-  async function readXml(xml: string): Promise<void> {
+  /** Sends the pasted or loaded key file to main's importer (any supported format) and keeps the report to preview. */
+  async function readXml(text: string): Promise<void> {
     const api = useConsoleApiStore().api;
     if (!api) return;
     importState.value = { step: 'reading' };
-    const result = await api.invoke('tiles.importXml', { xml });
-    importState.value = result.ok ? { step: 'preview', tiles: result.value } : { step: 'failed', message: result.error.message };
+    const result = await api.invoke('tiles.importKeys', { text });
+    importState.value = result.ok ? { step: 'preview', ...result.value } : { step: 'failed', message: result.error.message };
   }
+
+  /** The previewed keys split into new ones and ones already on the panel (by {@link TileTargetIndex}), named. */
+  const importPlan = computed(() => {
+    const state = importState.value;
+    if (state.step !== 'preview') return { fresh: [], duplicates: [] };
+    return planImport(tiles.value, state.tiles);
+  });
 
   /** Appends the previewed keys to the draft (saved with the next Save). Returns how many were added. */
   function acceptImport(): number {
     const state = importState.value;
     if (state.step !== 'preview') return 0;
     const room = Math.max(0, MAX_TILES - tiles.value.length);
-    const added = appendImported(tiles.value, state.tiles.slice(0, room));
+    const added = appendImported(tiles.value, importPlan.value.fresh.slice(0, room));
     tiles.value.push(...added);
     importState.value = { step: 'idle' };
     const first = added[0];
@@ -132,6 +141,7 @@ export const useTileEditorStore = defineStore('tileEditor', () => {
   return {
     selection,
     importState,
+    importPlan,
     selectedTile,
     selectedTileIndex,
     selectedList,

@@ -86,6 +86,8 @@ export function makeSettings(): PublicSettings {
     },
     calls: { rtpPortMin: 20000, rtpPortMax: 20999, holdReminderSeconds: 60, notifications: true, historyLimit: 5000 },
     audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true, ringerVolume: 80 },
+    ui: { language: 'auto', theme: 'auto' },
+    desktop: { startAtLogin: false, answerShortcut: 'CommandOrControl+Shift+F9' },
   };
 }
 

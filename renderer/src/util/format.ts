@@ -29,10 +29,10 @@ export function formatTraceTime(epochMs: number): string {
 }
 
 /**
- * A validator message for display next to its field: the "Line 3: " / "Key 4: " / "SIP timers: " prefix is dropped because
+ * A validator message for display next to its field: the "Line 3: " / "Key 4: " / "SIP timers: " / "Presence: " prefix is dropped because
  * the field's position already says it.
  */
 export function fieldMessage(message: string): string {
-  const bare = message.replace(/^(?:[A-Z][A-Za-z ]{0,24} \d+|SIP timers|Diagnostics|NOTIFY[A-Za-z ]{0,24}): /, '');
+  const bare = message.replace(/^(?:[A-Z][A-Za-z ]{0,24} \d+|SIP timers|Diagnostics|NOTIFY[A-Za-z ]{0,24}|Presence|Calls|Appearance): /, '');
   return bare.charAt(0).toUpperCase() + bare.slice(1);
 }

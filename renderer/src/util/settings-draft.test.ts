@@ -3,7 +3,7 @@ import { makeSettings } from '../testing/fake-console-api';
 import { draftFrom, toInput } from './settings-draft';
 
 describe('settings draft', () => {
-  it('carries the call options through a save (they are not edited on this screen yet)', () => {
+  it('carries the call options through a save', () => {
     const settings = makeSettings();
     settings.lines[0] = { ...settings.lines[0]!, voicemailCode: '*97', busyWhenOnCall: true };
     settings.calls = { ...settings.calls, holdReminderSeconds: 45, notifications: false };

@@ -6,15 +6,27 @@
 import { DEFAULT_AUDIO_SETTINGS, type AudioSettings } from '../../../shared/audio';
 import {
   DEFAULT_SETTINGS,
-  type CallSettings,
+  type DesktopSettings,
   type LineSrtp,
   type LineConfigInput,
   type LineTransport,
-  type PresenceSettings,
   type PublicLineConfig,
   type PublicSettings,
   type SettingsInput,
+  type UiSettings,
 } from '../../../shared/settings';
+import {
+  callsToInput,
+  draftCallsFrom,
+  draftFeatureCodesFrom,
+  draftPresenceFrom,
+  draftUiFrom,
+  featureCodesToInput,
+  presenceToInput,
+  type DraftCalls,
+  type DraftFeatureCodes,
+  type DraftPresence,
+} from './setup-draft';
 import {
   draftNotifyFrom,
   draftTileFrom,
@@ -47,18 +59,22 @@ export interface DraftLine {
   caFile: string;
   /** Subscribe to the own `presence.winfo` (opt-in: some PBXs crash on it). */
   watcherInfo: boolean;
-  /** Not edited here (the presence screen's concern); carried through so a save keeps them. */
-  featureCodes?: PublicLineConfig['featureCodes'];
-  /** Call options of the line (issue 9): not edited here yet; carried through so a save keeps it. */
-  busyWhenOnCall?: boolean;
+  /** Presence feature codes by state (issue 4 §2), as typed; `''` = that state is not carried. */
+  featureCodes: DraftFeatureCodes;
+  /** Answer a second incoming call 486 while the line has a call (issue 9). */
+  busyWhenOnCall: boolean;
   /** Feature codes for calls (issues 9, 11), as typed; `''` = none. */
   voicemailCode: string;
   transferCode: string;
   pickupPrefix: string;
   parkCode: string;
   voicemailTransferPrefix: string;
-  /** SRTP of the line (issue 10): not edited here yet; carried through so a save keeps it. */
-  srtp?: LineSrtp;
+  /** Watch the line's own mailbox (issue 12 §6, RFC 3842); on unless switched off. */
+  mwi: boolean;
+  /** What "Call voicemail" dials, as typed; `''` = the Message-Account the PBX reports. */
+  mailboxCode: string;
+  /** SRTP of the line (issue 10); `''` = the default (offer on TLS, off otherwise). */
+  srtp: LineSrtp | '';
   /** Never saved yet: Esc while editing removes it instead of restoring it. */
   isNew: boolean;
 }
@@ -81,15 +97,19 @@ export interface DraftSettings {
   tiles: DraftTile[];
   tileLists: DraftTileList[];
   notify: DraftNotify;
-  /** Not edited on the settings screen yet; carried through so a save keeps the presence options. */
-  presence: PresenceSettings;
-  /** Call options (issue 9): not edited on the settings screen yet; carried through so a save keeps them. */
-  calls: CallSettings;
+  /** Own presence options (issue 4), edited under "Presence". */
+  presence: DraftPresence;
+  /** Call options (issue 9), edited under "Calls". */
+  calls: DraftCalls;
+  /** Language and theme of the window (issue 12). */
+  ui: UiSettings;
   /**
    * Audio (issue 10): edited on the Audio screen, which saves each change at once with `audio.save`. Carried through
    * so the input is complete; the settings store sends the latest saved audio instead, never this copy.
    */
   audio: AudioSettings;
+  /** Desktop integration (issue 12 §7), edited by its own card on this screen (a switch and a text: no draft form). */
+  desktop: DesktopSettings;
 }
 
 /** Editor fields of a line and where each sits in `SettingsInput` below `lines.<index>`. */
@@ -105,11 +125,15 @@ export const LINE_FIELD_PATHS = {
   transport: 'transport',
   expires: 'expires',
   watcherInfo: 'watcherInfo',
+  busyWhenOnCall: 'busyWhenOnCall',
+  srtp: 'srtp',
   voicemailCode: 'voicemailCode',
   transferCode: 'transferCode',
   pickupPrefix: 'pickupPrefix',
   parkCode: 'parkCode',
   voicemailTransferPrefix: 'voicemailTransferPrefix',
+  mwi: 'mwi',
+  mailboxCode: 'mailboxCode',
   fingerprint256: 'tls.fingerprint256',
   caFile: 'tls.caFile',
 } as const satisfies Partial<Record<keyof DraftLine, string>>;
@@ -139,14 +163,16 @@ export function draftLineFrom(line: PublicLineConfig): DraftLine {
     fingerprint256: line.tls?.fingerprint256 ?? '',
     caFile: line.tls?.caFile ?? '',
     watcherInfo: line.watcherInfo === true,
-    ...(line.featureCodes ? { featureCodes: { ...line.featureCodes } } : {}),
-    ...(line.busyWhenOnCall !== undefined ? { busyWhenOnCall: line.busyWhenOnCall } : {}),
+    featureCodes: draftFeatureCodesFrom(line.featureCodes),
+    busyWhenOnCall: line.busyWhenOnCall === true,
     voicemailCode: line.voicemailCode ?? '',
     transferCode: line.transferCode ?? '',
     pickupPrefix: line.pickupPrefix ?? '',
     parkCode: line.parkCode ?? '',
     voicemailTransferPrefix: line.voicemailTransferPrefix ?? '',
-    ...(line.srtp !== undefined ? { srtp: line.srtp } : {}),
+    mwi: line.mwi !== false,
+    mailboxCode: line.mailboxCode ?? '',
+    srtp: line.srtp ?? '',
     isNew: false,
   };
 }
@@ -169,11 +195,16 @@ export function emptyDraftLine(): DraftLine {
     fingerprint256: '',
     caFile: '',
     watcherInfo: false,
+    featureCodes: draftFeatureCodesFrom(undefined),
+    busyWhenOnCall: false,
     voicemailCode: '',
     transferCode: '',
     pickupPrefix: '',
     parkCode: '',
     voicemailTransferPrefix: '',
+    mwi: true,
+    mailboxCode: '',
+    srtp: '',
     isNew: true,
   };
 }
@@ -199,9 +230,11 @@ export function draftFrom(settings: PublicSettings): DraftSettings {
     tiles: settings.tiles.map(draftTileFrom),
     tileLists: settings.tileLists.map(draftTileListFrom),
     notify: draftNotifyFrom(settings.notify),
-    presence: { ...settings.presence, customStates: settings.presence.customStates.map((entry) => ({ ...entry })) },
-    calls: { ...(settings.calls ?? DEFAULT_SETTINGS.calls) },
+    presence: draftPresenceFrom(settings.presence),
+    calls: draftCallsFrom(settings.calls),
     audio: copyAudio(settings.audio ?? DEFAULT_AUDIO_SETTINGS),
+    ui: draftUiFrom(settings.ui),
+    desktop: { ...(settings.desktop ?? DEFAULT_SETTINGS.desktop) },
   };
 }
 
@@ -233,13 +266,19 @@ export function lineToInput(line: DraftLine): LineConfigInput {
   if (proxy !== undefined) input.outboundProxy = proxy;
   // Only an opted-in line carries the flag, as the engine stores it, so an untouched line never looks changed.
   if (line.watcherInfo) input.watcherInfo = true;
-  if (line.featureCodes) input.featureCodes = { ...line.featureCodes };
-  if (line.busyWhenOnCall !== undefined) input.busyWhenOnCall = line.busyWhenOnCall;
+  const featureCodes = featureCodesToInput(line.featureCodes);
+  if (featureCodes) input.featureCodes = featureCodes;
+  // Like watcherInfo: only `true` is stored, so switching it on and off again leaves the line unchanged.
+  if (line.busyWhenOnCall) input.busyWhenOnCall = true;
   for (const code of CALL_CODES) {
     const value = optional(line[code]);
     if (value !== undefined) input[code] = value;
   }
-  if (line.srtp !== undefined) input.srtp = line.srtp;
+  if (line.srtp !== '') input.srtp = line.srtp;
+  // The mailbox is watched by default (issue 12 §6): only `false` is stored, so an untouched line never looks changed.
+  if (!line.mwi) input.mwi = false;
+  const mailboxCode = optional(line.mailboxCode);
+  if (mailboxCode !== undefined) input.mailboxCode = mailboxCode;
   // Absent = keep the stored password; '' = clear it (LineConfigInput).
   if (line.password !== '') input.password = line.password;
   else if (line.clearPassword) input.password = '';
@@ -277,9 +316,11 @@ export function toInput(draft: DraftSettings): SettingsInput {
     tiles: draft.tiles.map(tileToInput),
     tileLists: draft.tileLists.map(tileListToInput),
     notify: notifyToInput(draft.notify),
-    presence: { ...draft.presence, customStates: draft.presence.customStates.map((entry) => ({ ...entry })) },
-    calls: { ...draft.calls },
+    presence: presenceToInput(draft.presence),
+    calls: callsToInput(draft.calls),
     audio: copyAudio(draft.audio),
+    ui: { ...draft.ui },
+    desktop: { ...draft.desktop },
   };
 }
 

@@ -5,7 +5,7 @@ import type { TileView } from '../../../shared/tiles';
 import { t } from '../i18n';
 import type { NameLookup } from './directory';
 import { tileNumber } from './tile-number';
-import { isTimed, sinceText, staleText, stateWord, tileLabel } from './tile-text';
+import { isTimed, registrationStateWord, sinceText, staleText, stateWord, tileLabel } from './tile-text';
 import type { ParkState } from './transfer-text';
 
 /** The word a park slot shows: "free", "parked", else the lamp's own word (offline, unknown…). */
@@ -42,7 +42,7 @@ export function tileAriaLabel(tile: TileView, now: number, parts: TileAriaParts)
 /** Full text for the native tooltip: everything the tile may have truncated, and since when it may be stale. */
 export function tileTitle(tile: TileView, name: string, context: string | undefined, missed?: boolean): string {
   const stale = staleText(tile);
-  const state = stale ? `${stale} (${t('tile.aria.lastKnown', { state: stateWord(tile) })})` : stateWord(tile);
+  const state = stale ? `${stale} (${t('tile.aria.lastKnown', { state: stateWord(tile) })})` : registrationStateWord(tile);
   const head = `${name} · ${tileNumber(tile.uri)} · ${state}`;
   const lines = [head, context, missed ? t('tile.missed') : undefined];
   return lines.filter(Boolean).join('\n');

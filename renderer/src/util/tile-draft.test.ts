@@ -9,11 +9,15 @@ describe('tile drafts', () => {
       { id: 'b', name: 'Queue', uri: 'sip:600@pbx.example.com', line: 2, watch: ['presence'], action: { kind: 'call', uri: '*8600' } },
       { id: 'c', name: 'Door', uri: '190', watch: ['dialog'], action: { kind: 'none' } },
       { id: 'd', name: 'Park 701', uri: '701', watch: ['dialog'], action: { kind: 'call', uri: '701' }, park: true },
+      { id: 'e', name: 'Reg', uri: '105', watch: ['dialog', 'reg'], action: { kind: 'call', uri: '105' } },
     ];
     const drafts = keys.map(draftTileFrom);
     expect(drafts[0]).toMatchObject({ line: '', actionUri: '', group: 'Front' });
     expect(drafts[1]).toMatchObject({ line: '2', actionUri: '*8600', watchDialog: false, watchPresence: true, park: false });
     expect(drafts[3]).toMatchObject({ park: true });
+    expect(drafts[4]).toMatchObject({ watchDialog: true, watchPresence: false, watchReg: true });
+    // Registration state is opt-in: a new key does not subscribe reg (Asterisk answers 489 Bad Event).
+    expect(emptyDraftTile().watchReg).toBe(false);
     expect(drafts.map(tileToInput)).toEqual(keys);
   });
 

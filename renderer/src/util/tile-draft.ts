@@ -18,6 +18,10 @@ export interface DraftTile {
   line: string;
   watchDialog: boolean;
   watchPresence: boolean;
+  /** Registration state (RFC 3680 `reg`); opt-in: only some PBXs offer it (Kamailio presence_reginfo, not Asterisk). */
+  watchReg: boolean;
+  /** The extension's mailbox count (RFC 3842 `message-summary`, issue 12 §6); only beside another event. */
+  watchMwi: boolean;
   /** `call` or `none` (issue 3 §2: what activating the tile does). */
   actionKind: 'call' | 'none';
   /** `''` = call the tile's own URI. */
@@ -48,6 +52,8 @@ export const TILE_FIELD_PATHS = {
   line: 'line',
   watchDialog: 'watch',
   watchPresence: 'watch',
+  watchReg: 'watch',
+  watchMwi: 'watch',
   actionKind: 'action',
   actionUri: 'action.uri',
   group: 'group',
@@ -68,6 +74,8 @@ export function draftTileFrom(tile: TileConfig): DraftTile {
     line: tile.line === undefined ? '' : String(tile.line),
     watchDialog: tile.watch.includes('dialog'),
     watchPresence: tile.watch.includes('presence'),
+    watchReg: tile.watch.includes('reg'),
+    watchMwi: tile.watch.includes('message-summary'),
     actionKind: tile.action.kind,
     actionUri: callUri === tile.uri ? '' : callUri,
     group: tile.group ?? '',
@@ -83,6 +91,8 @@ export function emptyDraftTile(group = ''): DraftTile {
     line: '',
     watchDialog: true,
     watchPresence: true,
+    watchReg: false,
+    watchMwi: false,
     actionKind: 'call',
     actionUri: '',
     group,
@@ -117,6 +127,8 @@ export function tileToInput(tile: DraftTile): TileConfig {
   const watch: WatchEvent[] = [];
   if (tile.watchDialog) watch.push('dialog');
   if (tile.watchPresence) watch.push('presence');
+  if (tile.watchReg) watch.push('reg');
+  if (tile.watchMwi) watch.push('message-summary');
   const out: TileConfig = {
     id: tile.id,
     name: tile.name.trim(),

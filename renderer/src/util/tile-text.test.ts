@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { setLocale } from '../i18n';
 import { makeTile } from '../testing/fake-console-api';
-import { isTimed, staleText, tileLabel } from './tile-text';
+import { isTimed, registrationStateWord, staleText, tileLabel } from './tile-text';
 
 const STALE_AT = new Date('2025-03-04T14:02:30').getTime();
 const NOW = STALE_AT + 90_000;
@@ -26,5 +26,22 @@ describe('stale tile texts', () => {
     const busy = makeTile(102, { state: 'busy', since: STALE_AT - 60_000 });
     expect(isTimed(busy)).toBe(true);
     expect(isTimed({ ...busy, staleSince: STALE_AT })).toBe(false);
+  });
+});
+
+describe('registration in the state word (issue 12)', () => {
+  it('says "registration unknown" for an idle tile when neither reg nor presence <basic> tells', () => {
+    expect(registrationStateWord(makeTile(101, { state: 'idle' }))).toBe('idle (registration unknown)');
+    expect(registrationStateWord(makeTile(101, { state: 'idle', registered: true }))).toBe('idle');
+    expect(registrationStateWord(makeTile(101, { state: 'idle', presence: { basic: 'open' } }))).toBe('idle');
+    expect(registrationStateWord(makeTile(101, { state: 'busy' }))).toBe('busy');
+    setLocale('de');
+    expect(registrationStateWord(makeTile(101, { state: 'idle' }))).toBe('frei (Registrierung unbekannt)');
+  });
+
+  it('says why an offline tile is offline when the reg event is the reason', () => {
+    expect(registrationStateWord(makeTile(101, { state: 'offline', registered: false }))).toBe('offline (not registered)');
+    expect(registrationStateWord(makeTile(101, { state: 'offline', presence: { basic: 'closed' } }))).toBe('offline');
+    expect(tileLabel(makeTile(101, { name: 'Anna', state: 'offline', registered: false }), NOW)).toBe('Anna, 101, offline (not registered)');
   });
 });

@@ -29,6 +29,20 @@ export function stateWord(tile: Pick<TileView, 'state' | 'unknownReason'>): stri
   return t(`tile.state.${tile.state}`);
 }
 
+/**
+ * The state word with what is known of the phone's registration (issue 12): an idle tile says "idle (registration
+ * unknown)" when neither the `reg` event (RFC 3680) nor presence `<basic>` (RFC 3863 §4.1.4) tells whether the phone
+ * is registered (the dialog package cannot: an unregistered phone has no dialogs either); an offline tile says
+ * "offline (not registered)" when the `reg` event is why.
+ */
+export function registrationStateWord(tile: Pick<TileView, 'state' | 'unknownReason' | 'registered' | 'presence'>): string {
+  const word = stateWord(tile);
+  if (tile.state === 'idle' && tile.registered === undefined && tile.presence?.basic === undefined)
+    return t('tile.reg.unknown', { state: word });
+  if (tile.state === 'offline' && tile.registered === false) return t('tile.reg.notRegistered', { state: word });
+  return word;
+}
+
 /** Whole minutes/seconds since `since`, compact for a tile: "0:42", "12:05", "1:02:10". */
 export function sinceText(since: number, now: number): string {
   const total = Math.max(0, Math.floor((now - since) / 1000));
@@ -77,9 +91,10 @@ export function tileLabel(tile: TileView, now: number, lookup?: NameLookup): str
   const name = tileDisplayName(tile, lookup);
   const number = tileNumber(tile.uri);
   const parts = name === number ? [number] : [name, number];
-  const word = stateWord(tile);
+  const word = registrationStateWord(tile);
   const stale = staleText(tile);
-  if (stale) parts.push(stale, t('tile.aria.lastKnown', { state: word }));
+  // A stale tile's registration is as much in doubt as its state: the last known state word is enough.
+  if (stale) parts.push(stale, t('tile.aria.lastKnown', { state: stateWord(tile) }));
   else parts.push(isTimed(tile) && now > 0 ? t('tile.aria.stateFor', { state: word, duration: sinceText(tile.since, now) }) : word);
   const caller = tile.state === 'ringing' ? partyText(tile.caller, lookup) : undefined;
   if (caller) parts.push(t('tile.aria.caller', { caller }));

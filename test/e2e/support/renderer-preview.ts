@@ -7,11 +7,13 @@
  * 1920×1080 in light and dark to test-results/preview/. Console errors (e.g. CSP violations) are printed and make
  * the run fail, so a screen that only looks right because an error was swallowed does not pass.
  */
+import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../../support/browser';
 import { serveStatic } from '../../support/static-server';
+import { importKeys } from '../../../electron/core/blf/key-import';
 import { previewData, type PreviewData } from './preview-data';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
@@ -21,6 +23,7 @@ const SIZES = [
   { width: 1920, height: 1080 },
 ] as const;
 const SCHEMES = ['light', 'dark'] as const;
+const SNOM_SAMPLE = readFileSync(join(ROOT, 'test/fixtures/keys/snom.xml'), 'utf8');
 
 /** Runs in the page before the app: a ConsoleApi answering from `data`, with times relative to page load. */
 function installFakeApi(data: PreviewData): void {
@@ -60,6 +63,8 @@ function installFakeApi(data: PreviewData): void {
         }
         case 'tiles.importXml':
           return reply(data.importResult);
+        case 'tiles.importKeys':
+          return Promise.resolve((data as PreviewData & { importKeys?: unknown }).importKeys ?? { ok: true, value: { format: 'console', tiles: data.importResult, warnings: [] } });
         case 'trace.list':
           return reply({ entries: trace });
         case 'trace.clear':
@@ -151,6 +156,18 @@ const shots: Shot[] = [
       await page.getByTestId('tile-field-name').fill('Night porter');
       await page.getByTestId('tile-field-uri').fill('sip:@pbx');
       await page.getByTestId('save-keys').click();
+    },
+  },
+  {
+    name: 'keys-import-snom',
+    // The real importer's report on the snom sample, answered by the fake `tiles.importKeys`.
+    data: () => ({ ...previewData(), importKeys: importKeys(SNOM_SAMPLE, { lineCount: 3 }) }),
+    prepare: async (page) => {
+      await page.getByTestId('nav-keys').click();
+      await page.getByTestId('tile-import').click();
+      await page.getByTestId('tile-import-xml').fill(SNOM_SAMPLE);
+      await page.getByTestId('tile-import-read').click();
+      await page.getByTestId('tile-import-preview').waitFor();
     },
   },
   {

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
-import { importKeyConfiguration, MAX_KEY_XML_DEPTH } from './key-config-import';
+import { importKeyConfiguration, MAX_KEY_XML_DEPTH } from './console-format';
 
 const fixture = (name: string): string =>
-  readFileSync(new URL(`../../../test/fixtures/keys/${name}`, import.meta.url), 'utf8');
+  readFileSync(new URL(`../../../../test/fixtures/keys/${name}`, import.meta.url), 'utf8');
 
 function counter(): () => string {
   let n = 0;

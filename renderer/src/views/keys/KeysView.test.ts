@@ -34,10 +34,17 @@ beforeEach(async () => {
       saved.push(structuredClone(input));
       return { ok: true, value: { ...input, lines: settings.lines } };
     },
-    'tiles.importXml': ({ xml }) => {
-      imported.push(xml);
-      if (!xml.includes('<key>')) return { ok: false, error: { code: 'invalid-argument', message: 'not a key configuration' } };
-      return { ok: true, value: [key(77), { ...key(101), name: 'Duplicate id' }] };
+    'tiles.importKeys': ({ text }) => {
+      imported.push(text);
+      if (!text.includes('fkey')) return { ok: false, error: { code: 'invalid-argument', message: 'not a key file' } };
+      return {
+        ok: true,
+        value: {
+          format: 'snom',
+          tiles: [key(77), { ...key(101), id: 'k9', name: 'Anna again' }, { ...key(78), id: 'k101', name: 'Same id' }],
+          warnings: ['fkey 4: a speed dial to 0800 has no lamp: skipped'],
+        },
+      };
     },
   });
   await wireEvents(fake.api).ready;
@@ -91,36 +98,84 @@ describe('KeysView', () => {
     expect(saved[0]?.lines).toHaveLength(2);
   });
 
-  it('imports keys from XML through main, previews them and appends them with fresh ids', async () => {
+  it('imports a key file through main, previews format, keys, duplicates and warnings, and appends the new keys', async () => {
     const wrapper = mount(KeysView, { attachTo: document.body });
     await wrapper.get('[data-testid="tile-import"]').trigger('click');
-    const xml = wrapper.get('[data-testid="tile-import-xml"]');
+    expect(wrapper.get('[data-testid="tile-import-file"]').attributes('accept')).toMatch(/\.xml,\.cfg,\.txt,\.csv/);
+    const text = wrapper.get('[data-testid="tile-import-xml"]');
 
-    await xml.setValue('<nonsense/>');
+    await text.setValue('<nonsense/>');
     await wrapper.get('[data-testid="tile-import-read"]').trigger('click');
     await flushPromises();
-    expect(wrapper.text()).toContain('Could not read the XML: not a key configuration');
+    expect(wrapper.get('[data-testid="tile-import-failed"]').text()).toContain('not a key file');
 
-    await xml.setValue('<key><keyConfiguration/></key>');
+    await text.setValue('<fkey idx="0">blf 77</fkey>');
     await wrapper.get('[data-testid="tile-import-read"]').trigger('click');
     await flushPromises();
-    expect(imported).toEqual(['<nonsense/>', '<key><keyConfiguration/></key>']);
+    expect(imported).toEqual(['<nonsense/>', '<fkey idx="0">blf 77</fkey>']);
+    expect(wrapper.get('[data-testid="tile-import-summary"]').text()).toBe(
+      'Read as snom function keys — 2 new · 1 already on the panel · 1 skipped',
+    );
     const rows = wrapper.findAll('[data-testid="tile-import-preview"] tbody tr');
-    expect(rows.map((row) => row.text())).toEqual([expect.stringContaining('Ext 77'), expect.stringContaining('Duplicate id')]);
+    expect(rows.map((row) => row.text())).toEqual([
+      expect.stringMatching(/Ext 77.*77.*dialog, presence.*new$/),
+      expect.stringMatching(/Anna again\s+already on the panel as “Ext 101”.*101.*skipped$/s),
+      expect.stringMatching(/Same id.*78.*new$/),
+    ]);
+    expect(wrapper.get('[data-testid="tile-import-warnings"]').text()).toContain('fkey 4: a speed dial to 0800 has no lamp: skipped');
 
-    await wrapper.get('[data-testid="tile-import-append"]').trigger('click');
+    const append = wrapper.get('[data-testid="tile-import-append"]');
+    expect(append.text()).toBe('Append 2 keys');
+    await append.trigger('click');
     expect(wrapper.find('[data-testid="tile-import-panel"]').exists()).toBe(false);
     expect(wrapper.findAll('[data-testid^="key-"]').map((el) => el.find('.name').text())).toEqual([
       'Ext 101',
       'Ext 102',
       'Ext 103',
       'Ext 77',
-      'Duplicate id',
+      'Same id',
     ]);
     await wrapper.get('[data-testid="save-keys"]').trigger('click');
     await flushPromises();
     const ids = saved[0]?.tiles.map((tile) => tile.id) ?? [];
     expect(ids.slice(0, 4)).toEqual(['k101', 'k102', 'k103', 'k77']);
     expect(new Set(ids).size).toBe(5);
+  });
+
+  it('names a second key for the same extension at its address field', async () => {
+    const wrapper = mount(KeysView, { attachTo: document.body });
+    await openKey(wrapper, 3);
+    const uri = wrapper.get('[data-testid="tile-field-uri"]');
+    await uri.setValue('sip:101@pbx.example.com');
+    expect(uri.element.closest('.field')?.textContent).toContain("Address sip:101@pbx.example.com is already on the panel as 'Ext 101' (key 1)");
+    expect(uri.attributes('aria-invalid')).toBe('true');
+  });
+
+  it('exports the saved keys as key XML through a download link', async () => {
+    const blobs: Blob[] = [];
+    const clicked: string[] = [];
+    const original = { create: URL.createObjectURL, revoke: URL.revokeObjectURL };
+    URL.createObjectURL = (blob: Blob | MediaSource) => {
+      blobs.push(blob as Blob);
+      return 'blob:keys';
+    };
+    URL.revokeObjectURL = () => undefined;
+    const click = HTMLAnchorElement.prototype.click;
+    HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) {
+      clicked.push(this.download);
+    };
+    try {
+      const wrapper = mount(KeysView, { attachTo: document.body });
+      await wrapper.get('[data-testid="tile-export"]').trigger('click');
+      expect(clicked).toEqual([expect.stringMatching(/^keys-\d{4}-\d{2}-\d{2}\.xml$/)]);
+      const xml = await blobs[0]!.text();
+      expect(xml).toContain('<label>Ext 101</label>');
+      expect(xml).toContain('<group>Front</group>');
+      expect(xml.match(/<key>/g)).toHaveLength(3);
+    } finally {
+      URL.createObjectURL = original.create;
+      URL.revokeObjectURL = original.revoke;
+      HTMLAnchorElement.prototype.click = click;
+    }
   });
 });

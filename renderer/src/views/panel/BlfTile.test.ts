@@ -71,6 +71,6 @@ describe('BlfTile names (issue 12)', () => {
     const bare = mount(BlfTile, { props: { tile: member(105), now: 0, tabbable: true } });
     expect(bare.get('[data-testid="tile-name"]').text()).toBe('105');
     expect(bare.text()).not.toContain('sip:');
-    expect(bare.attributes('aria-label')).toBe('105, idle');
+    expect(bare.attributes('aria-label')).toBe('105, idle (registration unknown)');
   });
 });

@@ -1,0 +1,20 @@
+/** English UI strings: the panel's density, tile size and columns (issue 12). Part of the catalogue in ./en.ts. */
+export const enDensity = {
+  'density.label': 'Density',
+  'density.wall': 'Wall',
+  'density.comfortableTitle': 'Comfortable: name, number, state and note',
+  'density.compactTitle': 'Compact: name, number and state in two lines',
+  'density.wallTitle': 'Wall: number and state only, the name in the tooltip',
+  'density.size': 'Tile size',
+  'density.s': 'S',
+  'density.m': 'M',
+  'density.l': 'L',
+  'density.sTitle': 'Small tiles',
+  'density.mTitle': 'Medium tiles',
+  'density.lTitle': 'Large tiles',
+  'density.columns': 'Columns',
+  'density.auto': 'Auto',
+  'density.short.hold': 'hold',
+  'density.short.dnd': 'DND',
+  'density.short.unknown': 'unknown',
+} as const;

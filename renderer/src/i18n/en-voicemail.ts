@@ -1,0 +1,23 @@
+/** English UI strings: the lines' own mailboxes (issue 12 §6). Part of the catalogue in ./en.ts. */
+export const enVoicemail = {
+  'voicemail.new': '{count} new',
+  'voicemail.waiting': 'Messages waiting',
+  'voicemail.none': 'No new messages',
+  'voicemail.urgent': '{count} urgent',
+  'voicemail.old': '{count} old',
+  'voicemail.markTitle': 'Voicemail on line {line}: {summary}',
+  'voicemail.call': 'Call voicemail',
+  'voicemail.callCount': 'Call voicemail ({count})',
+  'voicemail.callTitle': 'Dial {target} on line {line}',
+  'voicemail.noTarget': 'Set the line’s voicemail number in Settings to call the mailbox',
+  'voicemail.callFailed': 'Could not call voicemail: {message}',
+  'voicemail.unsupported': 'No voicemail indicator: the PBX answered {status}',
+  'voicemail.failed': 'Voicemail indicator failing: {status}',
+  'voicemail.title': '✉{count}',
+  'voicemail.tile.watch': 'Mailbox (message-summary)',
+  'voicemail.tile.count': '{count} new voicemail messages',
+  'voicemail.setting.mwi': 'Show waiting voicemail (message-summary)',
+  'voicemail.setting.mwiHint': 'Subscribes to the line’s own mailbox (RFC 3842). Off for a PBX without voicemail.',
+  'voicemail.setting.mailboxCode': 'Voicemail number',
+  'voicemail.setting.mailboxCodeHint': 'What “Call voicemail” dials, e.g. *97. Empty: the mailbox address the PBX reports.',
+} as const;
