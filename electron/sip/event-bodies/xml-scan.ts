@@ -198,8 +198,11 @@ class Scanner {
     return this.startTag(i);
   }
 
-  /** End of the name starting at `j` (element or attribute); throws on a character no name may hold. */
-  private nameEnd(j: number, what: string): number {
+  /**
+   * End of the name starting at `j` (an element's, or an attribute's of the element `inElement`); throws on a
+   * character no name may hold. The error text is built only on error: this runs for every name of every body.
+   */
+  private nameEnd(j: number, inElement?: string): number {
     const src = this.src;
     const n = src.length;
     for (; j < n; j++) {
@@ -207,8 +210,10 @@ class Scanner {
       if (c < 128) {
         const kind = NAME_CLASS[c];
         if (kind === NAME_END) break;
-        if (kind === NAME_BAD)
+        if (kind === NAME_BAD) {
+          const what = inElement === undefined ? 'element name' : `attribute name in <${inElement}>`;
           throw new XmlScanError(`bad character in ${what} "${src.slice(j - 8 < 0 ? 0 : j - 8, j + 1)}"`);
+        }
       }
     }
     return j;
@@ -217,7 +222,7 @@ class Scanner {
   private startTag(i: number): number {
     const src = this.src;
     const n = src.length;
-    let j = this.nameEnd(i + 1, 'element name');
+    let j = this.nameEnd(i + 1);
     const qname = src.slice(i + 1, j);
     if (qname === '') throw new XmlScanError('empty element name');
     const attrs: Record<string, string> = {};
@@ -256,7 +261,7 @@ class Scanner {
     const src = this.src;
     const n = src.length;
     const start = j;
-    j = this.nameEnd(j, `attribute name in <${qname}>`);
+    j = this.nameEnd(j, qname);
     const name = src.slice(start, j);
     if (name === '') throw new XmlScanError(`bad attribute in <${qname}>`);
     while (j < n && isWs(src.charCodeAt(j))) j++;
@@ -266,7 +271,8 @@ class Scanner {
     const quote = src[j];
     let value: string;
     if (quote === '"' || quote === "'") {
-      const end = this.find(quote, j + 1, `attribute ${name}`);
+      const end = src.indexOf(quote, j + 1);
+      if (end < 0) throw new XmlScanError(`unterminated attribute ${name}`);
       const raw = src.slice(j + 1, end);
       if (raw.includes('<')) throw new XmlScanError(`"<" in attribute ${name} of <${qname}>`);
       value = decodeXmlText(raw, this.tolerant, this.warnings);
