@@ -7,6 +7,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Session } from 'node:inspector';
+import { writeFileSync } from 'node:fs';
 import { writeHeapSnapshot } from 'node:v8';
 import { BlfService } from '../../electron/core/blf/blf-service';
 import { LineManager } from '../../electron/core/lines/line-manager';
@@ -25,6 +27,12 @@ const blf = new BlfService({ clock, lines: manager, log: () => undefined });
 let patchBytes = 0;
 blf.onPatch((patch) => void (patchBytes += JSON.stringify(patch).length));
 let cpuMark = process.cpuUsage();
+// BENCH_FLOOD_PROF=<dir>: a V8 CPU profile of the flood window only (begin → all bodies applied), not start-up.
+const profileDir = process.env['BENCH_FLOOD_PROF'];
+const profiler = profileDir ? new Session() : undefined;
+profiler?.connect();
+const post = (method: string): Promise<unknown> =>
+  new Promise((resolve, reject) => profiler?.post(method, (error, result) => (error ? reject(error) : resolve(result))));
 
 function settingsFor(notifierPort: number, subscriptions: number): Settings {
   const tiles: TileConfig[] = Array.from({ length: subscriptions }, (_, i) => ({
@@ -58,6 +66,7 @@ async function onCommand(command: FloodPeerCommand): Promise<void> {
     await until(() => blf.stats().subscriptions >= command.subscriptions, 60_000);
     send({ type: 'subscribed', ms: performance.now() - startedAt });
   } else if (command.type === 'begin') {
+    if (profiler) await post('Profiler.enable').then(() => post('Profiler.start'));
     cpuMark = process.cpuUsage();
   } else if (command.type === 'end') {
     const depthAtEnd = blf.stats().depth;
@@ -67,6 +76,10 @@ async function onCommand(command: FloodPeerCommand): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 20));
     const drainMs = performance.now() - endedAt;
     const cpu = process.cpuUsage(cpuMark);
+    if (profiler && profileDir) {
+      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+      writeFileSync(join(profileDir, `engine-flood-${process.pid}.cpuprofile`), JSON.stringify(profile));
+    }
     const memory = process.memoryUsage();
     // BENCH_HEAP_SNAPSHOT=<dir>: a heap snapshot after the flood, to see what the memory holds.
     const snapshotDir = process.env['BENCH_HEAP_SNAPSHOT'];

@@ -2,7 +2,8 @@
  * HTTP Digest as used by SIP (RFC 3261 §22.4): RFC 2617 with RFC 7616's algorithms, which RFC 8760 brings to SIP.
  * Pure functions over strings; the per-usage state (nonce counts, cached credentials) lives in `digest-session.ts`.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { randomHex } from '../message/ids';
 import { parseAuthElements, quote } from './auth-params';
 
 /** Algorithms this implementation can answer (RFC 7616 §6.1 registry, RFC 8760 §2.1). */
@@ -129,7 +130,7 @@ export function formatNonceCount(nc: number): string {
 
 /** A fresh client nonce: 128 random bits, hex. */
 export function newCnonce(): string {
-  return randomBytes(16).toString('hex');
+  return randomHex(16);
 }
 
 export interface DigestInput {

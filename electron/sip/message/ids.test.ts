@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { randomHex } from './ids';
 import { newBranch, newCallId, newTag, parseMessage } from './index';
 
 describe('identifiers', () => {
@@ -27,5 +28,14 @@ describe('identifiers', () => {
     const m = parseMessage(text);
     expect(m.vias[0]?.branch?.startsWith('z9hG4bK')).toBe(true);
     expect(m.from.params.tag).toMatch(/^[0-9a-f]{12}$/);
+  });
+
+  it('draws every identifier from fresh pool bytes, across refills of the pool', () => {
+    // 4,096-byte pool: 3,000 × 10 bytes refill it seven times; a reused byte range would repeat an identifier.
+    const ids = Array.from({ length: 3000 }, () => randomHex(10));
+    expect(new Set(ids).size).toBe(3000);
+    expect(ids.every((id) => /^[0-9a-f]{20}$/.test(id))).toBe(true);
+    expect(randomHex(4096)).toHaveLength(8192);
+    expect(() => randomHex(4097)).toThrow(RangeError);
   });
 });

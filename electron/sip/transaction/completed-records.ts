@@ -14,11 +14,40 @@ import type { CompletedRecord } from './transaction';
 /** Compact the FIFO once this many expired slots lead it (and they are at least half of it). */
 const COMPACT_AFTER = 1024;
 
+/** Size of one chunk of the response arena: ~160 responses of a NOTIFY flood. */
+export const ARENA_CHUNK_BYTES = 64 * 1024;
+
+/**
+ * The responses kept for Timer J, copied back to back into chunks. A response as written is a slice of Node's shared
+ * 8 KiB buffer pool, and holding it for 32 s would hold the whole slab with every other message cut from it (a
+ * 20,000-NOTIFY flood kept ~16 MB of slabs for ~8 MB of responses). Records end in the order they were added, so a
+ * chunk is released, as garbage, soon after its last response's Timer J.
+ */
+class ResponseArena {
+  private chunk = new Uint8Array(0);
+  private at = 0;
+
+  /** A copy of `bytes` that shares memory only with responses added around the same time. */
+  keep(bytes: Uint8Array): Uint8Array {
+    const length = bytes.byteLength;
+    if (length > ARENA_CHUNK_BYTES / 4) return bytes.slice();
+    if (this.at + length > this.chunk.byteLength) {
+      this.chunk = new Uint8Array(ARENA_CHUNK_BYTES);
+      this.at = 0;
+    }
+    const copy = this.chunk.subarray(this.at, this.at + length);
+    copy.set(bytes);
+    this.at += length;
+    return copy;
+  }
+}
+
 export class CompletedRecords {
   private readonly byKey = new Map<string, CompletedRecord>();
   private queue: (CompletedRecord | undefined)[] = [];
   private head = 0;
   private timer: TimerHandle | undefined;
+  private readonly arena = new ResponseArena();
 
   constructor(private readonly clock: Clock) {}
 
@@ -34,7 +63,7 @@ export class CompletedRecords {
   add(transactionKey: string, flow: Flow, response: SipMessage | undefined, bytes: Uint8Array, ms: number): CompletedRecord {
     // The key is made of header values: kept as is, it would keep the request's header section for Timer J.
     const key = detachedString(transactionKey);
-    const record: CompletedRecord = { key, flow, bytes, response, due: this.clock.now() + ms, gone: false };
+    const record: CompletedRecord = { key, flow, bytes: this.arena.keep(bytes), response, due: this.clock.now() + ms, gone: false };
     const previous = this.byKey.get(key);
     if (previous) previous.gone = true;
     this.byKey.set(key, record);
