@@ -15,6 +15,7 @@ import { lineErrors } from './line-validate';
 import { normalizeTileSettings, tileSettingsErrors } from './tiles-validate';
 import { normalizeUiSettings, uiSettingsErrors } from './ui-validate';
 import { desktopSettingsErrors, normalizeDesktopSettings } from './desktop-validate';
+import { directorySettingsErrors, normalizeDirectorySettings } from './directory-validate';
 
 export { isValidHost, isValidHostPort };
 
@@ -28,7 +29,7 @@ export interface FieldError {
 
 type Rec = Record<string, unknown>;
 
-const TOP_KEYS = ['version', 'lines', 'defaultLine', 'sip', 'diagnostics', 'tiles', 'tileLists', 'notify', 'presence', 'calls', 'audio', 'ui', 'desktop'];
+const TOP_KEYS = ['version', 'lines', 'defaultLine', 'sip', 'diagnostics', 'tiles', 'tileLists', 'notify', 'presence', 'calls', 'audio', 'ui', 'desktop', 'directory'];
 const SIP_KEYS = ['t1Ms', 't2Ms', 't4Ms', 'retryBaseSeconds', 'retryMaxSeconds', 'keepAliveSeconds', 'subscriptionExpiresSeconds'];
 const DIAG_KEYS = ['traceToFile', 'traceBufferSize'];
 
@@ -140,6 +141,7 @@ export function settingsErrors(input: unknown): FieldError[] {
   c.errors.push(...audioSettingsErrors(input.audio));
   c.errors.push(...uiSettingsErrors(input.ui));
   c.errors.push(...desktopSettingsErrors(input.desktop));
+  c.errors.push(...directorySettingsErrors(input.directory));
   return c.errors;
 }
 
@@ -208,6 +210,7 @@ function normalize(input: Rec): Settings {
     audio: normalizeAudioSettings(input.audio),
     ui: normalizeUiSettings(input.ui),
     desktop: normalizeDesktopSettings(input.desktop),
+    directory: normalizeDirectorySettings(input.directory),
   };
 }
 

@@ -136,7 +136,36 @@ export interface Settings {
   ui: UiSettings;
   /** Desktop integration of the Electron app (issue 12 §7); kept but without effect in serve mode. */
   desktop: DesktopSettings;
+  /** Imported contacts for the directory (issue 12 "Names"); validated in `directory-validate.ts`. */
+  directory: DirectorySettings;
 }
+
+/** One imported contact: a name and one of its numbers (a person with three numbers is three contacts). */
+export interface DirectoryContact {
+  /** 1..{@link MAX_CONTACT_NAME} characters, no control characters. */
+  name: string;
+  /** A phone number, `sip:`/`tel:` URI or `user@host` (shared/directory-key.ts `isContactNumber`). */
+  number: string;
+}
+
+/**
+ * The directory's own entries (issue 12 "Names"): contacts imported from a CSV or vCard file in Settings. They name
+ * callers after the configured tiles and list members and before names from the call history. Missing in files from
+ * before it: no contacts.
+ */
+export interface DirectorySettings {
+  contacts: DirectoryContact[];
+}
+
+/**
+ * At most this many contacts. Every settings save and `settings.changed` carries them all: 5,000 typical contacts are
+ * about 300 KB of JSON, well inside serve's 1 MiB WebSocket frame (electron/serve/frames.ts).
+ */
+export const MAX_CONTACTS = 5000;
+/** Longest contact name, in characters. */
+export const MAX_CONTACT_NAME = 100;
+/** Longest contact number or address, in characters. */
+export const MAX_CONTACT_NUMBER = 128;
 
 /** Desktop integration (issue 12 §7), validated in `desktop-validate.ts`. Missing in older files: the defaults apply. */
 export interface DesktopSettings {
@@ -206,6 +235,7 @@ export const DEFAULT_SETTINGS: Settings = {
   audio: DEFAULT_AUDIO_SETTINGS,
   ui: { language: 'auto', theme: 'auto' },
   desktop: { startAtLogin: false, answerShortcut: 'CommandOrControl+Shift+F9' },
+  directory: { contacts: [] },
 };
 
 /** At most this many tiles (and list members) on one panel. */

@@ -9,6 +9,7 @@ import { deSetup } from './de-setup';
 import { deVoicemail } from './de-voicemail';
 import { deRegistration } from './de-registration';
 import { deDesktop } from './de-desktop';
+import { deDirectory } from './de-directory';
 
 /** German UI strings; the type makes a missing or stray key a compile error. */
 export const de: Record<MessageKey, string> = {
@@ -428,4 +429,5 @@ export const de: Record<MessageKey, string> = {
   ...deVoicemail,
   ...deRegistration,
   ...deDesktop,
+  ...deDirectory,
 };

@@ -13,6 +13,7 @@ import { enSetup } from './en-setup';
 import { enVoicemail } from './en-voicemail';
 import { enRegistration } from './en-registration';
 import { enDesktop } from './en-desktop';
+import { enDirectory } from './en-directory';
 
 export const en = {
   'app.title': 'Attendant Console',
@@ -431,6 +432,7 @@ export const en = {
   ...enVoicemail,
   ...enRegistration,
   ...enDesktop,
+  ...enDirectory,
 } as const;
 
 /** A key of the message catalogue. */

@@ -41,6 +41,7 @@ function emptyDraft(): DraftSettings {
     audio: copyAudio(DEFAULT_AUDIO_SETTINGS),
     ui: { ...DEFAULT_SETTINGS.ui },
     desktop: { ...DEFAULT_SETTINGS.desktop },
+    directory: { contacts: [] },
   };
 }
 

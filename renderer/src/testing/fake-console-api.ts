@@ -88,6 +88,7 @@ export function makeSettings(): PublicSettings {
     audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true, ringerVolume: 80 },
     ui: { language: 'auto', theme: 'auto' },
     desktop: { startAtLogin: false, answerShortcut: 'CommandOrControl+Shift+F9' },
+    directory: { contacts: [] },
   };
 }
 

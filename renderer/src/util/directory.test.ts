@@ -11,6 +11,7 @@ describe('directoryKey', () => {
     expect(directoryKey('tel:+49-30-123;phone-context=example.com')).toBe('+4930123');
     expect(directoryKey('+49 (30) 123')).toBe('+4930123');
     expect(directoryKey('sip:%2B4930123@pbx')).toBe('+4930123');
+    expect(directoryKey('(030) 98765-43')).toBe('0309876543');
   });
 
   it('keeps named users, case-folded, and has no key for empty text', () => {
@@ -35,7 +36,14 @@ describe('buildDirectory and lookupName', () => {
     ['0301234', 'Müller GmbH'],
     ['106', '106'],
   ];
-  const directory = buildDirectory(tiles, history);
+  const contacts = [
+    { name: 'Anna (contacts)', number: '+49 30 102' },
+    { name: 'Dora Contact', number: '102' },
+    { name: 'Müller from the address book', number: '030 1234' },
+    { name: 'Cleo (contacts)', number: 'sip:104@other' },
+    { name: 'Eva Import', number: '(030) 98765-43' },
+  ];
+  const directory = buildDirectory(tiles, { contacts, historyNames: history });
 
   it('names a number by the configured tile, whatever form the number comes in', () => {
     expect(lookupName(directory, '102')).toBe('Anna Alt');
@@ -43,9 +51,12 @@ describe('buildDirectory and lookupName', () => {
     expect(lookupName(directory, 'tel:102')).toBe('Anna Alt');
   });
 
-  it('then a named list member, then a history name', () => {
+  it('then a named list member, then an imported contact, then a history name', () => {
     expect(lookupName(directory, '104')).toBe('Cleo from the list');
-    expect(lookupName(directory, 'tel:030-1234')).toBe('Müller GmbH');
+    expect(lookupName(directory, 'tel:030-1234')).toBe('Müller from the address book');
+    expect(lookupName(directory, '+4930102')).toBe('Anna (contacts)');
+    expect(lookupName(directory, 'sip:03098765-43@trunk')).toBe('Eva Import');
+    expect(lookupName(buildDirectory(tiles, { historyNames: history }), '0301234')).toBe('Müller GmbH');
   });
 
   it('never takes a label that is only the address, nor a park slot', () => {

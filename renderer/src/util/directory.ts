@@ -1,13 +1,19 @@
 /**
  * One name everywhere (issue 12 "Names"), first slice: a directory that turns a number or SIP/tel address into the
  * name the receptionist knows — the configured tile for that extension first (the console's own key labels), then a
- * resource-list member the list server named, then a name the PBX sent on an earlier call (the call history).
+ * resource-list member the list server named, then an imported contact (CSV/vCard, shared/contacts-import.ts), then a
+ * name the PBX sent on an earlier call (the call history).
  *
  * Keys are normalised so `sip:101@pbx`, `sips:101@pbx;transport=tls`, `<sip:101@pbx>`, `101`, `tel:+49 30 123`
- * and `+49-30-123` meet: the user part of an address, visual separators dropped from phone numbers.
+ * and `+49-30-123` meet: the user part of an address, visual separators dropped from phone numbers
+ * (shared/directory-key.ts, which the contacts import and the settings validator use too).
  */
+import { directoryKey } from '../../../shared/directory-key';
+import type { DirectoryContact } from '../../../shared/settings';
 import type { Party } from '../../../shared/tiles';
 import { tileNumber } from './tile-number';
+
+export { directoryKey };
 
 /** Number (or address user part) → name. */
 export type Directory = ReadonlyMap<string, string>;
@@ -18,31 +24,6 @@ export interface DirectoryTile {
   uri: string;
   listId?: string;
   park?: boolean;
-}
-
-const PHONE = /^\+?[0-9*#][0-9*#\s()./-]*$/;
-
-/** The directory key of a number or address, or undefined for empty text. */
-export function directoryKey(text: string | undefined): string | undefined {
-  let value = text?.trim();
-  if (!value) return undefined;
-  const angle = /<([^>]*)>/.exec(value);
-  if (angle?.[1]) value = angle[1].trim();
-  const sip = /^sips?:([^@;?]+)@/i.exec(value);
-  if (sip?.[1]) value = decode(sip[1]);
-  else if (/^(?:sips?|tel):/i.test(value)) value = value.replace(/^(?:sips?|tel):/i, '').split(/[;?]/)[0] ?? '';
-  else if (/^[^\s@]+@[^\s@]+$/.test(value)) value = value.split('@')[0] ?? '';
-  value = value.trim();
-  if (!value) return undefined;
-  return PHONE.test(value) ? value.replace(/[\s()./-]/g, '') : value.toLowerCase();
-}
-
-function decode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
 }
 
 /**
@@ -56,11 +37,21 @@ export function isBareLabel(name: string | undefined, uri: string): boolean {
   return directoryKey(label) === directoryKey(uri);
 }
 
+/** The sources of a directory besides the tiles, each optional. */
+export interface DirectorySources {
+  /** Contacts imported from a CSV or vCard file (`settings.directory.contacts`). */
+  contacts?: readonly DirectoryContact[];
+  /** Number → name pairs the PBX sent on earlier calls (the call history). */
+  historyNames?: Iterable<readonly [string, string]>;
+}
+
 /**
- * Builds the directory: configured tiles (not park slots) win over named list members, which win over history
- * names; within a source the first entry for a number wins (panel order).
+ * Builds the directory, in this precedence: configured tiles (not park slots), then named list members, then
+ * imported contacts, then history names; within a source the first entry for a number wins (panel or file order).
+ * Contacts rank below the panel because a key's label is what the receptionist chose for that extension; they rank
+ * above history because a name the PBX once sent may be a trunk's or a stranger's guess.
  */
-export function buildDirectory(tiles: readonly DirectoryTile[], historyNames: Iterable<readonly [string, string]> = []): Directory {
+export function buildDirectory(tiles: readonly DirectoryTile[], sources: DirectorySources = {}): Directory {
   const out = new Map<string, string>();
   const add = (key: string | undefined, name: string | undefined): void => {
     const label = name?.trim();
@@ -68,7 +59,8 @@ export function buildDirectory(tiles: readonly DirectoryTile[], historyNames: It
   };
   for (const tile of tiles) if (!tile.listId && !tile.park && !isBareLabel(tile.name, tile.uri)) add(directoryKey(tile.uri), tile.name);
   for (const tile of tiles) if (tile.listId && !tile.park && !isBareLabel(tile.name, tile.uri)) add(directoryKey(tile.uri), tile.name);
-  for (const [number, name] of historyNames) if (!isBareLabel(name, number)) add(directoryKey(number), name);
+  for (const contact of sources.contacts ?? []) if (!isBareLabel(contact.name, contact.number)) add(directoryKey(contact.number), contact.name);
+  for (const [number, name] of sources.historyNames ?? []) if (!isBareLabel(name, number)) add(directoryKey(number), name);
   return out;
 }
 

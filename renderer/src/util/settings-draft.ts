@@ -7,6 +7,7 @@ import { DEFAULT_AUDIO_SETTINGS, type AudioSettings } from '../../../shared/audi
 import {
   DEFAULT_SETTINGS,
   type DesktopSettings,
+  type DirectoryContact,
   type LineSrtp,
   type LineConfigInput,
   type LineTransport,
@@ -110,6 +111,16 @@ export interface DraftSettings {
   audio: AudioSettings;
   /** Desktop integration (issue 12 §7), edited by its own card on this screen (a switch and a text: no draft form). */
   desktop: DesktopSettings;
+  /**
+   * Imported contacts (issue 12 "Names"), replaced as a whole by an import or "Remove all", never edited one by one.
+   * Frozen, so Vue does not wrap 5,000 objects in proxies and every keystroke's {@link toInput} copies one array.
+   */
+  directory: { contacts: readonly DirectoryContact[] };
+}
+
+/** Contacts as the draft holds them: frozen (see {@link DraftSettings.directory}). */
+export function frozenContacts(contacts: readonly DirectoryContact[]): readonly DirectoryContact[] {
+  return Object.freeze(contacts.map((contact) => Object.freeze({ name: contact.name, number: contact.number })));
 }
 
 /** Editor fields of a line and where each sits in `SettingsInput` below `lines.<index>`. */
@@ -235,6 +246,7 @@ export function draftFrom(settings: PublicSettings): DraftSettings {
     audio: copyAudio(settings.audio ?? DEFAULT_AUDIO_SETTINGS),
     ui: draftUiFrom(settings.ui),
     desktop: { ...(settings.desktop ?? DEFAULT_SETTINGS.desktop) },
+    directory: { contacts: frozenContacts(settings.directory?.contacts ?? []) },
   };
 }
 
@@ -321,6 +333,8 @@ export function toInput(draft: DraftSettings): SettingsInput {
     audio: copyAudio(draft.audio),
     ui: { ...draft.ui },
     desktop: { ...draft.desktop },
+    // Frozen objects: sharing them is safe, and copying 5,000 on every keystroke is not needed.
+    directory: { contacts: [...draft.directory.contacts] },
   };
 }
 

@@ -125,6 +125,7 @@ export function previewData(options: { tiles?: number } = {}): PreviewData {
       calls: { rtpPortMin: 20000, rtpPortMax: 20999, holdReminderSeconds: 60, notifications: true, historyLimit: 5000 },
       audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true, ringerVolume: 80 },
       desktop: { startAtLogin: false, answerShortcut: 'CommandOrControl+Shift+F9' },
+      directory: { contacts: [] },
       ui: { language: 'auto', theme: 'auto' },
       notify: { profile: 'console', ratePerSecond: 2000, queueBound: 5000 },
       presence: {
