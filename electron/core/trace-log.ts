@@ -10,6 +10,7 @@
 import { join } from 'node:path';
 import type { DiagnosticsSettings } from '../../shared/settings';
 import type { TraceEntry, TraceFilter, TracePage } from '../../shared/trace';
+import { ByteArena } from '../sip/byte-arena';
 import type { Clock, TimerHandle } from '../sip/clock';
 import { RotatingFile } from './trace-file';
 import { traceListPage } from './trace-page';
@@ -64,6 +65,7 @@ export class TraceLog {
   private file: RotatingFile | undefined;
   /** Recorded since the last flush, for the file (every one of them). */
   private fileQueue: Recorded[] = [];
+  private readonly arena = new ByteArena(256 * 1024);
 
   constructor(private readonly options: TraceLogOptions) {
     this.ring = new Array<Recorded | undefined>(Math.max(1, options.bufferSize ?? 2000));
@@ -102,9 +104,13 @@ export class TraceLog {
     return entry;
   }
 
-  /** Records one message as the SIP stack reports it; O(1), nothing decoded or redacted until the entry is used. */
+  /**
+   * Records one message as the SIP stack reports it; O(1), nothing decoded or redacted until the entry is used. The
+   * bytes are copied into the log's own arena so the datagram (or pool slab) they came in dies young: a ring of
+   * 2,000 messages outlives several garbage collections, and in a NOTIFY flood the originals held tens of MB.
+   */
   record(wire: TraceWire): void {
-    this.push(wire.direction, wire, wire.time);
+    this.push(wire.direction, { direction: wire.direction, flow: wire.flow, data: this.arena.keep(wire.data), time: wire.time }, wire.time);
   }
 
   /**

@@ -5,6 +5,7 @@
  * Instead the records sit in a FIFO and a single timer fires at the oldest one's expiry. J is one duration per
  * layer, so insertion order is expiry order and each record still ends exactly at its own Timer J.
  */
+import { ByteArena } from '../byte-arena';
 import type { Clock, TimerHandle } from '../clock';
 import { detachedString } from '../message/detached-string';
 import type { SipMessage } from '../message/types';
@@ -14,40 +15,18 @@ import type { CompletedRecord } from './transaction';
 /** Compact the FIFO once this many expired slots lead it (and they are at least half of it). */
 const COMPACT_AFTER = 1024;
 
-/** Size of one chunk of the response arena: ~160 responses of a NOTIFY flood. */
-export const ARENA_CHUNK_BYTES = 64 * 1024;
-
 /**
- * The responses kept for Timer J, copied back to back into chunks. A response as written is a slice of Node's shared
- * 8 KiB buffer pool, and holding it for 32 s would hold the whole slab with every other message cut from it (a
- * 20,000-NOTIFY flood kept ~16 MB of slabs for ~8 MB of responses). Records end in the order they were added, so a
- * chunk is released, as garbage, soon after its last response's Timer J.
+ * Size of one chunk of the response arena (~160 responses of a NOTIFY flood). The responses are copied there: held
+ * for the 32 s of Timer J, a slice of Node's buffer pool would hold its whole 8 KiB slab (see byte-arena.ts).
  */
-class ResponseArena {
-  private chunk = new Uint8Array(0);
-  private at = 0;
-
-  /** A copy of `bytes` that shares memory only with responses added around the same time. */
-  keep(bytes: Uint8Array): Uint8Array {
-    const length = bytes.byteLength;
-    if (length > ARENA_CHUNK_BYTES / 4) return bytes.slice();
-    if (this.at + length > this.chunk.byteLength) {
-      this.chunk = new Uint8Array(ARENA_CHUNK_BYTES);
-      this.at = 0;
-    }
-    const copy = this.chunk.subarray(this.at, this.at + length);
-    copy.set(bytes);
-    this.at += length;
-    return copy;
-  }
-}
+export const ARENA_CHUNK_BYTES = 64 * 1024;
 
 export class CompletedRecords {
   private readonly byKey = new Map<string, CompletedRecord>();
   private queue: (CompletedRecord | undefined)[] = [];
   private head = 0;
   private timer: TimerHandle | undefined;
-  private readonly arena = new ResponseArena();
+  private readonly arena = new ByteArena(ARENA_CHUNK_BYTES);
 
   constructor(private readonly clock: Clock) {}
 
