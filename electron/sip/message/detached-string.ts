@@ -11,5 +11,7 @@
  * path, where the copy costs more than the sharing saves.
  */
 export function detachedString(value: string): string {
-  return JSON.parse(JSON.stringify(value)) as string;
+  // UTF-16LE holds every code unit as is (lone surrogates too), and decoding makes a new flat string; ~4× cheaper
+  // than a JSON round trip, which mattered at one transaction key per NOTIFY.
+  return Buffer.from(value, 'utf16le').toString('utf16le');
 }
