@@ -70,6 +70,17 @@ function visibleTiles(page: Page): Promise<number> {
   });
 }
 
+/** {@link visibleTiles} once the grid has finished building: it builds a large screen over a few frames. */
+async function settledTiles(page: Page): Promise<number> {
+  let last = -1;
+  for (;;) {
+    const count = await visibleTiles(page);
+    if (count === last) return count;
+    last = count;
+    await page.waitForTimeout(150);
+  }
+}
+
 async function choose(page: Page, density: 'comfortable' | 'compact' | 'wall'): Promise<void> {
   await page.getByTestId(`density-${density}`).click();
   await expect.poll(() => page.getByTestId(`density-${density}`).getAttribute('aria-pressed')).toBe('true');
@@ -109,9 +120,9 @@ describe('density at 1600×1000', () => {
     const { page } = rig;
     await page.goto(rig.serve.url);
     await page.getByTestId('tile-t101').waitFor();
-    const comfortable = await visibleTiles(page);
+    const comfortable = await settledTiles(page);
     await choose(page, 'compact');
-    const compact = await visibleTiles(page);
+    const compact = await settledTiles(page);
     await page.screenshot({ path: join(E2E_OUT, 'density-compact-1600x1000.png') });
     expect(compact).toBeGreaterThanOrEqual(300);
     expect(compact).toBeGreaterThan(comfortable * 2.5);
@@ -119,19 +130,19 @@ describe('density at 1600×1000', () => {
     await page.reload();
     await page.getByTestId('tile-t101').waitFor();
     expect(await page.getByTestId('density-compact').getAttribute('aria-pressed')).toBe('true');
-    expect(await visibleTiles(page)).toBe(compact);
+    expect(await settledTiles(page)).toBe(compact);
   });
 
   it('shows all 1,000 tiles in wall, remembers it, and arrows still move between tiles', async () => {
     const { page } = rig;
     await choose(page, 'wall');
-    expect(await visibleTiles(page)).toBe(TOTAL);
+    expect(await settledTiles(page)).toBe(TOTAL);
     await page.screenshot({ path: join(E2E_OUT, 'density-wall-1600x1000.png') });
 
     await page.reload();
     await page.getByTestId('tile-t101').waitFor();
     expect(await page.getByTestId('density-wall').getAttribute('aria-pressed')).toBe('true');
-    expect(await visibleTiles(page)).toBe(TOTAL);
+    expect(await settledTiles(page)).toBe(TOTAL);
 
     // Arrows: → to the next tile, ↓ to the same column one row down.
     await page.getByTestId('tile-t101').focus();

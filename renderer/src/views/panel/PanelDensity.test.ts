@@ -1,6 +1,6 @@
 import { enableAutoUnmount, flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { TileView } from '../../../../shared/tiles';
 import { wireEvents } from '../../api/wire-events';
 import { LEGACY_KEY, PREFS_KEY } from '../../composables/use-panel-density';
@@ -106,6 +106,23 @@ describe('panel density', () => {
     expect((document.activeElement as HTMLElement).dataset.tileId).toBe('t113');
     await press('End');
     expect((document.activeElement as HTMLElement).dataset.tileId).toBe('t123');
+  });
+});
+
+describe('a large screen of tiles', () => {
+  it('builds the first screen in one pass and the rest in later tasks, keyboard included', async () => {
+    // The wall at 560 × 900 px (the height assumed before layout) holds 12 columns × ~47 rows: far over one pass.
+    localStorage.setItem(PREFS_KEY, JSON.stringify({ density: 'wall' }));
+    const wrapper = await mountPanel(many(400));
+    const count = () => wrapper.findAll('[role="gridcell"]').length;
+    const first = count();
+    expect(first).toBeGreaterThan(0);
+    expect(first).toBeLessThanOrEqual(72);
+    expect(wrapper.find('[data-testid="tile-t100"]').exists()).toBe(true);
+    await vi.waitFor(() => expect(count()).toBe(400));
+    wrapper.get<HTMLElement>('[data-testid="tile-t100"]').element.focus();
+    await press('End');
+    expect((document.activeElement as HTMLElement).dataset.tileId).toBe('t111');
   });
 });
 
