@@ -186,14 +186,20 @@ function initScript(tiles: number, durationMs: number): string {
  * (the DOM change is seen by a MutationObserver, then layout is forced); then clears it the same way. Per query and
  * clear, so both directions (1,000 → few and back) are in the figures.
  */
-async function measureSearch(): Promise<number[]> {
+async function measureSearch(tiles: number): Promise<number[]> {
   const input = document.querySelector<HTMLInputElement>('[data-testid="tile-search"]');
   const grid = document.querySelector<HTMLElement>('[data-testid="tile-grid"]');
   if (!input || !grid) throw new Error('no search box or grid on the panel');
   const timeOne = (value: string): Promise<number> =>
-    new Promise((resolve) => {
+    new Promise((resolve, reject) => {
       const t0 = performance.now();
+      // A query that changes nothing on screen must fail the benchmark, not hang it (CI has no other clock).
+      const timer = setTimeout(() => {
+        observer.disconnect();
+        reject(new Error(`search "${value}" changed nothing in the grid within 5 s`));
+      }, 5000);
       const observer = new MutationObserver(() => {
+        clearTimeout(timer);
         observer.disconnect();
         void grid.getBoundingClientRect();
         void document.body.offsetHeight;
@@ -205,8 +211,9 @@ async function measureSearch(): Promise<number[]> {
     });
   const out: number[] = [];
   for (let run = 0; run < 5; run++) {
-    // "Extension 1" + two digits: ten tiles of the 1,000 match.
-    out.push(await timeOne(`Extension 1${String((run * 7) % 10)}${String(run % 10)}`));
+    // Tiles are named "Extension 1000" on: "Extension 1" + two digits below tiles / 10 matches ten of them.
+    const digits = String((run * 7) % Math.max(1, Math.floor(tiles / 10))).padStart(2, '0');
+    out.push(await timeOne(`Extension 1${digits}`));
     await new Promise((resolve) => setTimeout(resolve, 50));
     out.push(await timeOne(''));
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -269,7 +276,7 @@ export async function benchGridFrames(options: GridFramesOptions = {}): Promise<
     await page.waitForTimeout(300);
     const rendered = await page.locator('[role="gridcell"]').count();
     const figures = (await page.evaluate(() => (window as unknown as { __benchStart: () => Promise<unknown> }).__benchStart())) as PageFigures;
-    const searchMs = sortedNumbers(await page.evaluate(`(() => { const __name = (f) => f; return (${measureSearch.toString()})(); })()`));
+    const searchMs = sortedNumbers(await page.evaluate(`(() => { const __name = (f) => f; return (${measureSearch.toString()})(${tiles}); })()`));
     const startup = await page.evaluate(() => (window as unknown as { __benchStartup: { snapshotAt: number; firstTileAt: number; longTasks: Array<{ start: number; duration: number }> } }).__benchStartup);
     const firstTileMs = startup.firstTileAt - startup.snapshotAt;
     const longest = Math.max(0, ...startup.longTasks.filter((task) => task.start + task.duration >= startup.snapshotAt).map((task) => task.duration));

@@ -94,6 +94,12 @@ async function run(smoke: boolean, only: Section | undefined): Promise<void> {
 const started = performance.now();
 try {
   const { smoke, only } = parseArgs(process.argv.slice(2));
+  // A benchmark that waits forever must fail the run, not hold CI until its own limit (10 min smoke, 1 h full).
+  const limitMs = smoke ? 600_000 : 3_600_000;
+  setTimeout(() => {
+    console.error(`\nbench: still running after ${limitMs / 60_000} min: a benchmark hangs; the last title printed names the section`);
+    process.exit(1);
+  }, limitMs).unref();
   await run(smoke, only);
   console.log(`\nbench: done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 } catch (error) {
