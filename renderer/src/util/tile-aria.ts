@@ -5,7 +5,7 @@ import type { TileView } from '../../../shared/tiles';
 import { t } from '../i18n';
 import type { NameLookup } from './directory';
 import { tileNumber } from './tile-number';
-import { isTimed, registrationStateWord, sinceText, staleText, stateWord, tileLabel } from './tile-text';
+import { isTimed, registrationStateWord, spokenDuration, staleText, stateWord, tileLabel } from './tile-text';
 import type { ParkState } from './transfer-text';
 
 /** The word a park slot shows: "free", "parked", else the lamp's own word (offline, unknown…). */
@@ -32,7 +32,7 @@ export function tileAriaLabel(tile: TileView, now: number, parts: TileAriaParts)
   if (park && park !== 'unknown') {
     const who = parts.parkedWho;
     out.push(parts.name, tileNumber(tile.uri), who ? t('park.parked', { who }) : park === 'parked' ? t('park.parkedAnon') : parts.parkWord);
-    if (park === 'parked' && isTimed(tile) && now > 0) out.push(sinceText(tile.since, now));
+    if (park === 'parked' && isTimed(tile) && now > 0) out.push(spokenDuration(tile.since, now));
   } else out.push(tileLabel(tile, now, parts.lookup));
   if (parts.missed) out.push(t('tile.missed'));
   if (parts.pickup) out.push(t('tile.aria.pickup'));

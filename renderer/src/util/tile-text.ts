@@ -53,6 +53,27 @@ export function sinceText(since: number, now: number): string {
 }
 
 /**
+ * A duration as a screen reader hears it, by whole minutes ("under a minute", "3 min", "1 h 5 min"): a label that
+ * counted seconds would change every second, and the tile with it (issue 13: the 1 s clock re-rendered every timed
+ * tile in one frame). The seconds are on screen (views/panel/TileSince.vue).
+ */
+export function spokenDuration(since: number, now: number): string {
+  const minutes = Math.max(0, Math.floor((now - since) / 60_000));
+  if (minutes < 1) return t('a11y.underMinute');
+  const h = Math.floor(minutes / 60);
+  return h > 0 ? t('a11y.hoursMinutes', { h, m: minutes % 60 }) : t('a11y.minutes', { m: minutes });
+}
+
+/**
+ * The clock a tile's label reads: `now` rounded down to a whole minute of the tile's duration (0 when the tile shows
+ * none), so a computed label built from it keeps its value — and its tile is not re-rendered — between minutes.
+ */
+export function labelClock(tile: Pick<TileView, 'state' | 'since' | 'staleSince'>, now: number): number {
+  if (!isTimed(tile)) return 0;
+  return tile.since + Math.max(0, Math.floor((now - tile.since) / 60_000)) * 60_000;
+}
+
+/**
  * Whether the tile shows a running duration (and so needs the clock). A stale tile does not: a call timer still
  * counting would claim the call is still going, and without the clock a stale tile never re-renders on its own.
  */
@@ -83,7 +104,7 @@ export function contextText(tile: TileView, lookup?: NameLookup): { kind: 'calle
 
 /**
  * What a screen reader says for a tile, e.g. "Anna Schmidt, 101, ringing, caller Bob · 102" or
- * "Tom Weber, 104, busy for 3:12, with 0301234567, note: Back at 2", and for a stale one
+ * "Tom Weber, 104, busy for 3 min, with 0301234567, note: Back at 2", and for a stale one
  * "Marie Weber, 105, stale since 14:02, last known: idle". The full presence note is also the tile's accessible
  * description, so the label may stay short.
  */
@@ -95,7 +116,7 @@ export function tileLabel(tile: TileView, now: number, lookup?: NameLookup): str
   const stale = staleText(tile);
   // A stale tile's registration is as much in doubt as its state: the last known state word is enough.
   if (stale) parts.push(stale, t('tile.aria.lastKnown', { state: stateWord(tile) }));
-  else parts.push(isTimed(tile) && now > 0 ? t('tile.aria.stateFor', { state: word, duration: sinceText(tile.since, now) }) : word);
+  else parts.push(isTimed(tile) && now > 0 ? t('tile.aria.stateFor', { state: word, duration: spokenDuration(tile.since, now) }) : word);
   const caller = tile.state === 'ringing' ? partyText(tile.caller, lookup) : undefined;
   if (caller) parts.push(t('tile.aria.caller', { caller }));
   const party = tile.state === 'busy' || tile.state === 'hold' ? partyText(tile.party, lookup) : undefined;

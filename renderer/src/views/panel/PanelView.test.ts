@@ -99,7 +99,7 @@ describe('PanelView grid', () => {
     expect(ringing.attributes('data-state')).toBe('ringing');
     expect(ringing.text()).toContain('Bob · 102');
     expect(ringing.text()).toContain('ringing');
-    expect(ringing.attributes('aria-label')).toMatch(/^Anna Schmidt, 101, ringing for 0:0\d, caller Bob · 102, Enter picks up$/);
+    expect(ringing.attributes('aria-label')).toBe('Anna Schmidt, 101, ringing for under a minute, caller Bob · 102, Enter picks up');
     const busy = wrapper.get('[data-testid="tile-t103"]');
     expect(busy.text()).toContain('0301234');
     expect(busy.text()).toMatch(/1:0\d/);
