@@ -6,7 +6,7 @@
 import type { BodyResult, EventBody } from './types';
 import { parseDialogInfo } from './dialog-info';
 import { parseMessageSummary } from './message-summary';
-import { parseMediaType } from './media-type';
+import { mediaEssence, parseMediaType } from './media-type';
 import { parsePresenceBody, type PresenceOptions } from './pidf';
 import { parseResourceList, parseRlmi } from './rlmi';
 import { parseWatcherInfo } from './watcherinfo';
@@ -86,7 +86,7 @@ export function parseEventBody(
     const text = asText(body);
     if (mediaType.essence === 'multipart/related') {
       return parseResourceList(mediaType, text, (partType, partBody) => {
-        const essence = parseMediaType(partType).essence;
+        const essence = mediaEssence(partType);
         return (
           parseSingle(essence, partBody, options) ?? {
             ok: false,

@@ -53,3 +53,18 @@ export function parseMediaType(value: string): MediaType {
   }
   return { essence, params };
 }
+
+let lastValue = '';
+let lastEssence = '';
+
+/**
+ * Only the lower-cased `type/subtype` of a Content-Type value. The parts of a resource list all carry the same
+ * value (1,000 parts of `application/dialog-info+xml` in one NOTIFY), so the last answer is kept.
+ */
+export function mediaEssence(value: string): string {
+  if (value === lastValue) return lastEssence;
+  const semi = value.indexOf(';');
+  lastEssence = (semi < 0 ? value : value.slice(0, semi)).trim().toLowerCase();
+  lastValue = value;
+  return lastEssence;
+}

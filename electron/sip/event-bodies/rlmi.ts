@@ -21,7 +21,7 @@
  *   a warning, a repeated URI keeps its first occurrence.
  */
 import type { BodyResult, EventBody, ResourceListDocument, RlmiName, RlmiResource } from './types';
-import type { MediaType } from './media-type';
+import { mediaEssence, type MediaType } from './media-type';
 import { splitMultipart, type BodyPart } from './multipart';
 import { childrenNamed, scanXml, type XmlElement } from './xml-scan';
 
@@ -173,7 +173,7 @@ class Assembler {
   }
 
   private parse(part: BodyPart): BodyResult<EventBody> {
-    const essence = part.contentType.split(';', 1)[0]?.trim().toLowerCase() ?? '';
+    const essence = mediaEssence(part.contentType);
     if (essence.startsWith('multipart/') || essence === 'application/rlmi+xml') {
       return { ok: false, reason: 'nested resource list not supported' };
     }
