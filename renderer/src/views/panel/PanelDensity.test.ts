@@ -1,3 +1,4 @@
+import { nextTick } from 'vue';
 import { enableAutoUnmount, flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -119,11 +120,30 @@ describe('a large screen of tiles', () => {
     expect(first).toBeGreaterThan(0);
     expect(first).toBeLessThanOrEqual(72);
     expect(wrapper.find('[data-testid="tile-t100"]').exists()).toBe(true);
-    await vi.waitFor(() => expect(count()).toBe(400));
+    // 60 more tiles per frame (tile-grid-window.ts); happy-dom's frames and renders are slow, so allow seconds.
+    await vi.waitFor(() => expect(count()).toBe(400), { timeout: 10_000 });
     wrapper.get<HTMLElement>('[data-testid="tile-t100"]').element.focus();
     await press('End');
     expect((document.activeElement as HTMLElement).dataset.tileId).toBe('t111');
   });
+
+  it('builds the screen a jump of the scroll bar lands on a few tiles at a time, as a first screen', async () => {
+    // The wall at the assumed 560 × 900 px holds ~560 tiles a screen: 2,000 tiles are over three screens tall.
+    localStorage.setItem(PREFS_KEY, JSON.stringify({ density: 'wall' }));
+    const wrapper = await mountPanel(many(2000));
+    const grid = wrapper.get<HTMLElement>('[data-testid="tile-grid"]').element;
+    const count = () => wrapper.findAll('[role="gridcell"]').length;
+    await vi.waitFor(() => expect(count()).toBeGreaterThan(500), { timeout: 10_000 });
+    (document.activeElement as HTMLElement | null)?.blur();
+    grid.scrollTop = 3000;
+    grid.dispatchEvent(new Event('scroll'));
+    await nextTick();
+    const landed = count();
+    expect(landed).toBeGreaterThan(0);
+    expect(landed).toBeLessThanOrEqual(72);
+    expect(wrapper.find('[data-testid="tile-t100"]').exists()).toBe(false);
+    await vi.waitFor(() => expect(count()).toBeGreaterThan(landed + 30), { timeout: 10_000 });
+  }, 20_000);
 });
 
 describe('WallTile', () => {

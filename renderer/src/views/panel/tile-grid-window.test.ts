@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeTile } from '../../testing/fake-console-api';
 import { buildLayout } from './tile-grid-nav';
-import { renderWindow } from './tile-grid-window';
+import { nextStep, renderWindow, STEP_BUDGET_MS } from './tile-grid-window';
 
 /** Ten rows of four tiles under one heading: row 0 is the heading, rows 1–10 hold tiles. */
 const rows = buildLayout([{ name: 'Front', tiles: Array.from({ length: 40 }, (_, i) => makeTile(100 + i)) }], {
@@ -32,5 +32,19 @@ describe('renderWindow', () => {
 
   it('renders nothing past the last row', () => {
     expect(renderWindow(rows, { first: 11, last: 11 }, { first: 9, last: 11 }, 100)).toEqual({ first: 11, last: 10, complete: true });
+  });
+});
+
+describe('nextStep', () => {
+  it('sizes the next step to the script budget at the last step’s rate', () => {
+    expect(nextStep(30, STEP_BUDGET_MS)).toBe(30);
+    expect(nextStep(60, STEP_BUDGET_MS * 2)).toBe(30);
+  });
+
+  it('at most doubles, never falls below a few tiles, and caps a step', () => {
+    expect(nextStep(30, 0.5)).toBe(60);
+    expect(nextStep(30, 0)).toBe(60);
+    expect(nextStep(30, 10_000)).toBe(12);
+    expect(nextStep(400, 1)).toBe(480);
   });
 });

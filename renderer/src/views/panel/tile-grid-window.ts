@@ -3,15 +3,32 @@
  * then the overscan above and below; a cap on the tiles lets the grid build a large screen over several tasks (the
  * first screen in one short task, the rest in the next frames) instead of in one long task that blocks input.
  */
-import { computed, onBeforeUnmount, ref, watch, type ComputedRef, type Ref } from 'vue';
+import { computed, nextTick, onBeforeUnmount, ref, watch, type ComputedRef, type Ref } from 'vue';
 import type { Row } from './tile-grid-nav';
 
 /**
  * Tiles the grid builds in the task that starts it (or starts it over: a new search, group or density). Small, so
  * that task stays short and the top of the screen shows at once; the rest of the screen, the overscan and a wall's
- * thousand follow in the next frames, the cap growing fourfold each time (60, 240, 960, then no cap).
+ * thousand follow in the next frames, a step of tiles at a time sized by {@link nextStep} (no cap once the window is
+ * complete). The first render is the dearest (the app's first layout and paint after the snapshot, code not yet
+ * optimised), so it is the smallest.
  */
-export const FIRST_TILES = 60;
+export const FIRST_TILES = 30;
+
+/** Script time a step of the build aims at: the frame's layout and paint of the new tiles come on top (≤ 50 ms tasks). */
+export const STEP_BUDGET_MS = 20;
+const MIN_STEP = 12;
+const MAX_STEP = 480;
+
+/**
+ * The tiles the next step adds, from the last step's size and the script time it took: as many as fit the budget
+ * at that rate (so cheap wall tiles come in larger steps than full ones, and a slow machine takes smaller ones),
+ * at most double the last step (the code warms up; one fast step must not promise a long one).
+ */
+export function nextStep(step: number, spentMs: number): number {
+  const fit = spentMs > 0 ? Math.floor((step * STEP_BUDGET_MS) / spentMs) : MAX_STEP;
+  return Math.max(MIN_STEP, Math.min(MAX_STEP, 2 * step, fit));
+}
 
 /** A range of row indices, both ends included. */
 export interface RowRange {
@@ -66,10 +83,17 @@ export function useBuildCap(ready: Readonly<Ref<boolean>>, windowFor: (cap: numb
   const window = computed(() => windowFor(cap.value));
   let timer: ReturnType<typeof setTimeout> | undefined;
   let frame: number | undefined;
+  let step = FIRST_TILES;
 
   const grow = (): void => {
     timer = undefined;
-    cap.value *= 4;
+    const started = performance.now();
+    const added = step;
+    cap.value += added;
+    // nextTick resolves once Vue has rendered the grown window: that is the step's script time.
+    void nextTick(() => {
+      step = nextStep(added, performance.now() - started);
+    });
   };
 
   /** The next task builds more: after the coming frame is painted, so what is built so far shows first. */
@@ -103,6 +127,7 @@ export function useBuildCap(ready: Readonly<Ref<boolean>>, windowFor: (cap: numb
     restart() {
       cancel();
       cap.value = FIRST_TILES;
+      step = FIRST_TILES;
     },
     lift() {
       cap.value = Number.POSITIVE_INFINITY;
