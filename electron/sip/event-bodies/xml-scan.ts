@@ -48,6 +48,14 @@ export class XmlScanError extends Error {
 
 const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
+/**
+ * Shared by every element without children or attributes (most of a dialog-info document: `<state>`, `<identity>`,
+ * `<target>`): a 1,000-resource list has ~10,000 elements, and an empty array and object each were a good part of what
+ * its parse allocated. Frozen, so a caller that tried to write into one would fail loudly; callers only read.
+ */
+const NO_CHILDREN = Object.freeze([]) as unknown as XmlElement[];
+const NO_ATTRS = Object.freeze({}) as Record<string, string>;
+
 const isWs = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 
 // ASCII classes for name scanning (a table beats regexes and string compares on the hot path).
@@ -225,7 +233,7 @@ class Scanner {
     let j = this.nameEnd(i + 1);
     const qname = src.slice(i + 1, j);
     if (qname === '') throw new XmlScanError('empty element name');
-    const attrs: Record<string, string> = {};
+    let attrs = NO_ATTRS;
     let selfClosing = false;
     for (;;) {
       while (j < n && isWs(src.charCodeAt(j))) j++;
@@ -241,11 +249,15 @@ class Scanner {
         j += 2;
         break;
       }
+      if (attrs === NO_ATTRS) attrs = {};
       j = this.attribute(qname, j, attrs);
     }
-    const el: XmlElement = { name: localName(qname), attrs, children: [], text: '' };
+    const el: XmlElement = { name: localName(qname), attrs, children: NO_CHILDREN, text: '' };
     const parent = this.stack[this.stack.length - 1];
-    if (parent !== undefined) parent.children.push(el);
+    if (parent !== undefined) {
+      if (parent.children === NO_CHILDREN) parent.children = [el];
+      else parent.children.push(el);
+    }
     else if (this.root === undefined) this.root = el;
     else throw new XmlScanError(`only one root element allowed, found a second <${qname}>`);
     if (!selfClosing) {
