@@ -21,7 +21,7 @@ export default defineConfig({
           name: 'renderer',
           environment: 'happy-dom',
           include: ['renderer/**/*.test.ts'],
-          setupFiles: ['renderer/src/testing/resize-observer-setup.ts'],
+          setupFiles: ['renderer/src/testing/fake-resize-observer.ts'],
         },
       },
       {
