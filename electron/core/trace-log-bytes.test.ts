@@ -102,4 +102,30 @@ describe('TraceLog byte cap', () => {
     log.clear();
     expect(log.bytes).toBe(0);
   });
+
+  it('reads every entry intact while its bytes are reused for newer ones, with and without the file and subscribers', () => {
+    // 600 B NOTIFYs through a 50-entry ring: the arena's 256 KiB chunks are released and written over many times.
+    const dir = mkdtempSync(join(tmpdir(), 'ac-trace-reuse-'));
+    dirs.push(dir);
+    for (const toFile of [false, true]) {
+      const clock = new FakeClock();
+      const log = new TraceLog({ clock, bufferSize: 50, dataDir: dir, toFile });
+      const seen = new Map<number, string>();
+      log.subscribe((batch) => batch.forEach((e) => seen.set(e.seq, e.text)));
+      for (let n = 1; n <= 5000; n++) {
+        log.record(wire(n, 600));
+        if (n % 7 === 0) log.list({ limit: 3 });
+        if (n % 250 === 0) clock.advance(TRACE_BATCH_MS);
+        if (n === 2500) log.clear();
+      }
+      clock.advance(TRACE_BATCH_MS);
+      const listed = log.list();
+      expect(listed.map((e) => e.seq)).toEqual(Array.from({ length: 50 }, (_, i) => 4951 + i));
+      for (const e of listed) expect(e.text).toContain(`Call-ID: call-${e.seq}\r\n`);
+      for (const [seq, text] of seen) expect(text).toContain(`Call-ID: call-${seq}\r\n`);
+      expect(seen.size).toBeGreaterThan(0);
+    }
+    const file = readFileSync(join(dir, 'logs', 'sip-trace.log'), 'utf8');
+    for (const n of [1, 2499, 2500, 2501, 5000]) expect(file).toContain(`Call-ID: call-${n}\n`);
+  });
 });

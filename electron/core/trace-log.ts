@@ -65,7 +65,8 @@ export class TraceLog {
   private file: RotatingFile | undefined;
   /** Recorded since the last flush, for the file (every one of them). */
   private fileQueue: Recorded[] = [];
-  private readonly arena = new ByteArena(256 * 1024);
+  /** The recorded bytes; each copy is released when its entry is decoded or forgotten, so chunks are reused. */
+  private readonly arena = new ByteArena({ chunkBytes: 256 * 1024, recycle: true });
 
   constructor(private readonly options: TraceLogOptions) {
     this.ring = new Array<Recorded | undefined>(Math.max(1, options.bufferSize ?? 2000));
@@ -155,6 +156,8 @@ export class TraceLog {
 
   /** Empties the buffer (the file keeps what it has). Sequence numbers keep counting. */
   clear(): void {
+    // Forgotten like evicted entries: never delivered, their bytes released (once the file has them).
+    for (let i = 0; i < this.count; i++) this.forget(this.ring[(this.head + i) % this.ring.length]!);
     this.ring = new Array<Recorded | undefined>(this.ring.length);
     this.head = 0;
     this.count = 0;
@@ -220,7 +223,7 @@ export class TraceLog {
   private entryOf(recorded: Recorded): TraceEntry {
     if (recorded.entry) return recorded.entry;
     recorded.entry = traceEntry(recorded.seq, recorded.time, recorded.source!);
-    recorded.source = undefined;
+    this.dropSource(recorded);
     const bytes = traceCost(undefined, recorded.entry);
     if (!recorded.evicted) this.held += bytes - recorded.bytes;
     recorded.bytes = bytes;
@@ -245,8 +248,15 @@ export class TraceLog {
   private forget(r: Recorded): void {
     r.evicted = true;
     if (this.file) return;
-    r.source = undefined;
+    this.dropSource(r);
     r.entry = undefined;
+  }
+
+  /** Lets go of `r`'s message as recorded; its bytes in the arena may then be written over. */
+  private dropSource(r: Recorded): void {
+    const source = r.source;
+    r.source = undefined;
+    if (source !== undefined && 'data' in source) this.arena.release(source.data);
   }
 
   private writeFileQueue(): void {

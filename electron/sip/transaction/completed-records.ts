@@ -26,7 +26,7 @@ export class CompletedRecords {
   private queue: (CompletedRecord | undefined)[] = [];
   private head = 0;
   private timer: TimerHandle | undefined;
-  private readonly arena = new ByteArena(ARENA_CHUNK_BYTES);
+  private readonly arena = new ByteArena({ chunkBytes: ARENA_CHUNK_BYTES });
 
   constructor(private readonly clock: Clock) {}
 
