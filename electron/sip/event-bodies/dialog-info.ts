@@ -1,6 +1,6 @@
 /**
  * `application/dialog-info+xml` (RFC 4235 §4): a pure parser that never throws, plus the cheap root peek the NOTIFY
- * queue uses for coalescing. Choosing the dialog a tile shows is the application's rule
+ * queue uses for coalescing (`./dialog-info-peek.ts`, re-exported here). Choosing the dialog a tile shows is the application's rule
  * (`electron/core/blf/dialog-summary.ts`); the safe fast-xml-parser setup (validation first, builtin entities only,
  * no DTD) lives in `fxp-tree.ts`.
  */
@@ -147,36 +147,4 @@ function clip(value: string): string {
   return value.length > 40 ? `${value.slice(0, 40)}…` : value;
 }
 
-/** Bytes of the body {@link peekDialogInfoState} looks at: enough for the XML declaration and the root start tag. */
-export const PEEK_WINDOW = 512;
-
-const ROOT_TAG_RE = /<(?:[A-Za-z_][\w.-]*:)?dialog-info(?=[\s/>])([^>]*)/;
-const VERSION_ATTR_RE = /\sversion\s*=\s*(?:"\s*(\d+)\s*"|'\s*(\d+)\s*')/;
-const STATE_ATTR_RE = /\sstate\s*=\s*["']\s*(full|partial)\s*["']/i;
-
-/**
- * Reads `version` and `state` from the root start tag without parsing the document (a regex over the first
- * {@link PEEK_WINDOW} bytes), for the NOTIFY queue's coalescing decisions. Fields it cannot find are absent: an
- * empty body yields `{}` (idle, no ordering), and so does a root tag longer than the window. The full parse stays
- * authoritative; the peek never throws.
- */
-export function peekDialogInfoState(body: Uint8Array | string): {
-  version?: number;
-  state?: 'full' | 'partial';
-} {
-  try {
-    const head =
-      typeof body === 'string' ? body.slice(0, PEEK_WINDOW) : bodyText(body.subarray(0, PEEK_WINDOW));
-    const attrs = ROOT_TAG_RE.exec(head)?.[1];
-    if (attrs === undefined) return {};
-    const out: { version?: number; state?: 'full' | 'partial' } = {};
-    const version = VERSION_ATTR_RE.exec(attrs);
-    const digits = version?.[1] ?? version?.[2];
-    if (digits !== undefined && Number.isSafeInteger(Number(digits))) out.version = Number(digits);
-    const state = STATE_ATTR_RE.exec(attrs)?.[1]?.toLowerCase();
-    if (state === 'full' || state === 'partial') out.state = state;
-    return out;
-  } catch {
-    return {};
-  }
-}
+export { PEEK_WINDOW, peekDialogInfoState } from './dialog-info-peek';
