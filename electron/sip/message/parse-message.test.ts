@@ -57,6 +57,14 @@ describe('parseMessage', () => {
     expect(parseError(options(['Content-Length: -1'])).message).toMatch(/invalid Content-Length/);
   });
 
+  it('trims header values as String.prototype.trim does, ASCII blanks and non-ASCII spaces alike', () => {
+    const values = ['plain', ' \t lead and trail \t ', '\u00a0no-break\u00a0', ' \u3000ideographic\u3000 ', 'ä inner spaces ü', '\ufeff', '   '];
+    for (const value of values) {
+      const m = parseMessage(Buffer.from(options([`Subject:${value}`])));
+      expect(m.get('Subject'), JSON.stringify(value)).toBe(value.trim());
+    }
+  });
+
   it('counts Content-Length in bytes on input too', () => {
     const body = 'äöü€';
     const m = parseMessage(options([`l: ${Buffer.byteLength(body)}`], body + 'tail'));
