@@ -59,7 +59,15 @@ describe('transfer in the browser', () => {
 
     await card.dragTo(bobTile);
     await expect.poll(async () => page.getByTestId('call-transfer').first().getAttribute('data-state').catch(() => 'gone'), { timeout: 15_000 }).toMatch(/trying|ringing|succeeded|gone/);
-    await expect.poll(async () => bobTile.getAttribute('data-state'), { timeout: 20_000 }).toBe('busy');
+    try {
+      await expect.poll(async () => bobTile.getAttribute('data-state'), { timeout: 20_000 }).toBe('busy');
+    } catch (error) {
+      // Seen twice in ~50 runs: say whether the phones' calls happened at all, so the failure says where to look.
+      const outcome = (done: Promise<unknown>): Promise<string> =>
+        Promise.race([done.then(() => 'done', (e: unknown) => String(e).slice(0, 1500)), new Promise<string>((resolve) => setTimeout(() => resolve('still running'), 10_000))]);
+      const peersSaid = [`caller (REFER leg): ${await outcome(alice.refer.done)}`, `caller (new call to the target): ${await outcome(alice.twin.done)}`, `target: ${await outcome(bob.done)}`];
+      throw new Error(`the target's tile did not turn busy; the phones: ${peersSaid.join(' | ')}`, { cause: error });
+    }
     await expect.poll(async () => page.getByTestId('calls-strip').locator('[data-state="connected"], [data-state="held"]').count(), { timeout: 20_000 }).toBe(0);
     await page.screenshot({ path: join(E2E_OUT, 'transfer-dropped.png') });
 
