@@ -44,7 +44,8 @@ const skipSpaces = (b: Uint8Array, at: number, end: number): number => {
 
 /** Where the root tag's attributes start and end (the first `>` or the window's end), or undefined. */
 function rootAttributes(b: Uint8Array, end: number): { from: number; to: number } | undefined {
-  for (let i = b.indexOf(0x3c); i >= 0 && i < end; i = b.indexOf(0x3c, i + 1)) {
+  for (let i = 0; i < end; i++) {
+    if (b[i] !== 0x3c) continue;
     let name = i + 1;
     if (!startsWith(b, name, end, ROOT)) {
       // A namespace prefix: [A-Za-z_][\w.-]* then ':'.

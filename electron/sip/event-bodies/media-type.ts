@@ -20,7 +20,7 @@ const isSpace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0d |
 export function parseMediaType(value: string): MediaType {
   const params: Record<string, string> = Object.create(null) as Record<string, string>;
   const semi = value.indexOf(';');
-  const essence = (semi < 0 ? value : value.slice(0, semi)).trim().toLowerCase();
+  const essence = essenceOf(value, semi);
   let i = semi < 0 ? value.length : semi + 1;
   const n = value.length;
   while (i < n) {
@@ -54,6 +54,11 @@ export function parseMediaType(value: string): MediaType {
   return { essence, params };
 }
 
+/** The lower-cased `type/subtype` before the first `;` (at `semi`, or -1). */
+function essenceOf(value: string, semi: number): string {
+  return (semi < 0 ? value : value.slice(0, semi)).trim().toLowerCase();
+}
+
 let lastValue = '';
 let lastEssence = '';
 
@@ -63,8 +68,7 @@ let lastEssence = '';
  */
 export function mediaEssence(value: string): string {
   if (value === lastValue) return lastEssence;
-  const semi = value.indexOf(';');
-  lastEssence = (semi < 0 ? value : value.slice(0, semi)).trim().toLowerCase();
+  lastEssence = essenceOf(value, value.indexOf(';'));
   lastValue = value;
   return lastEssence;
 }

@@ -227,7 +227,7 @@ export function parseResourceList(
     warnings.push(`multipart: start <${start}> not found, first part used`);
   root ??= split.parts[0];
   if (root === undefined) return { ok: false, reason: 'multipart: no body parts' };
-  const rootType = root.contentType.split(';', 1)[0]?.trim().toLowerCase();
+  const rootType = mediaEssence(root.contentType);
   if (rootType !== 'application/rlmi+xml')
     return { ok: false, reason: `multipart: root part is ${rootType}, not application/rlmi+xml` };
   const list = readRlmiList(root.body);

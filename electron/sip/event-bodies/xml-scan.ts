@@ -254,12 +254,11 @@ class Scanner {
     }
     const el: XmlElement = { name: localName(qname), attrs, children: NO_CHILDREN, text: '' };
     const parent = this.stack[this.stack.length - 1];
-    if (parent !== undefined) {
-      if (parent.children === NO_CHILDREN) parent.children = [el];
-      else parent.children.push(el);
-    }
-    else if (this.root === undefined) this.root = el;
-    else throw new XmlScanError(`only one root element allowed, found a second <${qname}>`);
+    if (parent === undefined) {
+      if (this.root !== undefined) throw new XmlScanError(`only one root element allowed, found a second <${qname}>`);
+      this.root = el;
+    } else if (parent.children === NO_CHILDREN) parent.children = [el];
+    else parent.children.push(el);
     if (!selfClosing) {
       if (this.stack.length >= this.maxDepth) throw new XmlScanError(`nesting deeper than ${this.maxDepth}`);
       this.stack.push(el);
