@@ -58,7 +58,7 @@ export function sinceText(since: number, now: number): string {
  * tile in one frame). The seconds are on screen (views/panel/TileSince.vue).
  */
 export function spokenDuration(since: number, now: number): string {
-  const minutes = Math.max(0, Math.floor((now - since) / 60_000));
+  const minutes = wholeMinutes(since, now);
   if (minutes < 1) return t('a11y.underMinute');
   const h = Math.floor(minutes / 60);
   return h > 0 ? t('a11y.hoursMinutes', { h, m: minutes % 60 }) : t('a11y.minutes', { m: minutes });
@@ -69,8 +69,12 @@ export function spokenDuration(since: number, now: number): string {
  * none), so a computed label built from it keeps its value — and its tile is not re-rendered — between minutes.
  */
 export function labelClock(tile: Pick<TileView, 'state' | 'since' | 'staleSince'>, now: number): number {
-  if (!isTimed(tile)) return 0;
-  return tile.since + Math.max(0, Math.floor((now - tile.since) / 60_000)) * 60_000;
+  return isTimed(tile) ? tile.since + wholeMinutes(tile.since, now) * 60_000 : 0;
+}
+
+/** Whole minutes from `since` to `now`, never negative. */
+function wholeMinutes(since: number, now: number): number {
+  return Math.max(0, Math.floor((now - since) / 60_000));
 }
 
 /**
