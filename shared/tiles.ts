@@ -57,10 +57,13 @@ export interface NotifyThrottleSettings {
 }
 
 export const NOTIFY_PROFILES: Record<'console' | 'phone', Omit<NotifyThrottleSettings, 'profile'>> = {
-  // A 1,000-extension panel gets a full-state NOTIFY per subscription after a PBX restart (~1,000–2,000 at once);
-  // 2,000/s applies such a burst within a second while capping CPU spent on a runaway notifier; a bound of 5,000
-  // absorbs that burst without coalescing, and coalescing beyond it keeps every extension's newest state.
-  console: { ratePerSecond: 2000, queueBound: 5000 },
+  // After a flood at most one body per subscription waits (a full state supersedes the queued ones), so the last
+  // tile of a 1,000-extension panel is final within 1,000 ÷ rate: 10,000/s makes that one 100 ms throttle period
+  // (issue 13). It still caps what a runaway notifier can take: applying costs ~15–25 µs a body here, so at most
+  // ~20 % of a core, and answering NOTIFYs kept up with a 5,000/s flood at this rate with a second load on the other
+  // core (docs/blf.md). A bound of 5,000 absorbs a PBX restart's burst (one full state per subscription) without
+  // coalescing, and coalescing beyond it keeps every extension's newest state.
+  console: { ratePerSecond: 10000, queueBound: 5000 },
   phone: { ratePerSecond: 10, queueBound: 100 },
 };
 

@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { FakeClock } from '../../sip/clock';
+import { NOTIFY_PROFILES } from '../../../shared/tiles';
 import { NotifyQueue, TICK_MS, type NotifyKind, type NotifyQueueCounters } from './notify-queue';
 
 interface Body {
@@ -290,6 +291,40 @@ describe('NotifyQueue flood (phone profile)', () => {
     expect(performance.now() - started).toBeLessThan(1500);
     h.queue.drain();
     expect(h.queue.stats().depth).toBe(0);
+  });
+});
+
+describe('NotifyQueue flood (console profile)', () => {
+  it('1,000 subscriptions flooded at 5,000/s: the rate is honoured and every final state is shown within 100 ms of the end', () => {
+    const { ratePerSecond, queueBound } = NOTIFY_PROFILES.console;
+    const h = harness(ratePerSecond, queueBound);
+    const rnd = prng(7);
+    const bodies: Body[] = [];
+    // 20,000 full states over 1,000 keys, 5 every millisecond: four seconds of a 5,000/s flood.
+    for (let i = 0; i < 20_000; i++) {
+      const b: Body = { key: `sub${Math.floor(rnd() * 1000)}`, kind: 'full', value: i };
+      bodies.push(b);
+      h.queue.push(b);
+      if (i % 5 === 4) h.clock.advance(1);
+    }
+    const atEnd = h.queue.stats();
+    expect(atEnd.depth).toBeLessThanOrEqual(1000);
+    // Never above the rate (plus one tick of burst), nothing forced past it.
+    expect(atEnd.applied).toBeLessThanOrEqual(ratePerSecond * 4 + (ratePerSecond * TICK_MS) / 1000);
+    expect(atEnd.forced).toBe(0);
+    h.clock.advance(100);
+    expect(h.queue.stats().depth).toBe(0);
+    expect(h.state).toEqual(reference(bodies));
+  });
+
+  it('a whole panel of 1,000 queued full states (a PBX restart) is applied within one 100 ms period', () => {
+    const h = harness(NOTIFY_PROFILES.console.ratePerSecond, NOTIFY_PROFILES.console.queueBound);
+    for (let i = 0; i < 1000; i++) h.queue.push({ key: `sub${i}`, kind: 'full', value: i });
+    // The rate holds: one tick of burst plus 10 a millisecond.
+    h.clock.advance(50);
+    expect(h.queue.stats().applied).toBeLessThanOrEqual(200 + 10 * 50);
+    h.clock.advance(50);
+    expect(h.queue.stats()).toMatchObject({ depth: 0, applied: 1000, forced: 0 });
   });
 });
 

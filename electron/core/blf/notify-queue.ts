@@ -10,7 +10,7 @@
  *   states after it, in order (partial RLMI bodies stay ordered per list). A body of kind `unknown` counts as full (a
  *   PIDF-like body replaces the state). A full body older by version than the one queued is coalesced on arrival.
  *   After a flood the queue holds at most one body per subscription, so every tile reaches its final state within
- *   `subscriptions / ratePerSecond` (200 subscriptions at 2,000/s: 100 ms).
+ *   `subscriptions / ratePerSecond` (1,000 subscriptions at the console profile's 10,000/s: 100 ms).
  * - **Bound**: when the depth is at the bound, no key's newest state is ever dropped:
  *   1. if the pushed body's key already has bodies queued (a partial extending a chain), or any other key has two or
  *      more queued, the oldest body of that chain is applied at once (counted in `forced`) — it is needed for the

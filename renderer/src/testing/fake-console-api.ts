@@ -75,7 +75,7 @@ export function makeSettings(): PublicSettings {
     diagnostics: { traceToFile: false, traceBufferSize: 2000 },
     tiles: [],
     tileLists: [],
-    notify: { profile: 'console', ratePerSecond: 2000, queueBound: 5000 },
+    notify: { profile: 'console', ratePerSecond: 10000, queueBound: 5000 },
     presence: {
       customStates: [
         { id: 'lunch', label: 'Lunch', base: 'away' },
@@ -114,7 +114,7 @@ export function makePresence(overrides: Partial<PresenceSnapshot> = {}): Presenc
 }
 
 export function makeStats(overrides: Partial<NotifyQueueStats> = {}): NotifyQueueStats {
-  return { depth: 0, bound: 5000, ratePerSecond: 2000, received: 0, applied: 0, coalesced: 0, rejected: 0, subscriptions: 0, ...overrides };
+  return { depth: 0, bound: 5000, ratePerSecond: 10000, received: 0, applied: 0, coalesced: 0, rejected: 0, subscriptions: 0, ...overrides };
 }
 
 /** A tile view for extension `number` (idle unless overridden). */

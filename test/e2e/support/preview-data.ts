@@ -88,7 +88,7 @@ export function previewData(options: { tiles?: number } = {}): PreviewData {
   const tiles = options.tiles === undefined ? panel.tiles : generatedPanel(options.tiles);
   return {
     tiles,
-    blf: { depth: 37, bound: 5000, ratePerSecond: 2000, received: 48_213, applied: 47_902, coalesced: 274, rejected: 3, subscriptions: options.tiles ?? 41 },
+    blf: { depth: 37, bound: 5000, ratePerSecond: 10000, received: 48_213, applied: 47_902, coalesced: 274, rejected: 3, subscriptions: options.tiles ?? 41 },
     importResult: PREVIEW_IMPORT,
     presence: {
       own: { state: 'available', note: 'At the front desk until 5 pm' },
@@ -127,7 +127,7 @@ export function previewData(options: { tiles?: number } = {}): PreviewData {
       desktop: { startAtLogin: false, answerShortcut: 'CommandOrControl+Shift+F9' },
       directory: { contacts: [] },
       ui: { language: 'auto', theme: 'auto' },
-      notify: { profile: 'console', ratePerSecond: 2000, queueBound: 5000 },
+      notify: { profile: 'console', ratePerSecond: 10000, queueBound: 5000 },
       presence: {
         customStates: [
           { id: 'lunch', label: 'Lunch', base: 'away' },

@@ -9,7 +9,7 @@ export class FakeTiles implements TilesController {
   applied: Settings[] = [];
   shutdowns = 0;
   views: TileView[] = [];
-  current: NotifyQueueStats = { depth: 0, bound: 5000, ratePerSecond: 2000, received: 0, applied: 0, coalesced: 0, rejected: 0, subscriptions: 0 };
+  current: NotifyQueueStats = { depth: 0, bound: 5000, ratePerSecond: 10000, received: 0, applied: 0, coalesced: 0, rejected: 0, subscriptions: 0 };
   private readonly patchListeners = new Set<(patch: TilesPatch) => void>();
   private readonly statsListeners = new Set<(stats: NotifyQueueStats) => void>();
 

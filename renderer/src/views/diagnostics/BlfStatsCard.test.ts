@@ -14,7 +14,7 @@ beforeEach(async () => {
   fake = createFakeApi({
     snapshot: () => ({ ok: true, value: makeSnapshot({ blf: makeStats({ depth: 3, received: 10 }) }) }),
     'trace.list': () => ({ ok: true, value: { entries: [] } }),
-    'blf.stats': () => ({ ok: true, value: makeStats({ depth: 120, bound: 5000, ratePerSecond: 2000, received: 48213, applied: 47902, coalesced: 274, rejected: 3, subscriptions: 41 }) }),
+    'blf.stats': () => ({ ok: true, value: makeStats({ depth: 120, bound: 5000, ratePerSecond: 10000, received: 48213, applied: 47902, coalesced: 274, rejected: 3, subscriptions: 41 }) }),
   });
   await wireEvents(fake.api).ready;
 });
@@ -26,7 +26,7 @@ describe('BlfStatsCard', () => {
     const card = wrapper.get('[data-testid="blf-stats"]');
     expect(card.get('[data-testid="blf-depth"]').text()).toBe('120');
     expect(card.text()).toContain('/ 5,000');
-    expect(card.text()).toContain('2,000/s');
+    expect(card.text()).toContain('10,000/s');
     for (const [name, value] of [['received', '48,213'], ['applied', '47,902'], ['coalesced', '274'], ['rejected', '3'], ['subscriptions', '41']])
       expect(card.get(`[data-testid="blf-${name}"]`).text()).toBe(value);
 
