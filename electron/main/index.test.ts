@@ -161,6 +161,9 @@ vi.mock('electron', () => ({
     }
   },
 }));
+// Flags are process-wide: the real call would change how every other test in this worker runs.
+const compactHeap = vi.hoisted(() => ({ calls: 0 }));
+vi.mock('../core/compact-heap', () => ({ useCompactHeap: () => void compactHeap.calls++ }));
 vi.mock('../core/create-console', async () => {
   const { ConsoleService } = await import('../core/console-service');
   const { SettingsStore } = await import('../core/settings-store');
@@ -207,6 +210,10 @@ describe('Electron main: desktop integration (issue 12 §7)', () => {
 });
 
 describe('Electron main', () => {
+  it("puts V8 in the engine's heap profile once, at start (issue 13)", () => {
+    expect(compactHeap.calls).toBe(1);
+  });
+
   it('opens one sandboxed, context-isolated window with the bundled preload and renderer', () => {
     const { options, loaded } = fake.windows[0]!;
     expect(options.webPreferences).toMatchObject({

@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SystemClock } from '../sip/clock';
 import { engineGuard } from '../sip/guard';
+import { useCompactHeap } from '../core/compact-heap';
 import { createConsole } from '../core/create-console';
 import { plainCipher } from '../core/settings-store';
 import { parseCli } from './cli';
@@ -37,6 +38,8 @@ function installSafetyNet(): void {
 }
 
 async function main(): Promise<void> {
+  // Before the engine allocates anything: the heap profile it is measured with (issue 13).
+  useCompactHeap();
   installSafetyNet();
   const cli = parseCli(process.argv.slice(2));
   if (typeof cli === 'string') {
