@@ -37,7 +37,7 @@ const PEERS = {
  * Bundles both peers to plain JavaScript, so they run under bare `node`: a TypeScript loader in the measured process
  * would add its own memory (tens of MB) and start-up CPU to the figures.
  */
-async function bundlePeers(): Promise<{ dir: string; scripts: Record<keyof typeof PEERS, string> }> {
+export async function bundlePeers(): Promise<{ dir: string; scripts: Record<keyof typeof PEERS, string> }> {
   const dir = mkdtempSync(join(tmpdir(), 'ac-bench-peers-'));
   const scripts = { engine: join(dir, 'engine-peer.mjs'), raw: join(dir, 'raw-responder-peer.mjs') };
   for (const kind of Object.keys(PEERS) as Array<keyof typeof PEERS>) {
@@ -46,7 +46,7 @@ async function bundlePeers(): Promise<{ dir: string; scripts: Record<keyof typeo
   return { dir, scripts };
 }
 
-function nextReport<T extends FloodPeerReport['type']>(child: ChildProcess, type: T, timeoutMs = 120_000): Promise<Extract<FloodPeerReport, { type: T }>> {
+export function nextReport<T extends FloodPeerReport['type']>(child: ChildProcess, type: T, timeoutMs = 120_000): Promise<Extract<FloodPeerReport, { type: T }>> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => done(new Error(`flood peer: no '${type}' within ${timeoutMs} ms`)), timeoutMs);
     const onMessage = (report: FloodPeerReport): void => {

@@ -1,13 +1,15 @@
 /**
  * `npm run bench`: runs every benchmark and prints its figures (goals live here, not in timed tests).
  *
- *   npx tsx bench/index.ts [section]            sections: sip, flood, blf, grid, media (default: all)
+ *   npx tsx bench/index.ts [section]            sections: sip, flood, soak, blf, grid, media (default: all)
  *   npx tsx bench/index.ts --smoke [section]    every benchmark at a tiny size, so CI can run them all in seconds
  *
  * A missed target is reported, never fatal; an exception (a benchmark that no longer runs) exits non-zero. The grid
- * section needs Chromium and the built renderer (`npm run build:renderer`; built on demand when missing).
+ * section needs Chromium and the built renderer (`npm run build:renderer`; built on demand when missing). The soak runs
+ * 5 minutes in a full run; `BENCH_SOAK_MINUTES=60` gives the hour its target names.
  */
 import { benchFlood } from './flood';
+import { benchSoak } from './soak';
 import { benchNotifyRouting } from './notify-routing';
 import { benchDialogInfo } from './dialog-info-parse';
 import { benchApplyRate, benchRlmiApply } from './blf-apply';
@@ -15,7 +17,7 @@ import { benchGridFrames } from './grid-frames';
 import { benchJitterDelay, benchMediaCalls } from './media';
 import { appTrace, benchParse, benchUdpAnswer } from './sip-core';
 
-const SECTIONS = ['sip', 'flood', 'blf', 'grid', 'media'] as const;
+const SECTIONS = ['sip', 'flood', 'soak', 'blf', 'grid', 'media'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function print(title: string, figures: Record<string, string>): void {
@@ -35,6 +37,15 @@ function parseArgs(argv: readonly string[]): { smoke: boolean; only: Section | u
 }
 
 const n = (value: number): string => value.toLocaleString('en');
+
+const duration = (ms: number): string => (ms < 60_000 ? `${ms / 1000} s` : `${ms / 60_000} min`);
+
+/** Minutes of the full soak: `BENCH_SOAK_MINUTES`, default 5 (the target's hour is 60). */
+function soakMinutes(): number {
+  const minutes = Number(process.env['BENCH_SOAK_MINUTES'] ?? 5);
+  if (!(minutes > 0)) throw new Error(`BENCH_SOAK_MINUTES must be a positive number of minutes, got ${process.env['BENCH_SOAK_MINUTES']}`);
+  return minutes;
+}
 
 async function run(smoke: boolean, only: Section | undefined): Promise<void> {
   const want = (name: Section): boolean => !only || only === name;
@@ -66,6 +77,15 @@ async function run(smoke: boolean, only: Section | undefined): Promise<void> {
       );
     }
   }
+  if (want('soak')) {
+    const scenario = smoke
+      ? { subscriptions: 20, rate: 50, durationMs: 10_000, sampleEveryMs: 1000 }
+      : { subscriptions: 1000, rate: 50, durationMs: soakMinutes() * 60_000, sampleEveryMs: Math.max(5000, (soakMinutes() * 60_000) / 120) };
+    print(
+      `Memory soak: ${n(scenario.subscriptions)} subscriptions, NOTIFYs at ${scenario.rate}/s for ${duration(scenario.durationMs)}, the console engine in its own process`,
+      await benchSoak(scenario),
+    );
+  }
   if (want('blf')) {
     const size = smoke ? { bodies: 500, resources: 100, runs: 2 } : { bodies: 20_000, resources: 1000, runs: 9 };
     print('BLF: event bodies', {
@@ -94,8 +114,8 @@ async function run(smoke: boolean, only: Section | undefined): Promise<void> {
 const started = performance.now();
 try {
   const { smoke, only } = parseArgs(process.argv.slice(2));
-  // A benchmark that waits forever must fail the run, not hold CI until its own limit (10 min smoke, 1 h full).
-  const limitMs = smoke ? 600_000 : 3_600_000;
+  // A benchmark that waits forever must fail the run, not hold CI until its own limit (10 min smoke, 1 h full plus the soak).
+  const limitMs = smoke ? 600_000 : 3_600_000 + (!only || only === 'soak' ? soakMinutes() * 60_000 : 0);
   setTimeout(() => {
     console.error(`\nbench: still running after ${limitMs / 60_000} min: a benchmark hangs; the last title printed names the section`);
     process.exit(1);

@@ -96,6 +96,9 @@ async function onCommand(command: FloodPeerCommand): Promise<void> {
     const states: Record<string, string> = {};
     for (const view of blf.tileViews()) states[view.uri] = view.state;
     send({ type: 'figures', cpuMicros: cpu.user + cpu.system, rss: memory.rss, maxRss: process.resourceUsage().maxRSS * 1024, heapUsed: memory.heapUsed, depthAtEnd, drainMs, states });
+  } else if (command.type === 'sample') {
+    const { rss, heapUsed } = process.memoryUsage();
+    send({ type: 'sample', rss, heapUsed });
   } else {
     await blf.shutdown().catch(() => undefined);
     await manager.shutdown().catch(() => undefined);

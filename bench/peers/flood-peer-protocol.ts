@@ -12,6 +12,8 @@ export type FloodPeerCommand =
   | { type: 'begin' }
   /** The last NOTIFY was answered: report once every body is applied. */
   | { type: 'end' }
+  /** Report the memory now (the soak samples it while NOTIFYs keep coming). */
+  | { type: 'sample' }
   | { type: 'exit' };
 
 /** Peer → parent. */
@@ -19,6 +21,8 @@ export type FloodPeerReport =
   | { type: 'ready' }
   /** Every subscription is established: `ms` after `start` arrived. */
   | { type: 'subscribed'; ms: number }
+  /** Answer to `sample`: resident set size and V8 heap in use, in bytes. */
+  | { type: 'sample'; rss: number; heapUsed: number }
   | {
       type: 'figures';
       /** User + system CPU time from `begin` until every body was applied, in µs. */
