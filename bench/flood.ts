@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { startFloodNotifier, type FloodResult } from '../test/support/flood-notifier';
+import { startFloodNotifier, type FloodNotifier, type FloodResult } from '../test/support/flood-notifier';
+import { mb, verdict } from './format';
 import type { FloodPeerCommand, FloodPeerReport } from './peers/flood-peer-protocol';
 
 /** One flood scenario. */
@@ -65,19 +66,46 @@ export function nextReport<T extends FloodPeerReport['type']>(child: ChildProces
   });
 }
 
-async function runPeer(script: string, scenario: FloodScenario): Promise<PeerRun> {
+/** A measured peer process holding its subscriptions at a fake PBX, ready for `begin`. */
+export interface SubscribedPeer {
+  child: ChildProcess;
+  notifier: FloodNotifier;
+  command: (c: FloodPeerCommand) => void;
+  /** ms from `start` until the peer had every subscription. */
+  subscribedMs: number;
+  /** Ends the peer process and the notifier. */
+  stop: () => Promise<void>;
+}
+
+/** Starts a notifier and the peer `script`, and has the peer subscribe `subscriptions` extensions there. */
+export async function startSubscribedPeer(script: string, subscriptions: number, execArgv: string[] = []): Promise<SubscribedPeer> {
   const notifier = await startFloodNotifier();
-  // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each measured process there (`--cpu-prof`), to find the cost.
-  const profileDir = process.env['BENCH_CPU_PROF'];
-  const execArgv = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
   const child = fork(script, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const command = (c: FloodPeerCommand): void => void (child.connected && child.send(c));
+  const stop = async (): Promise<void> => {
+    command({ type: 'exit' });
+    await new Promise((resolve) => (child.exitCode !== null ? resolve(undefined) : child.once('exit', resolve)));
+    await notifier.stop();
+  };
   try {
     await nextReport(child, 'ready');
     const subscribed = nextReport(child, 'subscribed');
-    command({ type: 'start', notifierPort: notifier.port, subscriptions: scenario.subscriptions });
+    command({ type: 'start', notifierPort: notifier.port, subscriptions });
     const { ms: subscribedMs } = await subscribed;
-    await notifier.waitForSubscriptions(scenario.subscriptions, 60_000);
+    await notifier.waitForSubscriptions(subscriptions, 60_000);
+    return { child, notifier, command, subscribedMs, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function runPeer(script: string, scenario: FloodScenario): Promise<PeerRun> {
+  // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each measured process there (`--cpu-prof`), to find the cost.
+  const profileDir = process.env['BENCH_CPU_PROF'];
+  const execArgv = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+  const { child, notifier, command, subscribedMs, stop } = await startSubscribedPeer(script, scenario.subscriptions, execArgv);
+  try {
     // Let the initial NOTIFYs settle before the flood is measured.
     await new Promise((resolve) => setTimeout(resolve, 500));
     command({ type: 'begin' });
@@ -87,15 +115,11 @@ async function runPeer(script: string, scenario: FloodScenario): Promise<PeerRun
     const figures = await figuresReport;
     return { subscribedMs, flood, figures };
   } finally {
-    command({ type: 'exit' });
-    await new Promise((resolve) => (child.exitCode !== null ? resolve(undefined) : child.once('exit', resolve)));
-    await notifier.stop();
+    await stop();
   }
 }
 
 const n = (value: number): string => Math.round(value).toLocaleString('en');
-const mb = (bytes: number): string => `${(bytes / 1048576).toFixed(0)} MB`;
-const verdict = (ok: boolean): string => (ok ? 'pass' : 'MISS');
 
 /** Runs one scenario against both peers and returns its printed figures, each with its target and pass/miss. */
 export async function benchFlood(scenario: FloodScenario, memoryTarget?: number): Promise<Record<string, string>> {

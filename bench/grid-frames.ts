@@ -22,6 +22,7 @@ import { launchChromium } from '../test/support/browser';
 import { RENDERER_DIR, serveStatic } from '../test/support/static-server';
 import type { Snapshot } from '../shared/contract';
 import { DEFAULT_SETTINGS, toPublicSettings } from '../shared/settings';
+import { verdict } from './format';
 
 const TILES = 1000;
 const CHANGES_PER_SECOND = 500;
@@ -314,8 +315,7 @@ export async function benchGridFrames(options: GridFramesOptions = {}): Promise<
     const dropped = frames.filter((ms) => ms >= 25).length;
     const ms = (list: number[], digits = 1) =>
       `${percentile(list, 50).toFixed(digits)} / ${percentile(list, 95).toFixed(digits)} / ${(list.at(-1) ?? Number.NaN).toFixed(digits)} ms`;
-    const verdict = (ok: boolean): string => (ok ? 'pass' : 'MISS');
-    const p99 = percentile(frames, 99);
+        const p99 = percentile(frames, 99);
     const maxFrame = frames.at(-1) ?? Number.NaN;
     const searchMedian = percentile(searchMs, 50);
     return {

@@ -10,6 +10,7 @@
  */
 import { benchFlood } from './flood';
 import { benchSoak } from './soak';
+import { duration } from './format';
 import { benchNotifyRouting } from './notify-routing';
 import { benchDialogInfo } from './dialog-info-parse';
 import { benchApplyRate, benchRlmiApply } from './blf-apply';
@@ -37,8 +38,6 @@ function parseArgs(argv: readonly string[]): { smoke: boolean; only: Section | u
 }
 
 const n = (value: number): string => value.toLocaleString('en');
-
-const duration = (ms: number): string => (ms < 60_000 ? `${ms / 1000} s` : `${ms / 60_000} min`);
 
 /** Minutes of the full soak: `BENCH_SOAK_MINUTES`, default 5 (the target's hour is 60). */
 function soakMinutes(): number {

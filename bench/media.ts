@@ -38,6 +38,7 @@ import { FakeMediaClock } from '../electron/media/testing/fake-media-clock';
 import { sessionPair } from '../electron/media/testing/media-rig';
 import { playThrough, simulateNetwork } from '../electron/media/testing/network-sim-rig';
 import { ToneGenerator, toneSamples } from '../electron/media/testing/tone-rig';
+import { verdict } from './format';
 
 export interface MediaBenchOptions {
   /** Tiny sizes for CI: proves the benchmark runs, the figures mean little. */
@@ -47,7 +48,6 @@ export interface MediaBenchOptions {
 const CPU_TARGET_PERCENT = 1;
 const LATENCY_TARGET_MS = 30;
 
-const verdict = (ok: boolean): string => (ok ? 'pass' : 'MISS');
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function percentile(sorted: readonly number[], p: number): number {

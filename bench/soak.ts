@@ -6,11 +6,9 @@
  * size): the least-squares slope of the RSS samples, in MB per hour, and the largest sample against the 120 MB
  * memory target. Figures for `npm run bench`; never asserted.
  */
-import { fork } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { startFloodNotifier } from '../test/support/flood-notifier';
-import { bundlePeers, nextReport } from './flood';
-import type { FloodPeerCommand } from './peers/flood-peer-protocol';
+import { bundlePeers, nextReport, startSubscribedPeer, type SubscribedPeer } from './flood';
+import { duration, MB, mb, verdict } from './format';
 
 export interface SoakScenario {
   subscriptions: number;
@@ -36,22 +34,14 @@ export function leastSquaresSlope(points: ReadonlyArray<readonly [number, number
   return den === 0 ? 0 : num / den;
 }
 
-const MB = 1048576;
-const mb = (bytes: number): string => `${(bytes / MB).toFixed(0)} MB`;
-
 /** Runs the soak against the console's engine and returns its printed figures with targets and pass/miss. */
 export async function benchSoak(scenario: SoakScenario, memoryTarget = 120 * MB, slopeTargetMbPerHour = 5): Promise<Record<string, string>> {
   const peers = await bundlePeers();
-  const notifier = await startFloodNotifier();
-  const child = fork(peers.scripts.engine, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const command = (c: FloodPeerCommand): void => void (child.connected && child.send(c));
+  let peer: SubscribedPeer | undefined;
   const samples: Array<[number, number]> = [];
   try {
-    await nextReport(child, 'ready');
-    const subscribed = nextReport(child, 'subscribed');
-    command({ type: 'start', notifierPort: notifier.port, subscriptions: scenario.subscriptions });
-    await subscribed;
-    await notifier.waitForSubscriptions(scenario.subscriptions, 60_000);
+    peer = await startSubscribedPeer(peers.scripts.engine, scenario.subscriptions);
+    const { child, notifier, command } = peer;
     command({ type: 'begin' });
     const startedAt = performance.now();
     const sample = async (): Promise<void> => {
@@ -70,19 +60,15 @@ export async function benchSoak(scenario: SoakScenario, memoryTarget = 120 * MB,
     const warm = samples.filter(([hours]) => hours * 3_600_000 >= scenario.durationMs / 10);
     const slope = leastSquaresSlope(warm.map(([hours, rss]) => [hours, rss / MB] as const));
     const max = Math.max(...warm.map(([, rss]) => rss));
-    const minutes = scenario.durationMs / 60_000;
-    const runLength = minutes < 1 ? `${scenario.durationMs / 1000} s` : `${minutes} min`;
-    const ok = (pass: boolean): string => (pass ? 'pass' : 'MISS');
+    const runLength = duration(scenario.durationMs);
     return {
       'run': `${runLength} at ${scenario.rate}/s over ${scenario.subscriptions.toLocaleString('en')} subscriptions, ${flood.answered.toLocaleString('en')} answered, ${flood.timedOut + flood.failed} not; ${samples.length} RSS samples`,
       'RSS at the start, after warm-up, at the end': `${mb(samples[0]![1])}, ${mb(warm[0]?.[1] ?? NaN)}, ${mb(samples.at(-1)![1])}`,
-      [`RSS after warm-up: largest (target ≤ ${mb(memoryTarget)})`]: `${mb(max)} ${ok(max <= memoryTarget)}`,
-      [`RSS after warm-up: slope (target flat, |slope| ≤ ${slopeTargetMbPerHour} MB/h)`]: `${slope >= 0 ? '+' : ''}${slope.toFixed(1)} MB/h ${ok(Math.abs(slope) <= slopeTargetMbPerHour)}${minutes < 60 ? ` (a ${runLength} run: \`BENCH_SOAK_MINUTES=60 npx tsx bench/index.ts soak\` for the hour)` : ''}`,
+      [`RSS after warm-up: largest (target ≤ ${mb(memoryTarget)})`]: `${mb(max)} ${verdict(max <= memoryTarget)}`,
+      [`RSS after warm-up: slope (target flat, |slope| ≤ ${slopeTargetMbPerHour} MB/h)`]: `${slope >= 0 ? '+' : ''}${slope.toFixed(1)} MB/h ${verdict(Math.abs(slope) <= slopeTargetMbPerHour)}${scenario.durationMs < 3_600_000 ? ` (a ${runLength} run: \`BENCH_SOAK_MINUTES=60 npx tsx bench/index.ts soak\` for the hour)` : ''}`,
     };
   } finally {
-    command({ type: 'exit' });
-    await new Promise((resolve) => (child.exitCode !== null ? resolve(undefined) : child.once('exit', resolve)));
-    await notifier.stop();
+    await peer?.stop();
     rmSync(peers.dir, { recursive: true, force: true });
   }
 }

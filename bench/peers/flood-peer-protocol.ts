@@ -12,7 +12,7 @@ export type FloodPeerCommand =
   | { type: 'begin' }
   /** The last NOTIFY was answered: report once every body is applied. */
   | { type: 'end' }
-  /** Report the memory now (the soak samples it while NOTIFYs keep coming). */
+  /** Report the memory now (the soak samples the engine's while NOTIFYs keep coming; the raw peer ignores it). */
   | { type: 'sample' }
   | { type: 'exit' };
 

@@ -47,9 +47,6 @@ process.on('message', (command: FloodPeerCommand) => {
     const cpu = process.cpuUsage(cpuMark);
     const memory = process.memoryUsage();
     send({ type: 'figures', cpuMicros: cpu.user + cpu.system, rss: memory.rss, maxRss: process.resourceUsage().maxRSS * 1024, heapUsed: memory.heapUsed, depthAtEnd: 0, drainMs: 0, states: {} });
-  } else if (command.type === 'sample') {
-    const { rss, heapUsed } = process.memoryUsage();
-    send({ type: 'sample', rss, heapUsed });
   } else if (command.type === 'exit') socket.close(() => process.exit(0));
 });
 
