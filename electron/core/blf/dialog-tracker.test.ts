@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
 import { parseDialogInfo } from '../../sip/event-bodies/dialog-info';
 import type { DialogInfoDialog, DialogInfoDocument } from '../../sip/event-bodies/types';
-import { DialogTracker, EMPTY_BODY_VERSION } from './dialog-tracker';
+import { DialogTracker, EMPTY_BODY_VERSION, ENDED_MEMORY } from './dialog-tracker';
 
 function dialog(
   id: string,
@@ -106,6 +106,20 @@ describe('DialogTracker', () => {
     asterisk.apply(doc(1, 'full', [dialog('101', 'confirmed')]));
     asterisk.apply(doc(2, 'full', [dialog('101', 'terminated')]));
     expect(ids(asterisk.apply(doc(3, 'full', [dialog('101', 'early')])).dialogs)).toEqual(['101:early']);
+  });
+
+  it('remembers the last ENDED_MEMORY ended calls, not every call ever ended', () => {
+    const t = new DialogTracker();
+    let version = 0;
+    const calls = Array.from({ length: ENDED_MEMORY + 8 }, (_, i) => ({ callId: `c${i}`, localTag: 'l', remoteTag: 'r' }));
+    for (const call of calls) {
+      t.apply(doc(++version, 'partial', [dialog('d1', 'confirmed', call)]));
+      t.apply(doc(++version, 'partial', [dialog('d1', 'terminated', call)]));
+    }
+    // The newest ones still refuse to come back; the oldest are forgotten and may.
+    expect(t.apply(doc(++version, 'partial', [dialog('d1', 'early', calls.at(-1))])).dialogs).toEqual([]);
+    expect(t.apply(doc(++version, 'partial', [dialog('d1', 'early', calls[8])])).dialogs).toEqual([]);
+    expect(ids(t.apply(doc(++version, 'partial', [dialog('d1', 'early', calls[0])])).dialogs)).toEqual(['d1:early']);
   });
 
   it("drops Kamailio's lingering terminated dialog from a full document (guide trap 6)", () => {
