@@ -37,10 +37,12 @@ blf.onPatch((patch) => {
 let cpuMark = process.cpuUsage();
 // BENCH_FLOOD_PROF=<dir>: a V8 CPU profile of the flood window only (begin → all bodies applied), not start-up.
 const profileDir = process.env['BENCH_FLOOD_PROF'];
-const profiler = profileDir ? new Session() : undefined;
+// BENCH_FLOOD_ALLOC=<dir>: a sampling heap profile (what the flood allocates, by function) of the same window.
+const allocDir = process.env['BENCH_FLOOD_ALLOC'];
+const profiler = profileDir || allocDir ? new Session() : undefined;
 profiler?.connect();
-const post = (method: string): Promise<unknown> =>
-  new Promise((resolve, reject) => profiler?.post(method, (error, result) => (error ? reject(error) : resolve(result))));
+const post = (method: string, params?: object): Promise<unknown> =>
+  new Promise((resolve, reject) => profiler?.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
 
 function settingsFor(notifierPort: number, subscriptions: number): Settings {
   const tiles: TileConfig[] = Array.from({ length: subscriptions }, (_, i) => ({
@@ -74,7 +76,8 @@ async function onCommand(command: FloodPeerCommand): Promise<void> {
     await until(() => blf.stats().subscriptions >= command.subscriptions, 60_000);
     send({ type: 'subscribed', ms: performance.now() - startedAt });
   } else if (command.type === 'begin') {
-    if (profiler) await post('Profiler.enable').then(() => post('Profiler.start'));
+    if (profileDir) await post('Profiler.enable').then(() => post('Profiler.start'));
+    if (allocDir) await post('HeapProfiler.enable').then(() => post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true }));
     cpuMark = process.cpuUsage();
   } else if (command.type === 'end') {
     const depthAtEnd = blf.stats().depth;
@@ -85,9 +88,13 @@ async function onCommand(command: FloodPeerCommand): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, PATCH_INTERVAL_MS + 20));
     const drainMs = Math.max(emptyAt, lastPatchAt) - endedAt;
     const cpu = process.cpuUsage(cpuMark);
-    if (profiler && profileDir) {
+    if (profileDir) {
       const { profile } = (await post('Profiler.stop')) as { profile: unknown };
       writeFileSync(join(profileDir, `engine-flood-${process.pid}.cpuprofile`), JSON.stringify(profile));
+    }
+    if (allocDir) {
+      const { profile } = (await post('HeapProfiler.stopSampling')) as { profile: unknown };
+      writeFileSync(join(allocDir, `engine-flood-${process.pid}.heapprofile`), JSON.stringify(profile));
     }
     const memory = process.memoryUsage();
     // BENCH_HEAP_SNAPSHOT=<dir>: a heap snapshot after the flood, to see what the memory holds.
