@@ -189,6 +189,14 @@ const shots: Shot[] = [
     },
   },
   {
+    name: 'settings-advanced',
+    prepare: async (page) => {
+      await page.getByTestId('nav-settings').click();
+      await page.locator('details.advanced summary').click();
+      await page.getByTestId('notify-field-profile').evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    },
+  },
+  {
     name: 'settings-winfo',
     prepare: async (page) => {
       await page.getByTestId('nav-settings').click();
