@@ -1,7 +1,8 @@
 /**
  * Issue 13's NOTIFY-cost, memory and final-truth targets: a notifier floods `subscriptions` dialog subscriptions over
- * UDP loopback, once against the console's engine and once against a raw `dgram` responder (the least a subscriber
- * can do), each in its own process, measured in the same run. CPU time is the measured process's own, from the
+ * UDP loopback, against the console's engine and against two baselines, each in its own process, measured in the
+ * same run: a raw `dgram` responder (the least a subscriber can do; the target is a multiple of it) and the same
+ * responder running the console's parsers on every NOTIFY (the least a subscriber that shows lamps must do). CPU time is the measured process's own, from the
  * flood's start until every body is applied to the tiles (the engine's queued work counts). Figures for
  * `npm run bench`; never asserted.
  */
@@ -32,6 +33,7 @@ interface PeerRun {
 const PEERS = {
   engine: fileURLToPath(new URL('./peers/engine-peer.ts', import.meta.url)),
   raw: fileURLToPath(new URL('./peers/raw-responder-peer.ts', import.meta.url)),
+  parsing: fileURLToPath(new URL('./peers/parsing-responder-peer.ts', import.meta.url)),
 };
 
 /**
@@ -40,7 +42,7 @@ const PEERS = {
  */
 export async function bundlePeers(): Promise<{ dir: string; scripts: Record<keyof typeof PEERS, string> }> {
   const dir = mkdtempSync(join(tmpdir(), 'ac-bench-peers-'));
-  const scripts = { engine: join(dir, 'engine-peer.mjs'), raw: join(dir, 'raw-responder-peer.mjs') };
+  const scripts = { engine: join(dir, 'engine-peer.mjs'), raw: join(dir, 'raw-responder-peer.mjs'), parsing: join(dir, 'parsing-responder-peer.mjs') };
   for (const kind of Object.keys(PEERS) as Array<keyof typeof PEERS>) {
     await build({ entryPoints: [PEERS[kind]], outfile: scripts[kind], bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning' });
   }
@@ -125,9 +127,11 @@ const n = (value: number): string => Math.round(value).toLocaleString('en');
 export async function benchFlood(scenario: FloodScenario, memoryTarget?: number): Promise<Record<string, string>> {
   const peers = await bundlePeers();
   let raw: PeerRun;
+  let parsing: PeerRun;
   let engine: PeerRun;
   try {
     raw = await runPeer(peers.scripts.raw, scenario);
+    parsing = await runPeer(peers.scripts.parsing, scenario);
     engine = await runPeer(peers.scripts.engine, scenario);
   } finally {
     rmSync(peers.dir, { recursive: true, force: true });
@@ -141,8 +145,9 @@ export async function benchFlood(scenario: FloodScenario, memoryTarget?: number)
   const example = wrongTiles[0] ? ` (e.g. ${wrongTiles[0][0]} shows ${engine.figures.states[wrongTiles[0][0]]}, last sent ${wrongTiles[0][1].state})` : '';
   const figures: Record<string, string> = {
     'raw dgram responder': `${n(rate(raw))} answered/s, ${perNotify(raw).toFixed(0)} µs CPU per NOTIFY, RSS ${mb(raw.figures.rss)}`,
+    'parsing responder (raw + message and body parsed)': `${n(rate(parsing))} answered/s, ${perNotify(parsing).toFixed(0)} µs CPU per NOTIFY (${(perNotify(parsing) / perNotify(raw)).toFixed(2)}× raw)`,
     'console engine': `${n(rate(engine))} answered/s, ${perNotify(engine).toFixed(0)} µs CPU per NOTIFY (bodies applied included), RSS ${mb(engine.figures.rss)} (peak ${mb(engine.figures.maxRss)})`,
-    'CPU per NOTIFY vs raw (target ≤ 1.5×)': `${cpuRatio.toFixed(2)}× ${verdict(cpuRatio <= 1.5)}`,
+    'CPU per NOTIFY vs raw (target ≤ 1.5×)': `${cpuRatio.toFixed(2)}× ${verdict(cpuRatio <= 1.5)} (${(perNotify(engine) / perNotify(parsing)).toFixed(2)}× the parsing responder)`,
     'answered/s vs raw (target ≥ 0.95×)': `${rateRatio.toFixed(2)}× ${verdict(rateRatio >= 0.95)}`,
     [`answer p99 at ${n(scenario.rate)}/s (target < 50 ms)`]: `${engine.flood.answerP99Ms.toFixed(1)} ms (p50 ${engine.flood.answerP50Ms.toFixed(1)}; raw p99 ${raw.flood.answerP99Ms.toFixed(1)}) ${verdict(engine.flood.answerP99Ms < 50)}`,
     'unanswered / failed': `${engine.flood.timedOut} / ${engine.flood.failed} (raw ${raw.flood.timedOut} / ${raw.flood.failed})`,

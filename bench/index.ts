@@ -71,7 +71,7 @@ async function run(smoke: boolean, only: Section | undefined): Promise<void> {
     for (const scenario of scenarios) {
       const memoryTarget = scenario.subscriptions >= 1000 || smoke ? 120 * 1048576 : undefined;
       print(
-        `NOTIFY flood over UDP loopback: ${n(scenario.subscriptions)} subscriptions × ${n(scenario.notifies)} NOTIFYs at ${n(scenario.rate)}/s, console engine vs a raw dgram responder (each in its own process)`,
+        `NOTIFY flood over UDP loopback: ${n(scenario.subscriptions)} subscriptions × ${n(scenario.notifies)} NOTIFYs at ${n(scenario.rate)}/s, console engine vs a raw dgram responder and a parsing one (each in its own process)`,
         await benchFlood(scenario, memoryTarget),
       );
     }

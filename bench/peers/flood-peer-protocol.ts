@@ -1,5 +1,5 @@
 /**
- * Messages between `bench/flood.ts` and the process it measures (`engine-peer.ts` or `raw-responder-peer.ts`), over
+ * Messages between `bench/flood.ts` and the process it measures (`engine-peer.ts` or a baseline of `responder.ts`), over
  * the child-process IPC channel. The measured process owns its figures (CPU time, memory), so they count only its
  * own work, never the notifier's.
  */
