@@ -49,13 +49,30 @@ export async function bundlePeers(): Promise<{ dir: string; scripts: Record<keyo
   return { dir, scripts };
 }
 
+/**
+ * Whether a peer process has ended. A peer killed by a signal (a V8 abort, a crash) keeps `exitCode` null and sets
+ * `signalCode`: checking only the first made the benchmark wait forever for an exit that had already happened.
+ */
+export function peerExited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null;
+}
+
+/** Resolves once `child` has ended, at once when it already has. */
+export function peerExit(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => (peerExited(child) ? resolve() : child.once('exit', () => resolve())));
+}
+
 export function nextReport<T extends FloodPeerReport['type']>(child: ChildProcess, type: T, timeoutMs = 120_000): Promise<Extract<FloodPeerReport, { type: T }>> {
   return new Promise((resolve, reject) => {
+    if (peerExited(child)) {
+      reject(new Error(`flood peer exited (${child.exitCode ?? child.signalCode}) before '${type}'`));
+      return;
+    }
     const timer = setTimeout(() => done(new Error(`flood peer: no '${type}' within ${timeoutMs} ms`)), timeoutMs);
     const onMessage = (report: FloodPeerReport): void => {
       if (report.type === type) done(undefined, report as Extract<FloodPeerReport, { type: T }>);
     };
-    const onExit = (code: number | null): void => done(new Error(`flood peer exited (${code}) before '${type}'`));
+    const onExit = (code: number | null, signal: NodeJS.Signals | null): void => done(new Error(`flood peer exited (${code ?? signal}) before '${type}'`));
     function done(error?: Error, report?: Extract<FloodPeerReport, { type: T }>): void {
       clearTimeout(timer);
       child.off('message', onMessage);
@@ -86,7 +103,7 @@ export async function startSubscribedPeer(script: string, subscriptions: number,
   const command = (c: FloodPeerCommand): void => void (child.connected && child.send(c));
   const stop = async (): Promise<void> => {
     command({ type: 'exit' });
-    await new Promise((resolve) => (child.exitCode !== null ? resolve(undefined) : child.once('exit', resolve)));
+    await peerExit(child);
     await notifier.stop();
   };
   try {
