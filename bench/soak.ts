@@ -3,10 +3,13 @@
  * subscriptions for an hour (the SIP trace bounded by bytes, Timer J records expiring, nothing else growing). The
  * engine runs in its own bundled process, as in the flood benchmark; its RSS is sampled at even intervals. "Flat"
  * is judged after a warm-up (the first tenth of the run, when the trace buffer and the heap fill to their working
- * size): the least-squares slope of the RSS samples, in MB per hour, and the largest sample against the 120 MB
- * memory target. Figures for `npm run bench`; never asserted.
+ * size): the largest sample against the 120 MB memory target, and the slope of the RSS floor — the lowest sample of
+ * each tenth of the rest — in MB per hour. A leak raises the floor; the garbage collector's saw-tooth moves the
+ * samples in between, which is why a least-squares fit over every sample (printed too) swung to +15 MB/h over 20
+ * minutes that began and ended at the same RSS. `BENCH_SOAK_CSV=<file>` writes every sample. Figures for
+ * `npm run bench`; never asserted.
  */
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { bundlePeers, nextReport, startSubscribedPeer, type SubscribedPeer } from './flood';
 import { duration, MB, mb, verdict } from './format';
 
@@ -34,6 +37,25 @@ export function leastSquaresSlope(points: ReadonlyArray<readonly [number, number
   return den === 0 ? 0 : num / den;
 }
 
+const signed = (value: number): string => `${value >= 0 ? '+' : ''}${value.toFixed(1)}`;
+
+/**
+ * The floor of `points` (x ascending): the point with the lowest y in each of `windows` equal spans of x. Empty
+ * spans give nothing, so fewer points than windows give the points themselves.
+ */
+export function windowFloor(points: ReadonlyArray<readonly [number, number]>, windows: number): Array<readonly [number, number]> {
+  if (points.length === 0) return [];
+  const first = points[0]![0];
+  const span = (points.at(-1)![0] - first) / windows;
+  const lowest = new Map<number, readonly [number, number]>();
+  for (const point of points) {
+    const w = span === 0 ? 0 : Math.min(windows - 1, Math.floor((point[0] - first) / span));
+    const held = lowest.get(w);
+    if (!held || point[1] < held[1]) lowest.set(w, point);
+  }
+  return [...lowest.keys()].sort((a, b) => a - b).map((w) => lowest.get(w)!);
+}
+
 /** Runs the soak against the console's engine and returns its printed figures with targets and pass/miss. */
 export async function benchSoak(scenario: SoakScenario, memoryTarget = 120 * MB, slopeTargetMbPerHour = 5): Promise<Record<string, string>> {
   const peers = await bundlePeers();
@@ -58,14 +80,20 @@ export async function benchSoak(scenario: SoakScenario, memoryTarget = 120 * MB,
     await sampling;
     await sample();
     const warm = samples.filter(([hours]) => hours * 3_600_000 >= scenario.durationMs / 10);
-    const slope = leastSquaresSlope(warm.map(([hours, rss]) => [hours, rss / MB] as const));
+    const inMb = warm.map(([hours, rss]) => [hours, rss / MB] as const);
+    const slope = leastSquaresSlope(inMb);
+    const floor = windowFloor(inMb, 10);
+    const floorSlope = leastSquaresSlope(floor);
+    const csv = process.env['BENCH_SOAK_CSV'];
+    if (csv) writeFileSync(csv, `hours,rss_mb\n${samples.map(([hours, rss]) => `${hours.toFixed(5)},${(rss / MB).toFixed(2)}`).join('\n')}\n`);
     const max = Math.max(...warm.map(([, rss]) => rss));
     const runLength = duration(scenario.durationMs);
     return {
       'run': `${runLength} at ${scenario.rate}/s over ${scenario.subscriptions.toLocaleString('en')} subscriptions, ${flood.answered.toLocaleString('en')} answered, ${flood.timedOut + flood.failed} not; ${samples.length} RSS samples`,
       'RSS at the start, after warm-up, at the end': `${mb(samples[0]![1])}, ${mb(warm[0]?.[1] ?? NaN)}, ${mb(samples.at(-1)![1])}`,
       [`RSS after warm-up: largest (target ≤ ${mb(memoryTarget)})`]: `${mb(max)} ${verdict(max <= memoryTarget)}`,
-      [`RSS after warm-up: slope (target flat, |slope| ≤ ${slopeTargetMbPerHour} MB/h)`]: `${slope >= 0 ? '+' : ''}${slope.toFixed(1)} MB/h ${verdict(Math.abs(slope) <= slopeTargetMbPerHour)}${scenario.durationMs < 3_600_000 ? ` (a ${runLength} run: \`BENCH_SOAK_MINUTES=60 npx tsx bench/index.ts soak\` for the hour)` : ''}`,
+      'RSS floor after warm-up (lowest of each tenth)': floor.map(([, rss]) => rss.toFixed(0)).join(' ') + ' MB',
+      [`RSS floor after warm-up: slope (target flat, |slope| ≤ ${slopeTargetMbPerHour} MB/h)`]: `${signed(floorSlope)} MB/h ${verdict(Math.abs(floorSlope) <= slopeTargetMbPerHour)} (least squares over every sample: ${signed(slope)} MB/h)${scenario.durationMs < 3_600_000 ? ` (a ${runLength} run: \`BENCH_SOAK_MINUTES=60 npx tsx bench/index.ts soak\` for the hour)` : ''}`,
     };
   } finally {
     await peer?.stop();
