@@ -6,8 +6,9 @@
  * size): the largest sample against the 120 MB memory target, and the slope of the RSS floor — the lowest sample of
  * each tenth of the rest — in MB per hour. A leak raises the floor; the garbage collector's saw-tooth moves the
  * samples in between, which is why a least-squares fit over every sample (printed too) swung to +15 MB/h over 20
- * minutes that began and ended at the same RSS. `BENCH_SOAK_CSV=<file>` writes every sample. Figures for
- * `npm run bench`; never asserted.
+ * minutes that began and ended at the same RSS. The slope gets a pass/miss only over the hour the target names: a
+ * shorter run prints it as indicative, since it scales every MB the floor moves up to MB per hour.
+ * `BENCH_SOAK_CSV=<file>` writes every sample. Figures for `npm run bench`; never asserted.
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import { bundlePeers, nextReport, startSubscribedPeer, type SubscribedPeer } from './flood';
@@ -37,6 +38,7 @@ export function leastSquaresSlope(points: ReadonlyArray<readonly [number, number
   return den === 0 ? 0 : num / den;
 }
 
+const HOUR_MS = 3_600_000;
 const signed = (value: number): string => `${value >= 0 ? '+' : ''}${value.toFixed(1)}`;
 
 /**
@@ -93,7 +95,11 @@ export async function benchSoak(scenario: SoakScenario, memoryTarget = 120 * MB,
       'RSS at the start, after warm-up, at the end': `${mb(samples[0]![1])}, ${mb(warm[0]?.[1] ?? NaN)}, ${mb(samples.at(-1)![1])}`,
       [`RSS after warm-up: largest (target ≤ ${mb(memoryTarget)})`]: `${mb(max)} ${verdict(max <= memoryTarget)}`,
       'RSS floor after warm-up (lowest of each tenth)': floor.map(([, rss]) => rss.toFixed(0)).join(' ') + ' MB',
-      [`RSS floor after warm-up: slope (target flat, |slope| ≤ ${slopeTargetMbPerHour} MB/h)`]: `${signed(floorSlope)} MB/h ${verdict(Math.abs(floorSlope) <= slopeTargetMbPerHour)} (least squares over every sample: ${signed(slope)} MB/h)${scenario.durationMs < 3_600_000 ? ` (a ${runLength} run: \`BENCH_SOAK_MINUTES=60 npx tsx bench/index.ts soak\` for the hour)` : ''}`,
+      [`RSS floor after warm-up: slope (target flat over the hour, |slope| ≤ ${slopeTargetMbPerHour} MB/h)`]: `${signed(floorSlope)} MB/h ${
+        scenario.durationMs >= HOUR_MS
+          ? verdict(Math.abs(floorSlope) <= slopeTargetMbPerHour)
+          : `indicative only: over a ${runLength} run each MB the floor moves reads as ${Math.round(HOUR_MS / (scenario.durationMs * 0.9))} MB/h; \`BENCH_SOAK_MINUTES=60 npx tsx bench/index.ts soak\` judges the hour`
+      } (least squares over every sample: ${signed(slope)} MB/h)`,
     };
   } finally {
     await peer?.stop();
