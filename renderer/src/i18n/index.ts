@@ -14,6 +14,22 @@ const catalogues: Record<Locale, Record<MessageKey, string>> = { en, de };
 /** The active locale; reactive so templates re-render when it changes. */
 export const locale = ref<Locale>('en');
 
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
+/**
+ * `value` written the active locale's way (thousands separators, a decimal comma in German), with at most
+ * `maximumFractionDigits` decimals (Intl's default of 3 when not given). Reactive like {@link t}: it reads the locale.
+ */
+export function formatNumber(value: number, maximumFractionDigits?: number): string {
+  const key = `${locale.value}:${maximumFractionDigits ?? ''}`;
+  let format = numberFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(locale.value === 'de' ? 'de-DE' : 'en-US', maximumFractionDigits === undefined ? {} : { maximumFractionDigits });
+    numberFormats.set(key, format);
+  }
+  return format.format(value);
+}
+
 /** Picks the first supported language from the browser's preference list (falls back to English). */
 export function detectLocale(languages: readonly string[]): Locale {
   for (const language of languages) {

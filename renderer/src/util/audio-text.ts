@@ -1,7 +1,7 @@
 /** Words for audio (issue 10): the notes, call quality in one word and in figures, device names. */
 import type { CallMediaStats, CallQuality, QualityRating } from '../../../shared/calls';
 import type { DeviceInfo } from '../audio/devices';
-import { locale, t } from '../i18n';
+import { formatNumber, t } from '../i18n';
 import type { AudioNote } from '../stores/audio';
 
 /** The sentence for a note near the calls strip or on the Audio screen. */
@@ -28,14 +28,10 @@ export function qualityWord(rating: QualityRating): string {
   return t(`call.quality.${rating}`);
 }
 
-function number(value: number, digits = 1): string {
-  return new Intl.NumberFormat(locale.value === 'de' ? 'de-DE' : 'en-US', { maximumFractionDigits: digits }).format(value);
-}
-
 /** A figure with its unit, or a dash when it is not known yet. */
 export function figure(value: number | undefined, unit: 'ms' | '%' | '', digits = 1): string {
   if (value === undefined || !Number.isFinite(value)) return '–';
-  return unit ? `${number(value, digits)} ${unit}` : number(value, digits);
+  return unit ? `${formatNumber(value, digits)} ${unit}` : formatNumber(value, digits);
 }
 
 /** The tooltip of the strip's quality mark: every figure on its own line. */
