@@ -2,9 +2,9 @@
  * Issue 13's NOTIFY-cost, memory and final-truth targets: a notifier floods `subscriptions` dialog subscriptions over
  * UDP loopback, against the console's engine and against two baselines, each in its own process, measured in the
  * same run: a raw `dgram` responder (the least a subscriber can do; the target is a multiple of it) and the same
- * responder running the console's parsers on every NOTIFY (the least a subscriber that shows lamps must do). CPU time is the measured process's own, from the
- * flood's start until every body is applied to the tiles (the engine's queued work counts). Figures for
- * `npm run bench`; never asserted.
+ * responder running the console's parsers on every NOTIFY (the least a subscriber that shows lamps must do). CPU
+ * time is the measured process's own, from the flood's start until every body is applied to the tiles (the engine's
+ * queued work counts). Figures for `npm run bench`; never asserted.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -71,7 +71,7 @@ export async function benchSoak(scenario: SoakScenario, memoryTarget = 120 * MB,
     const sample = async (): Promise<void> => {
       const report = nextReport(child, 'sample');
       command({ type: 'sample' });
-      samples.push([(performance.now() - startedAt) / 3_600_000, (await report).rss]);
+      samples.push([(performance.now() - startedAt) / HOUR_MS, (await report).rss]);
     };
     await sample();
     let sampling = Promise.resolve();
@@ -81,7 +81,7 @@ export async function benchSoak(scenario: SoakScenario, memoryTarget = 120 * MB,
       .finally(() => clearInterval(timer));
     await sampling;
     await sample();
-    const warm = samples.filter(([hours]) => hours * 3_600_000 >= scenario.durationMs / 10);
+    const warm = samples.filter(([hours]) => hours * HOUR_MS >= scenario.durationMs / 10);
     const inMb = warm.map(([hours, rss]) => [hours, rss / MB] as const);
     const slope = leastSquaresSlope(inMb);
     const floor = windowFloor(inMb, 10);
