@@ -8,9 +8,12 @@ import { plainCipher } from '../../electron/core/settings-store';
 import { SystemClock } from '../../electron/sip/clock';
 import { waitFor } from './wait';
 
-/** Starts an engine on `dataDir`, saves `settings` and waits until its first line is registered. */
-export async function startTestConsole(dataDir: string, settings: Settings, registerTimeoutMs = 15_000): Promise<ConsoleService> {
-  const { service } = createConsole({ clock: new SystemClock(), dataDir, cipher: plainCipher, mode: 'serve', version: 'test', log: () => undefined });
+/**
+ * Starts an engine on `dataDir`, saves `settings` and waits until its first line is registered. The engine's log goes
+ * to `log` (a test that wants it in its failure messages), else nowhere.
+ */
+export async function startTestConsole(dataDir: string, settings: Settings, registerTimeoutMs = 15_000, log: (message: string) => void = () => undefined): Promise<ConsoleService> {
+  const { service } = createConsole({ clock: new SystemClock(), dataDir, cipher: plainCipher, mode: 'serve', version: 'test', log });
   await service.start();
   const saved = await service.handlers['settings.save'](settings);
   expect(saved.ok, JSON.stringify(saved)).toBe(true);
