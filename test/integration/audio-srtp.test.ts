@@ -49,7 +49,7 @@ async function startConsole(config: LineConfig, ports: number): Promise<ConsoleS
     calls: { ...DEFAULT_SETTINGS.calls, rtpPortMin: ports, rtpPortMax: ports + 49 },
     lines: [config],
   };
-  const service = await startTestConsole(dataDir, settings, 20_000);
+  const service = await startTestConsole(dataDir, settings, { registerTimeoutMs: 20_000 });
   consoles.push({ service, dataDir });
   return service;
 }

@@ -283,9 +283,11 @@ async function carolRings(): Promise<TileView> {
 
 beforeAll(async () => {
   kam = await startKamailio({ users: [CONSOLE, ALICE, BOB, CAROL] });
-  service = await startTestConsole(dataDir, settings(), undefined, (line) => {
-    engineLog.push(`${new Date().toISOString()} ${line}`);
-    if (engineLog.length > 40) engineLog.shift();
+  service = await startTestConsole(dataDir, settings(), {
+    log: (line) => {
+      engineLog.push(`${new Date().toISOString()} ${line}`);
+      if (engineLog.length > 40) engineLog.shift();
+    },
   });
 });
 

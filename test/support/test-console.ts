@@ -8,11 +8,17 @@ import { plainCipher } from '../../electron/core/settings-store';
 import { SystemClock } from '../../electron/sip/clock';
 import { waitFor } from './wait';
 
-/**
- * Starts an engine on `dataDir`, saves `settings` and waits until its first line is registered. The engine's log goes
- * to `log` (a test that wants it in its failure messages), else nowhere.
- */
-export async function startTestConsole(dataDir: string, settings: Settings, registerTimeoutMs = 15_000, log: (message: string) => void = () => undefined): Promise<ConsoleService> {
+/** How {@link startTestConsole} starts the engine. */
+export interface TestConsoleOptions {
+  /** How long line 1 may take to register (15 s). */
+  registerTimeoutMs?: number;
+  /** Where the engine's log goes (a test that wants it in its failure messages); nowhere by default. */
+  log?: (message: string) => void;
+}
+
+/** Starts an engine on `dataDir`, saves `settings` and waits until its first line is registered. */
+export async function startTestConsole(dataDir: string, settings: Settings, options: TestConsoleOptions = {}): Promise<ConsoleService> {
+  const { registerTimeoutMs = 15_000, log = () => undefined } = options;
   const { service } = createConsole({ clock: new SystemClock(), dataDir, cipher: plainCipher, mode: 'serve', version: 'test', log });
   await service.start();
   const saved = await service.handlers['settings.save'](settings);
