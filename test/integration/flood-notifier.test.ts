@@ -78,6 +78,15 @@ describe('flood notifier', () => {
     }
     const states = new Set([...result.finalStates.values()].map((s) => s.state));
     expect(states.size).toBeGreaterThan(1);
+    // Half a second has no steady state after its first second.
+    expect(result.answerP99AfterFirstSecondMs).toBeNaN();
+  });
+
+  it('times the answers after the first second of a flood longer than two', async () => {
+    const result = await notifier.flood({ total: 110, durationMs: 2200 });
+    expect(result.answered).toBe(110);
+    expect(result.answerP99AfterFirstSecondMs).toBeGreaterThanOrEqual(0);
+    expect(result.answerP99AfterFirstSecondMs).toBeLessThan(1000);
   });
 
   it('ends a subscription on un-SUBSCRIBE with a terminated NOTIFY', async () => {
